@@ -1,0 +1,105 @@
+/**
+ * The billing data the rules work on: plain values, no Stripe SDK, no I/O.
+ * Sources (the Stripe API, the bundled demo, later snapshots) map their data into these
+ * shapes; the rules in `../rules/` only ever see them.
+ */
+import type { Rational } from '../money/rational.js';
+
+export const SUBSCRIPTION_STATUSES = [
+  'active',
+  'past_due',
+  'trialing',
+  'incomplete',
+  'incomplete_expired',
+  'unpaid',
+  'canceled',
+  'paused',
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export type BillingInterval = 'day' | 'week' | 'month' | 'year';
+
+export interface Product {
+  id: string;
+  name: string;
+  /** Archived products are inactive but their existing subscriptions still bill. */
+  active: boolean;
+}
+
+export interface Recurrence {
+  interval: BillingInterval;
+  intervalCount: number;
+  usageType: 'licensed' | 'metered';
+}
+
+export interface PriceTier {
+  /** Inclusive upper bound in units; null for the last, open-ended tier. */
+  upTo: number | null;
+  /** Per-unit amount in minor units (may be fractional: `unit_amount_decimal`). */
+  unitAmount: Rational;
+  /** Flat amount for reaching this tier, in minor units. */
+  flatAmount: Rational;
+}
+
+export type PriceScheme =
+  | {
+      kind: 'per_unit';
+      /** In minor units; may be fractional (`unit_amount_decimal`). */
+      unitAmount: Rational;
+      transformQuantity: { divideBy: number; round: 'up' | 'down' } | null;
+    }
+  | { kind: 'tiered'; mode: 'graduated' | 'volume'; tiers: PriceTier[] };
+
+export interface Price {
+  id: string;
+  productId: string;
+  currency: string;
+  active: boolean;
+  /** null for one-time prices, which never count as recurring revenue. */
+  recurrence: Recurrence | null;
+  scheme: PriceScheme;
+}
+
+export type CouponDuration = 'forever' | 'once' | 'repeating';
+
+export interface Coupon {
+  id: string;
+  name: string | null;
+  percentOff: Rational | null;
+  /** Amount off in minor units, per currency (the coupon's own currency plus `currency_options`). */
+  amountOff: ReadonlyMap<string, bigint>;
+  duration: CouponDuration;
+  durationInMonths: number | null;
+  /** Product ids the coupon is limited to; null when it applies to every product. */
+  appliesToProducts: readonly string[] | null;
+  /**
+   * False when the coupon was only seen embedded in a discount (a deleted coupon no longer
+   * appears in the coupon list), so its product restriction could not be read.
+   */
+  restrictionKnown: boolean;
+}
+
+export interface Discount {
+  id: string;
+  coupon: Coupon;
+  /** Unix seconds; null for discounts that never end. */
+  end: number | null;
+}
+
+export interface SubscriptionItem {
+  id: string;
+  price: Price;
+  /** Stripe's quantity is optional on items; absent means 1 for licensed prices. */
+  quantity: number | null;
+  discounts: Discount[];
+}
+
+export interface Subscription {
+  id: string;
+  customerId: string;
+  status: SubscriptionStatus;
+  currency: string;
+  created: number;
+  items: SubscriptionItem[];
+  discounts: Discount[];
+}

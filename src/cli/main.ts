@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ExitCode, KpiError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { mrrCommand } from './commands/mrr.js';
+import type { CliContext } from './context.js';
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('kpi')
+    .description("KPIs from Stripe by the company handbook's rules: MRR as a table, JSON or CSV")
+    .version(packageVersion(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.stdout.write(text),
+      writeErr: (text) => context.stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kpi mrr --demo              try it on the bundled fictional account
+  kpi mrr --format json       self-service MRR for a CI job
+
+Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed.`,
+    );
+  program.addCommand(mrrCommand(context));
+  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. Errors go to stderr; stdout gets output only on success. */
+export async function run(argv: string[], context: CliContext): Promise<number> {
+  const program = buildProgram(context);
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return ExitCode.Success;
+    }
+    await program.parseAsync(argv);
+    return ExitCode.Success;
+  } catch (error) {
+    return reportError(error, context);
+  }
+}
+
+function reportError(error: unknown, context: CliContext): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (help and version exit cleanly).
+    return error.exitCode === 0 ? ExitCode.Success : ExitCode.BadInput;
+  }
+  if (error instanceof KpiError) {
+    context.stderr.write(`kpi: error: ${error.message}\n`);
+    if (error.hint) context.stderr.write(`  ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const detail = error instanceof Error ? (context.env.KPI_DEBUG ? error.stack ?? error.message : error.message) : String(error);
+  context.stderr.write(`kpi: internal error: ${detail}\n  This is a bug in kpi; set KPI_DEBUG=1 for details.\n`);
+  return ExitCode.InternalError;
+}

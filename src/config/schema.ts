@@ -1,0 +1,133 @@
+/**
+ * The configuration file's shape (JSON or YAML), validated with zod. Keys are snake_case
+ * like Stripe's. `KpiConfig` is the resolved form the rest of the program reads.
+ */
+import { z } from 'zod';
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../billing/model.js';
+
+export const MRR_RULES = ['list-price', 'billed'] as const;
+export type MrrRule = (typeof MRR_RULES)[number];
+
+const nonEmptyText = z.string().trim().min(1, 'must not be empty');
+const productId = z.string().regex(/^prod_[A-Za-z0-9]+$/, 'must be a Stripe product id such as "prod_Nabc123"');
+const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 currency code such as "usd"')
+  .transform((code) => code.toLowerCase());
+const positiveDecimal = z
+  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive decimal such as "1.0825"')])
+  .transform(String)
+  .refine((text) => Number(text) > 0, 'must be greater than zero');
+
+const productEntry = z.union([
+  nonEmptyText,
+  z
+    .strictObject({
+      name: nonEmptyText.optional(),
+      names: z.array(nonEmptyText).min(1).optional(),
+      id: productId.optional(),
+      ids: z.array(productId).min(1).optional(),
+      label: nonEmptyText.optional(),
+      optional: z.boolean().default(false),
+    })
+    .refine(
+      (entry) => [entry.name, entry.names, entry.id, entry.ids].filter((field) => field !== undefined).length === 1,
+      'give exactly one of "name", "names", "id" or "ids"',
+    ),
+]);
+
+const tierEntry = z
+  .strictObject({
+    name: nonEmptyText.optional(),
+    names: z.array(nonEmptyText).min(1).optional(),
+    rule: z.enum(MRR_RULES),
+    products: z.array(productEntry).min(1, 'a tier needs at least one product'),
+  })
+  .refine((tier) => (tier.name === undefined) !== (tier.names === undefined), 'give exactly one of "name" or "names"')
+  .superRefine((tier, context) => {
+    // A renamed tier's products list their names in the same order as the tier's names,
+    // so the output can tell which era of naming the account is in.
+    const eras = tier.names?.length ?? 1;
+    tier.products.forEach((product, index) => {
+      if (typeof product === 'string' || !product.names || product.names.length === 1) return;
+      if (product.names.length !== eras) {
+        context.addIssue({
+          code: 'custom',
+          path: ['products', index, 'names'],
+          message: `lists ${product.names.length} names but the tier has ${eras}: give one name, or one per tier name in the same order`,
+        });
+      }
+    });
+  });
+
+export const configFileSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  counted_statuses: z
+    .array(z.enum(SUBSCRIPTION_STATUSES))
+    .min(1)
+    .default(['active', 'past_due']),
+  discounts: z
+    .strictObject({
+      count_repeating: z.boolean().default(false),
+      count_once: z.boolean().default(false),
+    })
+    .default({ count_repeating: false, count_once: false }),
+  reporting: z
+    .strictObject({
+      currency: currencyCode,
+      rates: z.record(currencyCode, positiveDecimal).default({}),
+    })
+    .optional(),
+  tiers: z.array(tierEntry).min(1, 'configure at least one tier'),
+});
+export type ConfigFile = z.input<typeof configFileSchema>;
+
+/** A configured product: matched by any of its names, or pinned to product ids. */
+export interface ProductSelector {
+  /** Names the product has carried, oldest first, aligned with its tier's names when it has several. */
+  names: string[];
+  ids: string[];
+  label: string | null;
+  optional: boolean;
+}
+
+export interface TierConfig {
+  /** The tier's names, oldest first (Team, then Pro). The output uses the newest one the account shows. */
+  names: string[];
+  rule: MrrRule;
+  products: ProductSelector[];
+}
+
+export interface KpiConfig {
+  /** Where the configuration came from, for messages: a file path or "built-in default". */
+  origin: string;
+  countedStatuses: SubscriptionStatus[];
+  discounts: { countRepeating: boolean; countOnce: boolean };
+  /** Converting every currency into one happens only with rates given here. */
+  reporting: { currency: string; rates: Record<string, string> } | null;
+  tiers: TierConfig[];
+}
+
+export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: string): KpiConfig {
+  return {
+    origin,
+    countedStatuses: [...new Set(file.counted_statuses)],
+    discounts: { countRepeating: file.discounts.count_repeating, countOnce: file.discounts.count_once },
+    reporting: file.reporting ? { currency: file.reporting.currency, rates: file.reporting.rates } : null,
+    tiers: file.tiers.map((tier) => ({
+      names: tier.names ?? [tier.name as string],
+      rule: tier.rule,
+      products: tier.products.map(toProductSelector),
+    })),
+  };
+}
+
+function toProductSelector(entry: z.output<typeof productEntry>): ProductSelector {
+  if (typeof entry === 'string') return { names: [entry], ids: [], label: null, optional: false };
+  return {
+    names: entry.names ?? (entry.name ? [entry.name] : []),
+    ids: entry.ids ?? (entry.id ? [entry.id] : []),
+    label: entry.label ?? null,
+    optional: entry.optional,
+  };
+}

@@ -1,0 +1,6 @@
+import { fileURLToPath } from 'node:url';
+
+/** The installed package's root: one level up from `src/` or `dist/`, wherever kpi runs from. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export const DEMO_ACCOUNT_FILE = fileURLToPath(new URL('../fixtures/demo-account.json', import.meta.url));

@@ -1,0 +1,89 @@
+import Table from 'cli-table3';
+import { formatMoneyForHumans } from '../money/currency.js';
+import type { MrrReport, ReportedAmount } from '../reports/mrr-report.js';
+import type { Palette } from '../terminal/terminal.js';
+
+/** Borderless, aligned columns: readable in a terminal and still tidy when pasted. */
+const PLAIN_CHARS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
+  right: '', 'right-mid': '', middle: '  ',
+};
+
+function newTable(head: string[], palette: Palette, numericColumns: number[]): Table.Table {
+  return new Table({
+    head: head.map((title) => palette.heading(title)),
+    chars: PLAIN_CHARS,
+    // cli-table3 colours headings and borders itself unless told not to.
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    colAligns: head.map((_, index) => (numericColumns.includes(index) ? 'right' : 'left')),
+  });
+}
+
+/** The human view of `kpi mrr`: products under their tiers, totals, then the comparison with Stripe. */
+export function renderMrrTable(report: MrrReport, palette: Palette): string {
+  const money = (amount: ReportedAmount) => formatAmount(amount, report.reportingCurrency);
+  const lines: string[] = [];
+  lines.push(
+    palette.heading('Self-service MRR') +
+      palette.dim(` · ${report.source} · as of ${report.asOf.toISOString().slice(0, 10)} · counting ${report.countedStatuses.join(', ')}`),
+    '',
+  );
+
+  const table = newTable(['Tier', 'Product', 'Rule', 'Subs', 'Qty', 'MRR'], palette, [3, 4, 5]);
+  for (const tier of report.tiers) {
+    tier.products.forEach((product, index) => {
+      table.push([index === 0 ? tier.name : '', product.name, index === 0 ? tier.rule : '', product.subscriptions, product.quantity, money(product.mrr)]);
+    });
+    table.push(['', palette.emphasis(`${tier.name} total`), '', palette.emphasis(String(tier.subscriptions)), '', palette.emphasis(money(tier.mrr))]);
+  }
+  table.push([palette.emphasis('Total'), '', '', palette.emphasis(String(report.subscriptions)), '', palette.emphasis(money(report.mrr))]);
+  lines.push(table.toString(), '');
+
+  lines.push(palette.heading("Compared with Stripe's MRR definition (Billing Overview: forever coupons subtracted for every tier)"));
+  const comparison = newTable(['Tier', 'Handbook', 'Stripe', 'Difference'], palette, [1, 2, 3]);
+  for (const tier of report.tiers) comparison.push([tier.name, money(tier.mrr), money(tier.stripeMrr), money(tier.difference)]);
+  comparison.push([palette.emphasis('Total'), money(report.mrr), money(report.stripeMrr), money(report.difference)]);
+  lines.push(comparison.toString(), '');
+
+  if (report.conversionRates) {
+    const rates = Object.entries(report.conversionRates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.reportingCurrency?.toUpperCase()}`);
+    lines.push(palette.dim(`Converted with the configured rates: ${rates.join(', ')}.`));
+  } else if (report.currencies.length > 1) {
+    lines.push(palette.dim('Several currencies: each is totalled apart (configure reporting rates to convert them).'));
+  }
+  if (report.excluded.meteredItems > 0) {
+    lines.push(palette.dim(`Left out: ${report.excluded.meteredItems} metered (usage-based) item${report.excluded.meteredItems === 1 ? '' : 's'}, as Stripe leaves them out of MRR.`));
+  }
+  for (const warning of report.warnings) lines.push(palette.warning(`Warning: ${warning}`));
+
+  if (report.explain) {
+    lines.push('', palette.heading('Contribution of each counted subscription'));
+    const explain = newTable(['Subscription', 'Customer', 'Status', 'Tier', 'Product', 'Qty', 'MRR', 'Stripe'], palette, [5, 6, 7]);
+    for (const line of report.explain) {
+      explain.push([
+        line.subscriptionId,
+        line.customerId,
+        line.status,
+        line.tier,
+        line.product,
+        line.quantity,
+        formatMoneyForHumans(line.mrr, line.currency),
+        formatMoneyForHumans(line.stripeMrr, line.currency),
+      ]);
+    }
+    lines.push(explain.toString());
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** One line per currency; with conversion rates, the converted sum after them. */
+function formatAmount(amount: ReportedAmount, reportingCurrency: string | null): string {
+  const entries = Object.entries(amount.byCurrency);
+  if (entries.length === 0) return reportingCurrency ? formatMoneyForHumans(0n, reportingCurrency) : '0';
+  const perCurrency = entries.map(([code, value]) => formatMoneyForHumans(value, code));
+  const onlyCurrency = entries.length === 1 && entries[0]?.[0] === reportingCurrency;
+  if (amount.total === null || reportingCurrency === null || onlyCurrency) return perCurrency.join('\n');
+  return [...perCurrency, `= ${formatMoneyForHumans(amount.total, reportingCurrency)}`].join('\n');
+}

@@ -1,0 +1,219 @@
+/**
+ * The MRR report: what every renderer prints. Reported figures are integers in minor units
+ * per currency, each rounded half-up once from its exact total.
+ */
+import { Rational } from '../money/rational.js';
+import { minorUnitExponent } from '../money/currency.js';
+import type { TierLayout } from '../catalog/tier-layout.js';
+import type { MrrRule } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import type { AmountsByCurrency, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
+
+/** Minor units per lowercase currency code, keys sorted. */
+export type MoneyByCurrency = Record<string, bigint>;
+
+/** A figure in every currency it occurs in, plus its value in the reporting currency when rates are configured. */
+export interface ReportedAmount {
+  byCurrency: MoneyByCurrency;
+  /** In `MrrReport.reportingCurrency`; null unless the account has one currency or rates convert them. */
+  total: bigint | null;
+}
+
+export interface ProductLine {
+  name: string;
+  productIds: string[];
+  mrr: ReportedAmount;
+  stripeMrr: ReportedAmount;
+  subscriptions: number;
+  quantity: number;
+}
+
+export interface TierLine {
+  name: string;
+  rule: MrrRule;
+  mrr: ReportedAmount;
+  stripeMrr: ReportedAmount;
+  /** Handbook figure minus Stripe's, per currency, from the two rounded figures. */
+  difference: ReportedAmount;
+  subscriptions: number;
+  products: ProductLine[];
+}
+
+export interface ExplainLine {
+  subscriptionId: string;
+  customerId: string;
+  status: string;
+  tier: string;
+  product: string;
+  currency: string;
+  quantity: number;
+  mrr: bigint;
+  stripeMrr: bigint;
+}
+
+export interface MrrReport {
+  generatedAt: Date;
+  asOf: Date;
+  source: string;
+  countedStatuses: string[];
+  /** Every currency seen, sorted. */
+  currencies: string[];
+  /** The one currency totals are given in, or null for several currencies without rates. */
+  reportingCurrency: string | null;
+  /** Rates used to convert into the reporting currency (1 unit of the key = rate units of it). */
+  conversionRates: Record<string, string> | null;
+  mrr: ReportedAmount;
+  stripeMrr: ReportedAmount;
+  difference: ReportedAmount;
+  subscriptions: number;
+  tiers: TierLine[];
+  excluded: { meteredItems: number };
+  warnings: string[];
+  explain: ExplainLine[] | null;
+}
+
+export interface ReportContext {
+  layout: TierLayout;
+  source: string;
+  asOf: number;
+  generatedAt: Date;
+  countedStatuses: string[];
+  reporting: { currency: string; rates: Record<string, string> } | null;
+}
+
+export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrReport {
+  const currencies = [...new Set(totals.tiers.flatMap((tier) => [...tier.mrr.keys(), ...tier.stripeMrr.keys()]))].sort();
+  const converter = makeConverter(currencies, context.reporting);
+  const report = (amounts: AmountsByCurrency): ReportedAmount => converter.report(amounts);
+
+  const allMrr = new Map<string, Rational>();
+  const allStripe = new Map<string, Rational>();
+  const tiers = totals.tiers.map((tierTotals, tierIndex) => {
+    const tier = context.layout.tiers[tierIndex]!;
+    mergeInto(allMrr, tierTotals.mrr);
+    mergeInto(allStripe, tierTotals.stripeMrr);
+    const mrr = report(tierTotals.mrr);
+    const stripeMrr = report(tierTotals.stripeMrr);
+    return {
+      name: tier.displayName,
+      rule: tier.rule,
+      mrr,
+      stripeMrr,
+      difference: subtract(mrr, stripeMrr),
+      subscriptions: tierTotals.subscriptions,
+      products: tierTotals.products.map((productTotals, productIndex) => ({
+        name: tier.products[productIndex]!.displayName,
+        productIds: [...tier.products[productIndex]!.productIds],
+        mrr: report(productTotals.mrr),
+        stripeMrr: report(productTotals.stripeMrr),
+        subscriptions: productTotals.subscriptions,
+        quantity: productTotals.quantity,
+      })),
+    };
+  });
+  const mrr = report(allMrr);
+  const stripeMrr = report(allStripe);
+
+  return {
+    generatedAt: context.generatedAt,
+    asOf: new Date(context.asOf * 1000),
+    source: context.source,
+    countedStatuses: context.countedStatuses,
+    currencies,
+    reportingCurrency: converter.currency,
+    conversionRates: converter.rates,
+    mrr,
+    stripeMrr,
+    difference: subtract(mrr, stripeMrr),
+    subscriptions: totals.subscriptions,
+    tiers,
+    excluded: { meteredItems: totals.meteredItems },
+    warnings: totals.warnings.map(describeWarning),
+    explain:
+      totals.contributions?.map((row) => {
+        const tier = context.layout.tiers[row.tierIndex]!;
+        return {
+          subscriptionId: row.subscriptionId,
+          customerId: row.customerId,
+          status: row.status,
+          tier: tier.displayName,
+          product: tier.products[row.productIndex]!.displayName,
+          currency: row.currency,
+          quantity: row.quantity,
+          mrr: row.mrr.roundHalfUp(),
+          stripeMrr: row.stripeMrr.roundHalfUp(),
+        };
+      }) ?? null,
+  };
+}
+
+interface Converter {
+  currency: string | null;
+  rates: Record<string, string> | null;
+  report(amounts: AmountsByCurrency): ReportedAmount;
+}
+
+/**
+ * One currency needs no conversion. Several are added up only with configured rates, each
+ * currency's exact amount converted and the sum rounded once.
+ */
+function makeConverter(currencies: string[], reporting: ReportContext['reporting']): Converter {
+  const byCurrency = (amounts: AmountsByCurrency): MoneyByCurrency =>
+    Object.fromEntries([...amounts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, amount]) => [code, amount.roundHalfUp()]));
+
+  if (!reporting) {
+    const only = currencies.length === 1 ? (currencies[0] as string) : null;
+    return {
+      currency: only,
+      rates: null,
+      report: (amounts) => ({ byCurrency: byCurrency(amounts), total: only ? (amounts.get(only) ?? Rational.ZERO).roundHalfUp() : null }),
+    };
+  }
+
+  const target = reporting.currency;
+  const missing = currencies.filter((code) => code !== target && reporting.rates[code] === undefined);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `config: reporting.rates has no rate for ${missing.map((code) => code.toUpperCase()).join(', ')}, which the account bills in`,
+      `Add "reporting: { rates: { ${missing[0]}: <${target.toUpperCase()} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
+    );
+  }
+  const factors = new Map<string, Rational>(
+    currencies.map((code) => {
+      const rate = code === target ? Rational.ONE : Rational.parseDecimal(reporting.rates[code] as string);
+      // Minor units of `code` -> major units -> target's minor units.
+      const shift = minorUnitExponent(target) - minorUnitExponent(code);
+      const scale = shift >= 0 ? Rational.of(10n ** BigInt(shift)) : Rational.of(1n, 10n ** BigInt(-shift));
+      return [code, rate.times(scale)];
+    }),
+  );
+  const usedRates = Object.fromEntries(currencies.filter((code) => code !== target).map((code) => [code, reporting.rates[code] as string]));
+  return {
+    currency: target,
+    rates: usedRates,
+    report: (amounts) => {
+      let total = Rational.ZERO;
+      for (const [code, amount] of amounts) total = total.plus(amount.times(factors.get(code) ?? Rational.ONE));
+      return { byCurrency: byCurrency(amounts), total: total.roundHalfUp() };
+    },
+  };
+}
+
+function subtract(left: ReportedAmount, right: ReportedAmount): ReportedAmount {
+  const codes = [...new Set([...Object.keys(left.byCurrency), ...Object.keys(right.byCurrency)])].sort();
+  return {
+    byCurrency: Object.fromEntries(codes.map((code) => [code, (left.byCurrency[code] ?? 0n) - (right.byCurrency[code] ?? 0n)])),
+    total: left.total === null || right.total === null ? null : left.total - right.total,
+  };
+}
+
+function mergeInto(target: Map<string, Rational>, source: AmountsByCurrency): void {
+  for (const [code, amount] of source) target.set(code, (target.get(code) ?? Rational.ZERO).plus(amount));
+}
+
+function describeWarning(warning: DiscountWarningSummary): string {
+  const on = `${warning.subscriptions} subscription${warning.subscriptions === 1 ? '' : 's'}`;
+  return warning.kind === 'amount-off-currency'
+    ? `coupon ${warning.couponId} takes an amount off in another currency than ${warning.currency?.toUpperCase()} on ${on}; it was not applied`
+    : `coupon ${warning.couponId} is no longer listed (deleted?), so its product restriction is unknown; it was applied to every product on ${on}`;
+}

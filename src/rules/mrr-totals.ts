@@ -1,0 +1,164 @@
+import { Rational } from '../money/rational.js';
+import type { Subscription } from '../billing/model.js';
+import type { TierLayout } from '../catalog/tier-layout.js';
+import type { DiscountPolicy } from './discounts.js';
+import { evaluateSubscription, type DiscountWarning } from './subscription-mrr.js';
+
+/** Exact monthly amounts per currency code. */
+export type AmountsByCurrency = Map<string, Rational>;
+
+export interface ProductTotals {
+  /** The tier's own rule (handbook figure). */
+  mrr: AmountsByCurrency;
+  /** Stripe's definition (rule `billed`) for comparison with the Billing Overview. */
+  stripeMrr: AmountsByCurrency;
+  subscriptions: number;
+  quantity: number;
+}
+
+export interface TierTotals {
+  mrr: AmountsByCurrency;
+  stripeMrr: AmountsByCurrency;
+  subscriptions: number;
+  products: ProductTotals[];
+}
+
+export interface DiscountWarningSummary {
+  kind: DiscountWarning['kind'];
+  couponId: string;
+  currency: string | null;
+  subscriptions: number;
+}
+
+/** One subscription's contribution to one configured product, for `--explain`. */
+export interface Contribution {
+  subscriptionId: string;
+  customerId: string;
+  status: string;
+  currency: string;
+  tierIndex: number;
+  productIndex: number;
+  quantity: number;
+  mrr: Rational;
+  stripeMrr: Rational;
+}
+
+export interface MrrTotals {
+  tiers: TierTotals[];
+  /** Subscriptions holding a positive quantity of any configured product. */
+  subscriptions: number;
+  /** Subscriptions read, whether or not they hold a configured product. */
+  subscriptionsRead: number;
+  /** Metered items of configured products, left out as Stripe leaves them out. */
+  meteredItems: number;
+  /** Discounts that could not be applied as written, counted per coupon. */
+  warnings: DiscountWarningSummary[];
+  contributions: Contribution[] | null;
+}
+
+/**
+ * Adds up subscriptions one at a time, so a source can stream them page by page and
+ * memory holds only the totals (plus the per-subscription rows when `--explain` asks).
+ */
+export class MrrAccumulator {
+  private readonly totals: MrrTotals;
+
+  constructor(
+    private readonly layout: TierLayout,
+    private readonly policy: DiscountPolicy,
+    options: { explain: boolean },
+  ) {
+    this.totals = {
+      tiers: layout.tiers.map((tier) => ({
+        mrr: new Map(),
+        stripeMrr: new Map(),
+        subscriptions: 0,
+        products: tier.products.map(() => ({ mrr: new Map(), stripeMrr: new Map(), subscriptions: 0, quantity: 0 })),
+      })),
+      subscriptions: 0,
+      subscriptionsRead: 0,
+      meteredItems: 0,
+      warnings: [],
+      contributions: options.explain ? [] : null,
+    };
+  }
+
+  add(subscription: Subscription): void {
+    const evaluation = evaluateSubscription(subscription, this.policy);
+    const currency = subscription.currency;
+    const perProduct = new Map<string, Contribution>();
+    this.totals.subscriptionsRead += 1;
+
+    for (const item of evaluation.items) {
+      const position = this.layout.locate(item.productId);
+      if (!position) continue;
+      const rule = this.layout.tiers[position.tierIndex]?.rule;
+      const key = `${position.tierIndex}/${position.productIndex}`;
+      const row = perProduct.get(key) ?? {
+        subscriptionId: subscription.id,
+        customerId: subscription.customerId,
+        status: subscription.status,
+        currency,
+        ...position,
+        quantity: 0,
+        mrr: Rational.ZERO,
+        stripeMrr: Rational.ZERO,
+      };
+      row.quantity += item.quantity;
+      row.mrr = row.mrr.plus(rule === 'list-price' ? item.listPrice : item.billed);
+      row.stripeMrr = row.stripeMrr.plus(item.billed);
+      perProduct.set(key, row);
+    }
+    for (const item of evaluation.meteredItems) {
+      if (this.layout.locate(item.price.productId)) this.totals.meteredItems += 1;
+    }
+    this.recordWarnings(evaluation.warnings, perProduct.size > 0);
+
+    const tiersHeld = new Set<number>();
+    for (const row of perProduct.values()) {
+      const tier = this.totals.tiers[row.tierIndex] as TierTotals;
+      const product = tier.products[row.productIndex] as ProductTotals;
+      addTo(product.mrr, currency, row.mrr);
+      addTo(product.stripeMrr, currency, row.stripeMrr);
+      addTo(tier.mrr, currency, row.mrr);
+      addTo(tier.stripeMrr, currency, row.stripeMrr);
+      product.quantity += row.quantity;
+      if (row.quantity > 0) {
+        product.subscriptions += 1;
+        tiersHeld.add(row.tierIndex);
+      }
+      this.totals.contributions?.push(row);
+    }
+    for (const tierIndex of tiersHeld) (this.totals.tiers[tierIndex] as TierTotals).subscriptions += 1;
+    if (tiersHeld.size > 0) this.totals.subscriptions += 1;
+  }
+
+  result(): MrrTotals {
+    return this.totals;
+  }
+
+  private readonly warningsByKey = new Map<string, DiscountWarningSummary>();
+
+  /** Only warnings on subscriptions that hold a configured product can touch a figure. */
+  private recordWarnings(warnings: DiscountWarning[], relevant: boolean): void {
+    if (!relevant) return;
+    const keys = new Set<string>();
+    for (const warning of warnings) {
+      const currency = warning.kind === 'amount-off-currency' ? warning.currency : null;
+      const key = `${warning.kind}/${warning.couponId}/${currency}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      let summary = this.warningsByKey.get(key);
+      if (!summary) {
+        summary = { kind: warning.kind, couponId: warning.couponId, currency, subscriptions: 0 };
+        this.warningsByKey.set(key, summary);
+        this.totals.warnings.push(summary);
+      }
+      summary.subscriptions += 1;
+    }
+  }
+}
+
+function addTo(amounts: AmountsByCurrency, currency: string, amount: Rational): void {
+  amounts.set(currency, (amounts.get(currency) ?? Rational.ZERO).plus(amount));
+}

@@ -1,0 +1,17 @@
+import type { Product, Subscription, SubscriptionStatus } from '../billing/model.js';
+import type { PricingCatalog } from './stripe/map.js';
+
+/**
+ * Where billing data comes from: the Stripe API, the bundled demo account, and later
+ * snapshots. Everything after this interface is the same for all of them.
+ */
+export interface BillingSource {
+  /** For output and messages, e.g. "Stripe (test mode)" or "demo account". */
+  readonly description: string;
+  /** Unix seconds the figures are "as of" (now for live data): discounts that ended by then do not count. */
+  readonly asOf: number;
+  listProducts(): Promise<Product[]>;
+  loadPricing(): Promise<PricingCatalog>;
+  /** Subscriptions in the given statuses, streamed so memory does not grow with the account. */
+  subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog): AsyncIterable<Subscription>;
+}
