@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { computeMrr } from '../../src/app/compute-mrr.js';
+import { parseConfig } from '../../src/config/load.js';
+import { renderMrrJson } from '../../src/render/mrr-json.js';
+import { renderMrrDelimited } from '../../src/render/mrr-delimited.js';
+import { renderMrrTable } from '../../src/render/mrr-table.js';
+import { makePalette } from '../../src/terminal/terminal.js';
+import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
+import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
+import { UsageError } from '../../src/errors.js';
+import { account, price, product, subscription } from '../support/account-builder.js';
+
+const platform = product('FlowFuse Pro Platform - Cloud');
+const usd = price(platform, { unitAmount: 42500 });
+const eur = price(platform, { unitAmount: 39900, currency: 'eur' });
+const jpyYearly = price(platform, { unitAmount: 700000, currency: 'jpy', interval: 'year' });
+const MULTI = account({
+  products: [platform],
+  prices: [usd, eur, jpyYearly],
+  subscriptions: [
+    subscription({ items: [{ price: usd }] }),
+    subscription({ currency: 'eur', items: [{ price: eur }] }),
+    subscription({ currency: 'eur', items: [{ price: eur }] }),
+    subscription({ currency: 'jpy', items: [{ price: jpyYearly }] }),
+  ],
+});
+const tiers = [{ name: 'Pro', rule: 'billed', products: ['FlowFuse Pro Platform - Cloud'] }];
+
+async function report(config: unknown) {
+  const source = new WireBillingSource(new AccountFileReader(MULTI), 'test account', MULTI.as_of);
+  return computeMrr(source, parseConfig(config, 'test'), { explain: false, now: new Date(0) });
+}
+
+describe('several currencies', () => {
+  it('totals each currency apart and never adds them without rates', async () => {
+    const document = JSON.parse(renderMrrJson(await report({ tiers })));
+    // usd 42500; eur 2 x 39900 = 79800; jpy 700000 / 12 = 58333.33 -> 58333 (zero-decimal currency)
+    expect(document.mrr_by_currency).toEqual({ eur: 79800, jpy: 58333, usd: 42500 });
+    expect(document.currency).toBeNull();
+    expect(document.mrr).toBeNull();
+    expect(document.currencies).toEqual(['eur', 'jpy', 'usd']);
+  });
+
+  it('converts with configured rates and says which', async () => {
+    const result = await report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } } });
+    const document = JSON.parse(renderMrrJson(result));
+    // eur: 79800 cents x 1.08 = 86184 cents; jpy: 58333.33 yen x 0.0065 = 379.1667 usd = 37916.67 cents;
+    // usd 42500: 42500 + 86184 + 37916.667 = 166600.667 -> 166601
+    expect(document.mrr).toBe(166_601);
+    expect(document.currency).toBe('usd');
+    expect(document.conversion).toEqual({ currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } });
+    expect(renderMrrTable(result, makePalette(false))).toContain('1 EUR = 1.08 USD, 1 JPY = 0.0065 USD');
+  });
+
+  it('refuses to convert a currency without a rate', async () => {
+    await expect(report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08' } } })).rejects.toThrow(UsageError);
+    await expect(report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08' } } })).rejects.toThrow(/no rate for JPY/);
+  });
+
+  it('writes one CSV row per product and currency, amounts in major units', async () => {
+    const csv = renderMrrDelimited(await report({ tiers }), 'csv');
+    expect(csv.split('\r\n')).toEqual([
+      'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,4,4,798.00,eur,798.00',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,4,4,58333,jpy,58333',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,4,4,425.00,usd,425.00',
+      '',
+    ]);
+  });
+});
+
+describe('CSV safety', () => {
+  it('quotes per RFC 4180 and defuses formula-like text, keeping numbers numeric', async () => {
+    const hostile = account({
+      products: [product('=HYPERLINK("http://x"), "Pro"')],
+      prices: [],
+      subscriptions: [],
+    });
+    const source = new WireBillingSource(new AccountFileReader(hostile), 'test', hostile.as_of);
+    const config = parseConfig({ tiers: [{ name: '-Pro', rule: 'billed', products: ['=HYPERLINK("http://x"), "Pro"'] }] }, 't');
+    const result = await computeMrr(source, config, { explain: false, now: new Date(0) });
+    const tsv = renderMrrDelimited(result, 'tsv');
+    expect(tsv.split('\n')[1]).toBe(`'-Pro\t"'=HYPERLINK(""http://x""), ""Pro"""\tbilled\t0\t0\t0\t\t0`);
+    const csv = renderMrrDelimited(result, 'csv');
+    expect(csv.split('\r\n')[1]).toBe(`'-Pro,"'=HYPERLINK(""http://x""), ""Pro""",billed,0,0,0,,0`);
+  });
+});
