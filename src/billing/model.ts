@@ -58,6 +58,8 @@ export interface Price {
   /** null for one-time prices, which never count as recurring revenue. */
   recurrence: Recurrence | null;
   scheme: PriceScheme;
+  /** Amounts in other currencies (Stripe's `currency_options`), used by subscriptions billed in them. */
+  currencyOptions: ReadonlyMap<string, PriceScheme>;
 }
 
 export type CouponDuration = 'forever' | 'once' | 'repeating';

@@ -85,3 +85,20 @@ describe('CSV safety', () => {
     expect(csv.split('\r\n')[1]).toBe(`'-Pro,"'=HYPERLINK(""http://x""), ""Pro""",billed,0,0,0,,0`);
   });
 });
+
+describe('multi-currency prices (currency_options)', () => {
+  it('bills a EUR subscription on a USD price at its EUR amount', async () => {
+    const platform = product('FlowFuse Pro Platform - Cloud');
+    const multi = price(platform, { unitAmount: 42500 });
+    multi.currency_options = { eur: { unit_amount: 39900, unit_amount_decimal: '39900' } };
+    const data = account({
+      products: [platform],
+      prices: [multi],
+      subscriptions: [subscription({ currency: 'eur', items: [{ price: multi, quantity: 2 }] }), subscription({ items: [{ price: multi }] })],
+    });
+    const source = new WireBillingSource(new AccountFileReader(data), 'test', data.as_of);
+    const result = await computeMrr(source, parseConfig({ tiers }, 't'), { explain: false, now: new Date(0) });
+    // eur: 2 x 39900 = 79800; usd: 42500
+    expect(result.mrr.byCurrency).toEqual({ eur: 79800n, usd: 42500n });
+  });
+});

@@ -15,6 +15,7 @@ function monthly(productId: string, unitAmount: number, interval: 'month' | 'yea
     active: true,
     recurrence: { interval, intervalCount: 1, usageType: 'licensed' },
     scheme: { kind: 'per_unit', unitAmount: Rational.of(unitAmount), transformQuantity: null },
+    currencyOptions: new Map(),
   };
 }
 

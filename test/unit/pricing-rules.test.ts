@@ -5,7 +5,7 @@ import { amountPerPeriod } from '../../src/rules/item-amount.js';
 import { monthlyFactor } from '../../src/rules/monthly.js';
 
 function priceWith(scheme: PriceScheme, recurrence: Recurrence | null = { interval: 'month', intervalCount: 1, usageType: 'licensed' }): Price {
-  return { id: 'price_test', productId: 'prod_test', currency: 'usd', active: true, recurrence, scheme };
+  return { id: 'price_test', productId: 'prod_test', currency: 'usd', active: true, recurrence, scheme, currencyOptions: new Map() };
 }
 const perUnit = (unitAmount: string, transformQuantity: { divideBy: number; round: 'up' | 'down' } | null = null) =>
   priceWith({ kind: 'per_unit', unitAmount: Rational.parseDecimal(unitAmount), transformQuantity });

@@ -37,12 +37,12 @@ export class StripeApiReader implements WireAccountReader {
   }
 
   prices() {
-    return this.paged<WirePrice>('prices', () => this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers'] }));
+    return this.paged<WirePrice>('prices', () => this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options'] }));
   }
 
   coupons() {
     return this.paged<WireCoupon>('coupons', () =>
-      this.stripe.coupons.list({ limit: PAGE_SIZE, expand: ['data.applies_to'] }),
+      this.stripe.coupons.list({ limit: PAGE_SIZE, expand: ['data.applies_to', 'data.currency_options'] }),
     );
   }
 

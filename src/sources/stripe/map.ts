@@ -40,19 +40,26 @@ export function mapPrice(price: WirePrice): Price {
             usageType: price.recurring.usage_type,
           }
         : null,
-    scheme: mapScheme(price),
+    scheme: mapScheme(price, price),
+    currencyOptions: new Map(
+      Object.entries(price.currency_options ?? {})
+        .filter(([currency]) => normaliseCurrency(currency) !== normaliseCurrency(price.currency))
+        .map(([currency, option]) => [normaliseCurrency(currency), mapScheme(price, option, currency)]),
+    ),
   };
 }
 
-function mapScheme(price: WirePrice): PriceScheme {
+type WireAmounts = Pick<WirePrice, 'unit_amount' | 'unit_amount_decimal' | 'tiers'>;
+
+function mapScheme(price: WirePrice, amounts: WireAmounts, currency?: string): PriceScheme {
   if (price.billing_scheme === 'tiered') {
-    if (!price.tiers || price.tiers.length === 0) {
-      throw new DataSourceError(`price ${price.id} is tiered but its tiers were not received`);
+    if (!amounts.tiers || amounts.tiers.length === 0) {
+      throw new DataSourceError(`price ${price.id} is tiered but its tiers${currency ? ` in ${currency.toUpperCase()}` : ''} were not received`);
     }
     return {
       kind: 'tiered',
       mode: price.tiers_mode ?? 'graduated',
-      tiers: price.tiers.map((tier) => ({
+      tiers: amounts.tiers.map((tier) => ({
         upTo: tier.up_to,
         unitAmount: exactAmount(tier.unit_amount_decimal, tier.unit_amount),
         flatAmount: exactAmount(tier.flat_amount_decimal, tier.flat_amount),
@@ -61,7 +68,7 @@ function mapScheme(price: WirePrice): PriceScheme {
   }
   return {
     kind: 'per_unit',
-    unitAmount: exactAmount(price.unit_amount_decimal, price.unit_amount),
+    unitAmount: exactAmount(amounts.unit_amount_decimal, amounts.unit_amount),
     transformQuantity: price.transform_quantity
       ? { divideBy: price.transform_quantity.divide_by, round: price.transform_quantity.round }
       : null,
@@ -110,20 +117,31 @@ export function mapSubscription(
     status: subscription.status,
     currency: normaliseCurrency(subscription.currency),
     created: subscription.created,
-    items: items.map((item) => mapItem(item, catalog, where)),
+    items: items.map((item) => mapItem(item, normaliseCurrency(subscription.currency), catalog, where)),
     discounts: subscription.discounts.map((discount) => mapDiscount(discount, catalog, where)),
   };
 }
 
-function mapItem(item: WireSubscriptionItem, catalog: PricingCatalog, where: string): SubscriptionItem {
+function mapItem(item: WireSubscriptionItem, currency: string, catalog: PricingCatalog, where: string): SubscriptionItem {
   const itemWhere = `${where}, item ${item.id}`;
+  // The catalog's copy carries tiers and currency options, which an embedded item price never does.
+  const price = catalog.prices.get(item.price.id) ?? mapPrice(item.price);
   return {
     id: item.id,
-    // The catalog's copy carries tiers, which an embedded item price never does.
-    price: catalog.prices.get(item.price.id) ?? mapPrice(item.price),
+    price: inCurrency(price, currency, itemWhere),
     quantity: item.quantity ?? null,
     discounts: item.discounts.map((discount) => mapDiscount(discount, catalog, itemWhere)),
   };
+}
+
+/** A multi-currency price bills a subscription in the subscription's currency, from its `currency_options`. */
+function inCurrency(price: Price, currency: string, where: string): Price {
+  if (price.currency === currency) return price;
+  const scheme = price.currencyOptions.get(currency);
+  if (!scheme) {
+    throw new DataSourceError(`${where}: price ${price.id} is in ${price.currency.toUpperCase()} and has no ${currency.toUpperCase()} amount for this ${currency.toUpperCase()} subscription`);
+  }
+  return { ...price, currency, scheme };
 }
 
 function mapDiscount(discount: string | WireDiscount, catalog: PricingCatalog, where: string): Discount {

@@ -58,7 +58,8 @@ export interface WirePrice {
   unit_amount: number | null;
   unit_amount_decimal: WireDecimal | null;
   transform_quantity: { divide_by: number; round: 'up' | 'down' } | null;
-  currency_options?: Record<string, { unit_amount: number | null; unit_amount_decimal: WireDecimal | null }>;
+  /** Only present when expanded (`expand: ['data.currency_options']`). */
+  currency_options?: Record<string, { unit_amount: number | null; unit_amount_decimal: WireDecimal | null; tiers?: WireTier[] }>;
   nickname?: string | null;
   created: number;
   [key: string]: unknown;
@@ -70,6 +71,7 @@ export interface WireCoupon {
   percent_off: number | null;
   amount_off: number | null;
   currency: string | null;
+  /** Only present when expanded (`expand: ['data.currency_options']`). */
   currency_options?: Record<string, { amount_off: number }>;
   duration: 'forever' | 'once' | 'repeating';
   duration_in_months: number | null;
