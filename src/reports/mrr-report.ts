@@ -7,7 +7,7 @@ import { minorUnitExponent } from '../money/currency.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule } from '../config/schema.js';
 import { UsageError } from '../errors.js';
-import type { AmountsByCurrency, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
+import type { AmountsByCurrency, Contribution, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
 
 /** Minor units per lowercase currency code, keys sorted. */
 export type MoneyByCurrency = Record<string, bigint>;
@@ -128,9 +128,10 @@ export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrRe
     subscriptions: totals.subscriptions,
     tiers,
     excluded: { meteredItems: totals.meteredItems },
-    warnings: totals.warnings.map(describeWarning),
+    warnings: [...totals.warnings].sort((a, b) => `${a.kind}/${a.couponId}`.localeCompare(`${b.kind}/${b.couponId}`)).map(describeWarning),
+    // Sorted, so the listing does not depend on the order the source delivered subscriptions in.
     explain:
-      totals.contributions?.map((row) => {
+      sortContributions(totals.contributions)?.map((row) => {
         const tier = context.layout.tiers[row.tierIndex]!;
         return {
           subscriptionId: row.subscriptionId,
@@ -197,6 +198,16 @@ function makeConverter(currencies: string[], reporting: ReportContext['reporting
       return { byCurrency: byCurrency(amounts), total: total.roundHalfUp() };
     },
   };
+}
+
+function sortContributions(rows: Contribution[] | null): Contribution[] | null {
+  if (!rows) return null;
+  return [...rows].sort(
+    (a, b) =>
+      (a.subscriptionId < b.subscriptionId ? -1 : a.subscriptionId > b.subscriptionId ? 1 : 0) ||
+      a.tierIndex - b.tierIndex ||
+      a.productIndex - b.productIndex,
+  );
 }
 
 function subtract(left: ReportedAmount, right: ReportedAmount): ReportedAmount {
