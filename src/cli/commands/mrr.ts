@@ -63,7 +63,10 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
           `kpi: config: ${config.origin}; source: ${source.description}; counted subscriptions holding configured products: ${report.subscriptions}\n`,
         );
       }
-      for (const warning of report.warnings) context.stderr.write(`kpi: warning: ${warning}\n`);
+      // The table shows warnings itself; machine formats carry them too, but CI logs read stderr.
+      if (flags.format !== 'table') {
+        for (const warning of report.warnings) context.stderr.write(`kpi: warning: ${warning}\n`);
+      }
 
       const output =
         flags.format === 'json'
