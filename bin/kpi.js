@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { run } from '../dist/cli/main.js';
 
+// A reader that stops early (`kpi mrr | head`) is not an error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 process.exitCode = await run(process.argv, {
   stdout: process.stdout,
   stderr: process.stderr,
