@@ -140,29 +140,14 @@ export function copyPrice(p: WirePrice): WirePrice {
   const metadata = copyMetadata(p.metadata);
   const lookupKey = (p.lookup_key as string | null | undefined) ?? null;
   const taxBehavior = (p.tax_behavior as string | undefined) ?? 'unspecified';
-  if (p.tiers === undefined) {
-    return {
-      id: p.id,
-      object: 'price',
-      active: p.active,
-      billing_scheme: p.billing_scheme,
-      created: p.created,
-      currency: p.currency,
-      custom_unit_amount: null,
-      livemode: false,
-      lookup_key: lookupKey,
-      metadata,
-      nickname: p.nickname ?? null,
-      product: p.product,
-      recurring,
-      tax_behavior: taxBehavior,
-      tiers_mode: p.tiers_mode,
-      transform_quantity: transform,
-      type: p.type,
-      unit_amount: p.unit_amount,
-      unit_amount_decimal: p.unit_amount_decimal,
-    };
-  }
+  // `tiers` only on tiered prices, in Stripe's key order, so the file stays byte-identical.
+  const tiers = p.tiers?.map((t) => ({
+    flat_amount: t.flat_amount,
+    flat_amount_decimal: t.flat_amount_decimal,
+    unit_amount: t.unit_amount,
+    unit_amount_decimal: t.unit_amount_decimal,
+    up_to: t.up_to,
+  }));
   return {
     id: p.id,
     object: 'price',
@@ -178,13 +163,7 @@ export function copyPrice(p: WirePrice): WirePrice {
     product: p.product,
     recurring,
     tax_behavior: taxBehavior,
-    tiers: p.tiers.map((t) => ({
-      flat_amount: t.flat_amount,
-      flat_amount_decimal: t.flat_amount_decimal,
-      unit_amount: t.unit_amount,
-      unit_amount_decimal: t.unit_amount_decimal,
-      up_to: t.up_to,
-    })),
+    ...(tiers === undefined ? {} : { tiers }),
     tiers_mode: p.tiers_mode,
     transform_quantity: transform,
     type: p.type,

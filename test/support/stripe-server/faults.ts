@@ -4,6 +4,8 @@
  * same requests in every run with the same seed.
  */
 
+import { mulberry32 } from '../../../scripts/demo-account/prng.js';
+
 export type FaultKind = '500' | 'reset' | 'truncated';
 
 export interface FaultOptions {
@@ -14,18 +16,6 @@ export interface FaultOptions {
 }
 
 export const DEFAULT_FAULT_SEED = 1;
-
-/** mulberry32: tiny, fast and good enough to spread faults evenly; not for cryptography. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultPlan {
   private readonly random: () => number;

@@ -15,17 +15,9 @@ import type {
   WireSubscriptionStatus,
 } from '../../../src/sources/stripe/wire.js';
 import { sortNewestFirst, type Listable } from './pagination.js';
+import { SUBSCRIPTION_STATUSES } from '../../../src/billing/model.js';
 
-export const SUBSCRIPTION_STATUSES: readonly WireSubscriptionStatus[] = [
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'unpaid',
-  'canceled',
-  'paused',
-];
+export { SUBSCRIPTION_STATUSES };
 
 export const SUBSCRIPTION_STATUS_FILTERS = [...SUBSCRIPTION_STATUSES, 'ended', 'all'] as const;
 export type SubscriptionStatusFilter = (typeof SUBSCRIPTION_STATUS_FILTERS)[number];
