@@ -9,10 +9,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await run(process.argv, {
+const code = await run(process.argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
   now: () => new Date(),
 });
+// On failure, requests other readers still have in flight (and their retries) are moot:
+// leave now rather than wait for them. Output to pipes and files is synchronous on POSIX.
+if (code !== 0) process.exit(code);
+process.exitCode = code;

@@ -8,6 +8,7 @@ import { WireBillingSource } from '../sources/stripe/wire-source.js';
 export interface BillingSourceFlags {
   demo?: boolean;
   apiKeyFile?: string;
+  maxRps?: number;
 }
 
 /** `--demo` reads the bundled fictional account; otherwise the Stripe API with the configured key. */
@@ -18,7 +19,7 @@ export function openBillingSource(flags: BillingSourceFlags, env: NodeJS.Process
   }
   const credentials = readStripeCredentials({ apiKeyFile: flags.apiKeyFile, env });
   const apiBase = readApiBase(env);
-  const reader = new StripeApiReader({ credentials, apiBase });
+  const reader = new StripeApiReader({ credentials, apiBase, maxRps: flags.maxRps });
   const where = apiBase ? `Stripe-compatible API at ${apiBase.host}:${apiBase.port}` : 'Stripe';
   return new WireBillingSource(reader, `${where} (${credentials.mode} mode)`, Math.floor(now.getTime() / 1000));
 }

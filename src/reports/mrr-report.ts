@@ -66,6 +66,8 @@ export interface MrrReport {
   stripeMrr: ReportedAmount;
   difference: ReportedAmount;
   subscriptions: number;
+  /** Every subscription read in the counted statuses, configured products or not. */
+  subscriptionsRead: number;
   tiers: TierLine[];
   excluded: { meteredItems: number };
   warnings: string[];
@@ -126,6 +128,7 @@ export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrRe
     stripeMrr,
     difference: subtract(mrr, stripeMrr),
     subscriptions: totals.subscriptions,
+    subscriptionsRead: totals.subscriptionsRead,
     tiers,
     excluded: { meteredItems: totals.meteredItems },
     warnings: [...totals.warnings].sort((a, b) => `${a.kind}/${a.couponId}`.localeCompare(`${b.kind}/${b.couponId}`)).map(describeWarning),

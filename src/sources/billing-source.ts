@@ -1,5 +1,6 @@
 import type { Product, Subscription, SubscriptionStatus } from '../billing/model.js';
 import type { PricingCatalog } from './stripe/map.js';
+import type { RequestStats } from './stripe/transport/request-stats.js';
 
 /**
  * Where billing data comes from: the Stripe API, the bundled demo account, and later
@@ -14,4 +15,6 @@ export interface BillingSource {
   loadPricing(): Promise<PricingCatalog>;
   /** Subscriptions in the given statuses, streamed so memory does not grow with the account. */
   subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog): AsyncIterable<Subscription>;
+  /** Request counters when the source talks to an API (progress and `--verbose`). */
+  readonly requestStats?: RequestStats;
 }

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { computeMrr } from '../../app/compute-mrr.js';
 import { loadConfig } from '../../config/load.js';
 import { renderMrrDelimited } from '../../render/mrr-delimited.js';
@@ -7,11 +7,13 @@ import { renderMrrTable } from '../../render/mrr-table.js';
 import { colourEnabled, makePalette, makeProgress } from '../../terminal/terminal.js';
 import { openBillingSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
+import type { RequestStats } from '../../sources/stripe/transport/request-stats.js';
 
 const FORMATS = ['table', 'json', 'csv', 'tsv'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface MrrFlags {
+  maxRps?: number;
   demo?: boolean;
   config?: string;
   apiKeyFile?: string;
@@ -27,10 +29,13 @@ export function mrrCommand(context: CliContext): Command {
     .option('--demo', 'use the bundled fictional account (no key, no network)')
     .option('--config <file>', 'configuration file (JSON or YAML); default: ./kpi.config.{yaml,yml,json}, else the built-in handbook rules')
     .option('--api-key-file <file>', 'read the Stripe key from this file instead of STRIPE_API_KEY')
+    .addOption(
+      new Option('--max-rps <n>', "requests per second at most (default: 95 % of Stripe's limit: 95 live, 23.75 test)").argParser(parsePositiveNumber),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--explain', "list each counted subscription's contribution per product")
     .option('--no-color', 'no colour in the table, even on a terminal')
-    .option('--verbose', 'print what was read and from where to stderr')
+    .option('--verbose', 'print what was read, from where and at what cost (requests, retries, 429s, time, memory) to stderr')
     .addHelpText(
       'after',
       `
@@ -55,13 +60,12 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
       const report = await computeMrr(source, config, {
         explain: flags.explain ?? false,
         now,
-        onProgress: (read) => progress.update(`Reading subscriptions… ${read}`),
+        onProgress: (read) => progress.update(describeProgress(read, source.requestStats)),
       }).finally(() => progress.done());
 
       if (flags.verbose) {
-        context.stderr.write(
-          `kpi: config: ${config.origin}; source: ${source.description}; counted subscriptions holding configured products: ${report.subscriptions}\n`,
-        );
+        context.stderr.write(`kpi: config: ${config.origin}; source: ${source.description}\n`);
+        context.stderr.write(`kpi: ${describeCost(report.subscriptionsRead, source.requestStats)}\n`);
       }
       // The table shows warnings itself; machine formats carry them too, but CI logs read stderr.
       if (flags.format !== 'table') {
@@ -76,4 +80,24 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
             : renderMrrDelimited(report, flags.format);
       context.stdout.write(output);
     });
+}
+
+function parsePositiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number, e.g. 20');
+  return number;
+}
+
+function describeProgress(read: number, stats: RequestStats | undefined): string {
+  if (!stats) return `Reading subscriptions… ${read}`;
+  return `Reading subscriptions… ${read} · ${stats.requests} requests · ${stats.requestsPerSecond().toFixed(1)}/s`;
+}
+
+function describeCost(read: number, stats: RequestStats | undefined): string {
+  const memory = `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
+  if (!stats) return `${read} subscriptions read; ${memory}`;
+  return (
+    `${read} subscriptions read with ${stats.requests} requests in ${stats.elapsedSeconds().toFixed(1)} s ` +
+    `(${stats.requestsPerSecond().toFixed(1)}/s), ${stats.retries} retries, ${stats.rateLimited} rate-limited (429); ${memory}`
+  );
 }

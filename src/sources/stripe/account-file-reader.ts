@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { SubscriptionStatus } from '../../billing/model.js';
 import { DataSourceError } from '../../errors.js';
 import type { WireAccountReader } from './wire-source.js';
-import type { StripeAccountFile, WireCoupon, WireSubscription } from './wire.js';
+import type { StripeAccountFile, WireCoupon } from './wire.js';
 
 /**
  * A whole Stripe account kept in one JSON file (the bundled demo). It answers like the API
- * would: coupons deleted in Stripe are not listed, subscriptions come one status at a time.
+ * would: coupons deleted in Stripe are not listed. It keeps every item of a subscription
+ * embedded, so nothing is left to page through.
  */
 export class AccountFileReader implements WireAccountReader {
   constructor(private readonly account: StripeAccountFile) {}
@@ -41,10 +42,8 @@ export class AccountFileReader implements WireAccountReader {
     yield* this.account.coupons.filter((coupon: WireCoupon & { deleted?: boolean }) => !coupon.deleted);
   }
 
-  async *subscriptions(status: SubscriptionStatus) {
-    yield* this.account.subscriptions.filter((subscription) => subscription.status === status);
+  async *subscriptionPages(statuses: readonly SubscriptionStatus[]) {
+    const wanted = new Set(statuses);
+    yield this.account.subscriptions.filter((subscription) => wanted.has(subscription.status));
   }
-
-  // The file keeps every item embedded, so there is never anything left to fetch.
-  async *remainingItems(_subscription: WireSubscription) {}
 }

@@ -2,6 +2,10 @@ import Stripe from 'stripe';
 import type { SubscriptionStatus } from '../../billing/model.js';
 import { AuthenticationError, DataSourceError, type KpiError } from '../../errors.js';
 import type { StripeCredentials } from './credentials.js';
+import { readSubscriptionSlices, type Slice } from './subscription-slices.js';
+import { RateLimiter, SYSTEM_CLOCK, type Clock } from './transport/rate-limiter.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './transport/retry.js';
+import { StripeTransport, type ListPage } from './transport/stripe-transport.js';
 import type { WireAccountReader } from './wire-source.js';
 import type { WireCoupon, WirePrice, WireProduct, WireSubscription, WireSubscriptionItem } from './wire.js';
 
@@ -13,71 +17,161 @@ const PAGE_SIZE = 100;
  */
 const SUBSCRIPTION_EXPANSIONS = ['data.discounts.source.coupon', 'data.items.data.discounts'];
 
+/** Stripe's documented limits per mode; kpi stays at 95 % of them unless told otherwise (a 429 still slows it down). */
+export const STRIPE_RATE_LIMITS = { live: 100, test: 25 } as const;
+const HEADROOM = 0.95;
+
+export function defaultMaxRps(mode: 'live' | 'test'): number {
+  return STRIPE_RATE_LIMITS[mode] * HEADROOM;
+}
+
 export interface ApiReaderOptions {
   credentials: StripeCredentials;
   apiBase: { host: string; port: number; protocol: 'http' | 'https' } | null;
+  /** Requests per second at most; default: 95 % of Stripe's limit for the key's mode. */
+  maxRps?: number;
+  retryPolicy?: RetryPolicy;
+  /** Per request, in milliseconds. */
+  timeoutMs?: number;
+  clock?: Clock;
 }
 
-/** Reads the account through the official SDK. It only ever lists and retrieves (GET). */
+/**
+ * Reads the account through the official SDK, only ever listing (GET). Every request goes
+ * through one rate-limited, retrying transport; subscriptions are read in parallel slices.
+ */
 export class StripeApiReader implements WireAccountReader {
   private readonly stripe: Stripe;
+  private readonly transport: StripeTransport;
+  /** The oldest catalog object seen: where subscriptions are likely to start. */
+  private oldestCatalogObject = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: ApiReaderOptions) {
     this.stripe = new Stripe(options.credentials.key, {
-      maxNetworkRetries: 2,
-      timeout: 30_000,
+      // Retries are the transport's: it also retries what the SDK would not.
+      maxNetworkRetries: 0,
+      timeout: options.timeoutMs ?? 30_000,
       telemetry: false,
       appInfo: { name: 'kpi' },
       ...(options.apiBase ?? {}),
     });
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    const limiter = new RateLimiter(options.maxRps ?? defaultMaxRps(options.credentials.mode), clock);
+    this.transport = new StripeTransport(limiter, options.retryPolicy ?? DEFAULT_RETRY_POLICY, clock);
+  }
+
+  get requestStats() {
+    return this.transport.stats;
   }
 
   products() {
-    return this.paged<WireProduct>('products', () => this.stripe.products.list({ limit: PAGE_SIZE }));
+    return this.list<WireProduct>('products', (after) => this.stripe.products.list({ limit: PAGE_SIZE, ...after }));
   }
 
   prices() {
-    return this.paged<WirePrice>('prices', () => this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options'] }));
+    return this.list<WirePrice>('prices', (after) =>
+      this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options'], ...after }),
+    );
   }
 
   coupons() {
-    return this.paged<WireCoupon>('coupons', () =>
-      this.stripe.coupons.list({ limit: PAGE_SIZE, expand: ['data.applies_to', 'data.currency_options'] }),
+    return this.list<WireCoupon>('coupons', (after) =>
+      this.stripe.coupons.list({ limit: PAGE_SIZE, expand: ['data.applies_to', 'data.currency_options'], ...after }),
     );
   }
 
-  subscriptions(status: SubscriptionStatus) {
-    return this.paged<WireSubscription>(`${status} subscriptions`, () =>
-      this.stripe.subscriptions.list({ status, limit: PAGE_SIZE, expand: SUBSCRIPTION_EXPANSIONS }),
-    );
+  subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]> {
+    const maxRps = this.transport.limiter.ceiling;
+    const pages = readSubscriptionSlices(statuses, (slice) => this.subscriptionSlicePage(slice), {
+      // Enough readers to use the whole rate when a page takes up to half a second.
+      concurrency: Math.min(48, Math.max(4, Math.round(maxRps / 2))),
+      densityFloor: Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400,
+    });
+    return this.translatingErrors('subscriptions', pages);
   }
 
-  remainingItems(subscription: WireSubscription) {
-    const last = subscription.items.data.at(-1);
-    return this.paged<WireSubscriptionItem>(`items of subscription ${subscription.id}`, () =>
-      this.stripe.subscriptionItems.list({
-        subscription: subscription.id,
-        limit: PAGE_SIZE,
-        expand: ['data.discounts'],
-        ...(last ? { starting_after: last.id } : {}),
-      }),
+  private async subscriptionSlicePage(slice: Slice) {
+    const created = {
+      ...(slice.createdGte === null ? {} : { gte: slice.createdGte }),
+      ...(slice.createdLt === null ? {} : { lt: slice.createdLt }),
+    };
+    const page = await this.transport.page<WireSubscription>(
+      async () =>
+        (await this.stripe.subscriptions.list({
+          status: slice.status,
+          limit: PAGE_SIZE,
+          expand: SUBSCRIPTION_EXPANSIONS,
+          ...(Object.keys(created).length > 0 ? { created } : {}),
+          ...(slice.startingAfter ? { starting_after: slice.startingAfter } : {}),
+        })) as unknown as ListPage<WireSubscription>,
     );
+    for (const subscription of page.data) {
+      if (subscription.items.has_more) await this.completeItems(subscription);
+    }
+    return { data: page.data, hasMore: page.has_more };
   }
 
-  /** Follows every page of a list, turning SDK errors into errors the CLI can report. */
-  private async *paged<T>(what: string, list: () => AsyncIterable<unknown>): AsyncIterable<T> {
+  /** A subscription embeds only its first items; the rest come from the items list. */
+  private async completeItems(subscription: WireSubscription): Promise<void> {
+    const items = [...subscription.items.data];
+    let more = true;
+    while (more) {
+      const last = items.at(-1);
+      const page = await this.transport.page<WireSubscriptionItem>(
+        async () =>
+          (await this.stripe.subscriptionItems.list({
+            subscription: subscription.id,
+            limit: PAGE_SIZE,
+            expand: ['data.discounts'],
+            ...(last ? { starting_after: last.id } : {}),
+          })) as unknown as ListPage<WireSubscriptionItem>,
+      );
+      items.push(...page.data);
+      more = page.has_more && page.data.length > 0;
+    }
+    subscription.items = { ...subscription.items, data: items, has_more: false };
+  }
+
+  /** Follows every page of a small list (the catalog), one page after another. */
+  private list<T extends { id: string; created?: number }>(
+    what: string,
+    request: (after: { starting_after?: string }) => Promise<unknown>,
+  ): AsyncIterable<T> {
+    const self = this;
+    async function* pages(): AsyncIterable<T[]> {
+      let after: string | undefined;
+      for (;;) {
+        const page = await self.transport.page<T>(async () => (await request(after ? { starting_after: after } : {})) as ListPage<T>);
+        for (const object of page.data) {
+          if (typeof object.created === 'number') self.oldestCatalogObject = Math.min(self.oldestCatalogObject, object.created);
+        }
+        yield page.data;
+        const last = page.data.at(-1);
+        if (!page.has_more || !last) return;
+        after = last.id;
+      }
+    }
+    return flatten(this.translatingErrors(what, pages()));
+  }
+
+  private async *translatingErrors<T>(what: string, pages: AsyncIterable<T>): AsyncIterable<T> {
     try {
-      for await (const object of list()) yield object as T;
+      yield* pages;
     } catch (error) {
-      throw translateStripeError(error, `listing ${what}`, this.options);
+      throw translateStripeError(error, `listing ${what}`, this.options, this.transport.stats.retries);
     }
   }
 }
 
-export function translateStripeError(error: unknown, during: string, options: ApiReaderOptions): KpiError | unknown {
+async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
+  for await (const page of pages) yield* page;
+}
+
+export function translateStripeError(error: unknown, during: string, options: ApiReaderOptions, retries = 0): KpiError | unknown {
   if (!(error instanceof Stripe.errors.StripeError)) return error;
   const where = options.apiBase ? `${options.apiBase.protocol}://${options.apiBase.host}:${options.apiBase.port}` : 'Stripe';
   const message = redact(error.message, options.credentials.key);
+  const afterRetries = retries > 0 ? ` (gave up after retries; ${retries} retr${retries === 1 ? 'y' : 'ies'} in this run)` : '';
   switch (error.type) {
     case 'StripeAuthenticationError':
       return new AuthenticationError(
@@ -90,12 +184,12 @@ export function translateStripeError(error: unknown, during: string, options: Ap
         'A restricted key needs read access to Products, Prices, Coupons and Subscriptions.',
       );
     case 'StripeConnectionError':
-      return new DataSourceError(`could not reach ${where} while ${during}: ${message}`, 'Check the network, or STRIPE_API_BASE if you set it.');
+      return new DataSourceError(`could not reach ${where} while ${during}: ${message}${afterRetries}`, 'Check the network, or STRIPE_API_BASE if you set it.');
     case 'StripeRateLimitError':
-      return new DataSourceError(`${where} kept rate-limiting kpi while ${during} (HTTP 429): ${message}`, 'Wait a moment and run it again.');
+      return new DataSourceError(`${where} kept rate-limiting kpi while ${during} (HTTP 429)${afterRetries}`, 'Wait a moment, or lower --max-rps.');
     default:
       return new DataSourceError(
-        `${where} answered HTTP ${error.statusCode ?? '?'} while ${during}: ${message}${error.requestId ? ` (request ${error.requestId})` : ''}`,
+        `${where} answered HTTP ${error.statusCode ?? '?'} while ${during}: ${message}${error.requestId ? ` (request ${error.requestId})` : ''}${afterRetries}`,
       );
   }
 }

@@ -1,7 +1,8 @@
 import type { Product, Subscription, SubscriptionStatus } from '../../billing/model.js';
 import type { BillingSource } from '../billing-source.js';
 import { mapCoupon, mapPrice, mapProduct, mapSubscription, type PricingCatalog } from './map.js';
-import type { WireCoupon, WirePrice, WireProduct, WireSubscription, WireSubscriptionItem } from './wire.js';
+import type { RequestStats } from './transport/request-stats.js';
+import type { WireCoupon, WirePrice, WireProduct, WireSubscription } from './wire.js';
 
 /**
  * Reads Stripe objects in their wire shape, from wherever they are kept. The API reader
@@ -9,14 +10,17 @@ import type { WireCoupon, WirePrice, WireProduct, WireSubscription, WireSubscrip
  */
 export interface WireAccountReader {
   products(): AsyncIterable<WireProduct>;
-  /** Every price, active or not, with `tiers` expanded. */
+  /** Every price, active or not, with `tiers` and `currency_options` expanded. */
   prices(): AsyncIterable<WirePrice>;
-  /** Every listed coupon, with `applies_to` expanded. */
+  /** Every listed coupon, with `applies_to` and `currency_options` expanded. */
   coupons(): AsyncIterable<WireCoupon>;
-  /** Subscriptions of one status, with subscription and item discounts expanded. */
-  subscriptions(status: SubscriptionStatus): AsyncIterable<WireSubscription>;
-  /** The items after the ones a subscription embeds, when its embedded list says `has_more`. */
-  remainingItems(subscription: WireSubscription): AsyncIterable<WireSubscriptionItem>;
+  /**
+   * The subscriptions of these statuses, a page at a time in no particular order, with
+   * discounts expanded and every item present (even beyond what a subscription embeds).
+   */
+  subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]>;
+  /** Request counters, for readers that talk to an API. */
+  readonly requestStats?: RequestStats;
 }
 
 export class WireBillingSource implements BillingSource {
@@ -25,6 +29,10 @@ export class WireBillingSource implements BillingSource {
     readonly description: string,
     readonly asOf: number,
   ) {}
+
+  get requestStats(): RequestStats | undefined {
+    return this.reader.requestStats;
+  }
 
   async listProducts(): Promise<Product[]> {
     const products: Product[] = [];
@@ -41,14 +49,8 @@ export class WireBillingSource implements BillingSource {
   }
 
   async *subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog): AsyncIterable<Subscription> {
-    for (const status of statuses) {
-      for await (const subscription of this.reader.subscriptions(status)) {
-        const items = [...subscription.items.data];
-        if (subscription.items.has_more) {
-          for await (const item of this.reader.remainingItems(subscription)) items.push(item);
-        }
-        yield mapSubscription(subscription, items, pricing);
-      }
+    for await (const page of this.reader.subscriptionPages(statuses)) {
+      for (const subscription of page) yield mapSubscription(subscription, subscription.items.data, pricing);
     }
   }
 }

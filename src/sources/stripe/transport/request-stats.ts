@@ -1,0 +1,25 @@
+import type { FailureKind } from './retry.js';
+
+/** What talking to Stripe cost: shown by `--verbose` and the progress line. */
+export class RequestStats {
+  requests = 0;
+  retries = 0;
+  rateLimited = 0;
+  readonly failures: Record<FailureKind, number> = {
+    'rate-limited': 0,
+    'server-error': 0,
+    connection: 0,
+    timeout: 0,
+    'invalid-response': 0,
+  };
+  private readonly startedAt = performance.now();
+
+  elapsedSeconds(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  requestsPerSecond(): number {
+    const elapsed = this.elapsedSeconds();
+    return elapsed > 0 ? this.requests / elapsed : 0;
+  }
+}

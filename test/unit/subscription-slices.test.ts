@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { readSubscriptionSlices, type Slice, type SlicePage } from '../../src/sources/stripe/subscription-slices.js';
+import type { SubscriptionStatus } from '../../src/billing/model.js';
+import type { WireSubscription } from '../../src/sources/stripe/wire.js';
+
+/** Subscriptions as the slicer sees them: an id, a status and a creation time. */
+let group = 0;
+function subscriptions(count: number, status: SubscriptionStatus, createdAt: (index: number) => number): WireSubscription[] {
+  group += 1;
+  return Array.from(
+    { length: count },
+    (_, index) => ({ id: `sub_${group}_${index.toString().padStart(6, '0')}`, status, created: createdAt(index) }) as WireSubscription,
+  );
+}
+
+/** Stripe's list semantics over an in-memory array: newest first, ties by id, cursor by position. */
+function fakeStripe(all: WireSubscription[], pageSize = 100) {
+  const sorted = [...all].sort((a, b) => b.created - a.created || (a.id < b.id ? 1 : -1));
+  const requests: Slice[] = [];
+  const fetchPage = async (slice: Slice): Promise<SlicePage> => {
+    requests.push(slice);
+    await new Promise((resolve) => setImmediate(resolve));
+    let matching = sorted.filter(
+      (subscription) =>
+        subscription.status === slice.status &&
+        (slice.createdGte === null || subscription.created >= slice.createdGte) &&
+        (slice.createdLt === null || subscription.created < slice.createdLt),
+    );
+    if (slice.startingAfter) {
+      const cursor = sorted.find((subscription) => subscription.id === slice.startingAfter) as WireSubscription;
+      matching = matching.filter((subscription) => subscription.created < cursor.created || (subscription.created === cursor.created && subscription.id < cursor.id));
+    }
+    return { data: matching.slice(0, pageSize), hasMore: matching.length > pageSize };
+  };
+  return { fetchPage, requests };
+}
+
+async function readAll(statuses: SubscriptionStatus[], fetchPage: (slice: Slice) => Promise<SlicePage>, concurrency: number, densityFloor = 1_600_000_000) {
+  const seen: string[] = [];
+  for await (const page of readSubscriptionSlices(statuses, fetchPage, { concurrency, densityFloor })) seen.push(...page.map((s) => s.id));
+  return seen;
+}
+
+describe('reading subscriptions in parallel slices', () => {
+  const NOW = 1_790_000_000;
+  const account = [
+    // Growth: most subscriptions are recent (quadratic density towards now).
+    ...subscriptions(5000, 'active', (index) => NOW - Math.floor(((5000 - index) / 5000) ** 2 * 3 * 365 * 86_400)),
+    ...subscriptions(300, 'past_due', (index) => NOW - index * 3600),
+    // Many subscriptions created in the same second: only the cursor can tell them apart.
+    ...subscriptions(450, 'active', () => NOW - 100 * 86_400),
+    ...subscriptions(20, 'trialing', (index) => NOW - index),
+  ];
+
+  it.each([1, 4, 16, 48])('reads every counted subscription exactly once with %i readers', async (concurrency) => {
+    const stripe = fakeStripe(account);
+    const seen = await readAll(['active', 'past_due'], stripe.fetchPage, concurrency);
+    const expected = account.filter((s) => s.status === 'active' || s.status === 'past_due').map((s) => s.id);
+    expect(seen).toHaveLength(expected.length);
+    expect(new Set(seen)).toEqual(new Set(expected));
+  });
+
+  it('cuts dense periods so readers work in parallel, without many wasted requests', async () => {
+    const growing = subscriptions(20_000, 'active', (index) => NOW - Math.floor(((20_000 - index) / 20_000) ** 2 * 3 * 365 * 86_400));
+    const stripe = fakeStripe(growing);
+    // The catalog's oldest object, a little before the first subscription, is the density floor.
+    const seen = await readAll(['active'], stripe.fetchPage, 16, NOW - 3 * 365 * 86_400 - 86_400);
+    expect(seen).toHaveLength(20_000);
+    // 20000 / 100 = 200 full pages at the very least; each slice adds at most one part-filled page.
+    expect(stripe.requests.length).toBeGreaterThanOrEqual(200);
+    expect(stripe.requests.length).toBeLessThan(200 * 1.15);
+    expect(new Set(stripe.requests.map((slice) => `${slice.createdGte}/${slice.createdLt}`)).size).toBeGreaterThan(16);
+  });
+
+  it('handles a density floor far from the data and empty statuses', async () => {
+    const stripe = fakeStripe(account);
+    const seen = await readAll(['active', 'paused'], stripe.fetchPage, 8, 0);
+    expect(seen).toHaveLength(5450);
+  });
+
+  it('fails the whole read when one slice fails', async () => {
+    const stripe = fakeStripe(account);
+    let calls = 0;
+    const flaky = async (slice: Slice) => {
+      if (++calls === 5) throw new Error('slice failed for good');
+      return stripe.fetchPage(slice);
+    };
+    await expect(readAll(['active'], flaky, 8)).rejects.toThrow('slice failed for good');
+  });
+});
