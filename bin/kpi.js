@@ -4,8 +4,8 @@ import { run } from '../dist/cli/main.js';
 // A reader that stops early (`kpi mrr | head`) is not an error: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code !== 'EPIPE') process.stderr.write(`kpi: error: cannot write output: ${error.message}\n`);
+    process.exit(error.code === 'EPIPE' ? (process.exitCode ?? 0) : 1);
   });
 }
 

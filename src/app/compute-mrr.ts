@@ -1,7 +1,10 @@
 import type { KpiConfig } from '../config/schema.js';
 import { resolveTierLayout } from '../catalog/tier-layout.js';
 import { MrrAccumulator } from '../rules/mrr-totals.js';
-import { buildMrrReport, type MrrReport } from '../reports/mrr-report.js';
+import { buildMrrReport, currenciesOf, missingRates, type MrrReport } from '../reports/mrr-report.js';
+import type { PricingCatalog } from '../billing/model.js';
+import type { TierLayout } from '../catalog/tier-layout.js';
+import { DataSourceError, UsageError } from '../errors.js';
 import type { BillingSource } from '../sources/billing-source.js';
 
 export interface ComputeMrrOptions {
@@ -22,15 +25,40 @@ export async function computeMrr(source: BillingSource, config: KpiConfig, optio
   );
   let read = 0;
   for await (const subscription of source.subscriptions(config.countedStatuses, pricing)) {
-    accumulator.add(subscription);
+    try {
+      accumulator.add(subscription);
+    } catch (error) {
+      // The rules refuse data they cannot value (a quantity beyond the last tier, an
+      // interval_count of 0): that is the data's fault, and no figure is better than a wrong one.
+      if (error instanceof RangeError) throw new DataSourceError(`subscription ${subscription.id} cannot be valued: ${error.message}`);
+      throw error;
+    }
     options.onProgress?.(++read);
   }
-  return buildMrrReport(accumulator.result(), {
+  const totals = accumulator.result();
+  const missing = missingRates(currenciesOf(totals), config.reporting);
+  if (missing.length > 0 && config.reporting) {
+    const target = config.reporting.currency.toUpperCase();
+    throw new UsageError(
+      `config ${config.origin}: reporting.rates has no rate for ${missing.map((code) => code.toUpperCase()).join(', ')}, which the account bills in`,
+      `Add e.g. "reporting: { rates: { ${missing[0]}: <${target} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
+    );
+  }
+  return buildMrrReport(totals, {
     layout,
     source: source.description,
     asOf: source.asOf,
     generatedAt: options.now,
     countedStatuses: config.countedStatuses,
     reporting: config.reporting,
+    catalogCurrencies: configuredCurrencies(layout, pricing),
   });
+}
+
+function configuredCurrencies(layout: TierLayout, pricing: PricingCatalog): string[] {
+  const currencies = new Set<string>();
+  for (const price of pricing.prices.values()) {
+    if (price.recurrence && layout.locate(price.productId)) currencies.add(price.currency);
+  }
+  return [...currencies].sort();
 }

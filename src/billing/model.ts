@@ -96,6 +96,12 @@ export interface SubscriptionItem {
   discounts: Discount[];
 }
 
+/** Prices and coupons by id: what subscriptions refer to. */
+export interface PricingCatalog {
+  prices: ReadonlyMap<string, Price>;
+  coupons: ReadonlyMap<string, Coupon>;
+}
+
 export interface Subscription {
   id: string;
   customerId: string;

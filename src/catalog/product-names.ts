@@ -1,12 +1,15 @@
 /**
  * Product names as people type them and as Stripe stores them differ in case, spacing
  * and the kind of dash ("FlowFuse Cloud – Starter" vs "FlowFuse Cloud - Starter"). Names
- * are compared after folding those differences away, and nothing else.
+ * are compared after folding those differences away: Unicode compatibility forms (NFKC,
+ * so a full-width letter is the letter), invisible format characters (soft hyphen,
+ * zero-width space), every dash punctuation and the minus sign, runs of whitespace, case.
  */
-const UNICODE_DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
+const DASHES = /[\p{Pd}\u2212]/gu;
+const INVISIBLE = /\p{Cf}/gu;
 
 export function normaliseProductName(name: string): string {
-  return name.normalize('NFKC').replace(UNICODE_DASHES, '-').replace(/\s+/g, ' ').trim().toLowerCase();
+  return name.normalize('NFKC').replace(INVISIBLE, '').replace(DASHES, '-').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 /** Up to `count` candidates closest to `wanted` by edit distance over normalised names. */

@@ -3,31 +3,42 @@ import type { MrrReport } from '../reports/mrr-report.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 
 /**
- * One row per product and currency: tier, product, rule, subscriptions, quantity, MRR in
- * major units ("1234.50"), currency, and Stripe's figure beside it. With `--explain`, one
- * row per subscription and product instead.
+ * One row per product and currency it is billed in: tier, product, rule, subscriptions,
+ * quantity, MRR in major units ("1234.50"), currency, Stripe's figure and the difference.
+ * With conversion rates configured, each row also carries the reporting currency and the
+ * rate. With `--explain`, one row per subscription and product instead.
  */
 export function renderMrrDelimited(report: MrrReport, format: Delimited): string {
   if (report.explain) return renderExplain(report, format);
-  const currencies = report.currencies.length > 0 ? report.currencies : [report.reportingCurrency ?? ''];
+  const rates = report.conversionRates;
   const rows: Cell[][] = [];
   for (const tier of report.tiers) {
     for (const product of tier.products) {
+      const billedIn = [...new Set([...Object.keys(product.holdersByCurrency), ...Object.keys(product.mrr.byCurrency)])].sort();
+      const currencies = billedIn.length > 0 ? billedIn : [report.reportingCurrency ?? ''];
       for (const currency of currencies) {
-        rows.push([
+        const mrr = product.mrr.byCurrency[currency] ?? 0n;
+        const stripeMrr = product.stripeMrr.byCurrency[currency] ?? 0n;
+        const holders = product.holdersByCurrency[currency] ?? { subscriptions: 0, quantity: 0 };
+        const row: Cell[] = [
           tier.name,
           product.name,
           tier.rule,
-          product.subscriptions,
-          product.quantity,
-          money(product.mrr.byCurrency[currency] ?? 0n, currency),
+          holders.subscriptions,
+          holders.quantity,
+          money(mrr, currency),
           currency,
-          money(product.stripeMrr.byCurrency[currency] ?? 0n, currency),
-        ]);
+          money(stripeMrr, currency),
+          money(mrr - stripeMrr, currency),
+        ];
+        if (rates) row.push(report.reportingCurrency ?? '', { number: currency === report.reportingCurrency ? '1' : (rates[currency] ?? '') });
+        rows.push(row);
       }
     }
   }
-  return renderDelimited(format, ['tier', 'product', 'rule', 'subscriptions', 'quantity', 'mrr', 'currency', 'stripe_mrr'], rows);
+  const header = ['tier', 'product', 'rule', 'subscriptions', 'quantity', 'mrr', 'currency', 'stripe_mrr', 'difference'];
+  if (rates) header.push('reporting_currency', 'rate');
+  return renderDelimited(format, header, rows);
 }
 
 function renderExplain(report: MrrReport, format: Delimited): string {

@@ -6,7 +6,6 @@ import { Rational } from '../money/rational.js';
 import { minorUnitExponent } from '../money/currency.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule } from '../config/schema.js';
-import { UsageError } from '../errors.js';
 import type { AmountsByCurrency, Contribution, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
 
 /** Minor units per lowercase currency code, keys sorted. */
@@ -26,6 +25,8 @@ export interface ProductLine {
   stripeMrr: ReportedAmount;
   subscriptions: number;
   quantity: number;
+  /** Subscriptions and quantity per currency of the holding subscriptions. */
+  holdersByCurrency: Record<string, { subscriptions: number; quantity: number }>;
 }
 
 export interface TierLine {
@@ -81,11 +82,17 @@ export interface ReportContext {
   generatedAt: Date;
   countedStatuses: string[];
   reporting: { currency: string; rates: Record<string, string> } | null;
+  /**
+   * Currencies of the configured products' prices: when no subscription counts, the
+   * report still says "0 USD" rather than nothing, if that names one currency.
+   */
+  catalogCurrencies: string[];
 }
 
 export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrReport {
-  const currencies = [...new Set(totals.tiers.flatMap((tier) => [...tier.mrr.keys(), ...tier.stripeMrr.keys()]))].sort();
-  const converter = makeConverter(currencies, context.reporting);
+  const currencies = currenciesOf(totals);
+  const fallback = context.catalogCurrencies.length === 1 ? (context.catalogCurrencies[0] as string) : null;
+  const converter = makeConverter(currencies, context.reporting, fallback);
   const report = (amounts: AmountsByCurrency): ReportedAmount => converter.report(amounts);
 
   const allMrr = new Map<string, Rational>();
@@ -110,6 +117,7 @@ export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrRe
         stripeMrr: report(productTotals.stripeMrr),
         subscriptions: productTotals.subscriptions,
         quantity: productTotals.quantity,
+        holdersByCurrency: Object.fromEntries([...productTotals.holders.entries()].sort(([a], [b]) => a.localeCompare(b))),
       })),
     };
   });
@@ -161,12 +169,12 @@ interface Converter {
  * One currency needs no conversion. Several are added up only with configured rates, each
  * currency's exact amount converted and the sum rounded once.
  */
-function makeConverter(currencies: string[], reporting: ReportContext['reporting']): Converter {
+function makeConverter(currencies: string[], reporting: ReportContext['reporting'], fallback: string | null): Converter {
   const byCurrency = (amounts: AmountsByCurrency): MoneyByCurrency =>
     Object.fromEntries([...amounts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, amount]) => [code, amount.roundHalfUp()]));
 
   if (!reporting) {
-    const only = currencies.length === 1 ? (currencies[0] as string) : null;
+    const only = currencies.length === 1 ? (currencies[0] as string) : currencies.length === 0 ? fallback : null;
     return {
       currency: only,
       rates: null,
@@ -175,13 +183,8 @@ function makeConverter(currencies: string[], reporting: ReportContext['reporting
   }
 
   const target = reporting.currency;
-  const missing = currencies.filter((code) => code !== target && reporting.rates[code] === undefined);
-  if (missing.length > 0) {
-    throw new UsageError(
-      `config: reporting.rates has no rate for ${missing.map((code) => code.toUpperCase()).join(', ')}, which the account bills in`,
-      `Add "reporting: { rates: { ${missing[0]}: <${target.toUpperCase()} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
-    );
-  }
+  const missing = missingRates(currencies, reporting);
+  if (missing.length > 0) throw new RangeError(`no conversion rate for ${missing.join(', ')}`);
   const factors = new Map<string, Rational>(
     currencies.map((code) => {
       const rate = code === target ? Rational.ONE : Rational.parseDecimal(reporting.rates[code] as string);
@@ -201,6 +204,17 @@ function makeConverter(currencies: string[], reporting: ReportContext['reporting
       return { byCurrency: byCurrency(amounts), total: total.roundHalfUp() };
     },
   };
+}
+
+/** Every currency the totals hold an amount in, sorted. */
+export function currenciesOf(totals: MrrTotals): string[] {
+  return [...new Set(totals.tiers.flatMap((tier) => [...tier.mrr.keys(), ...tier.stripeMrr.keys()]))].sort();
+}
+
+/** Currencies that `reporting` cannot convert: none when there is no `reporting`. */
+export function missingRates(currencies: string[], reporting: ReportContext['reporting']): string[] {
+  if (!reporting) return [];
+  return currencies.filter((code) => code !== reporting.currency && reporting.rates[code] === undefined);
 }
 
 function sortContributions(rows: Contribution[] | null): Contribution[] | null {

@@ -14,6 +14,8 @@ export interface ProductTotals {
   stripeMrr: AmountsByCurrency;
   subscriptions: number;
   quantity: number;
+  /** The same counts per currency of the subscriptions holding the product. */
+  holders: Map<string, { subscriptions: number; quantity: number }>;
 }
 
 export interface TierTotals {
@@ -73,7 +75,7 @@ export class MrrAccumulator {
         mrr: new Map(),
         stripeMrr: new Map(),
         subscriptions: 0,
-        products: tier.products.map(() => ({ mrr: new Map(), stripeMrr: new Map(), subscriptions: 0, quantity: 0 })),
+        products: tier.products.map(() => ({ mrr: new Map(), stripeMrr: new Map(), subscriptions: 0, quantity: 0, holders: new Map() })),
       })),
       subscriptions: 0,
       subscriptionsRead: 0,
@@ -122,9 +124,13 @@ export class MrrAccumulator {
       addTo(product.stripeMrr, currency, row.stripeMrr);
       addTo(tier.mrr, currency, row.mrr);
       addTo(tier.stripeMrr, currency, row.stripeMrr);
+      const holders = product.holders.get(currency) ?? { subscriptions: 0, quantity: 0 };
+      product.holders.set(currency, holders);
       product.quantity += row.quantity;
+      holders.quantity += row.quantity;
       if (row.quantity > 0) {
         product.subscriptions += 1;
+        holders.subscriptions += 1;
         tiersHeld.add(row.tierIndex);
       }
       this.totals.contributions?.push(row);

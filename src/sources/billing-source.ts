@@ -1,6 +1,14 @@
-import type { Product, Subscription, SubscriptionStatus } from '../billing/model.js';
-import type { PricingCatalog } from './stripe/map.js';
-import type { RequestStats } from './stripe/transport/request-stats.js';
+import type { PricingCatalog, Product, Subscription, SubscriptionStatus } from '../billing/model.js';
+
+/** What reading a remote source cost so far. */
+export interface ReadStats {
+  readonly requests: number;
+  readonly retries: number;
+  /** Answers that said "too many requests" (HTTP 429). */
+  readonly rateLimited: number;
+  elapsedSeconds(): number;
+  requestsPerSecond(): number;
+}
 
 /**
  * Where billing data comes from: the Stripe API, the bundled demo account, and later
@@ -16,5 +24,5 @@ export interface BillingSource {
   /** Subscriptions in the given statuses, streamed so memory does not grow with the account. */
   subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog): AsyncIterable<Subscription>;
   /** Request counters when the source talks to an API (progress and `--verbose`). */
-  readonly requestStats?: RequestStats;
+  readonly readStats?: ReadStats;
 }

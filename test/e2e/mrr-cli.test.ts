@@ -44,15 +44,15 @@ describe('kpi mrr against a Stripe-compatible server', () => {
     const csv = await runKpi(['mrr', '--format', 'csv'], { env: live(), cwd: workdir });
     expect(csv.code).toBe(0);
     const lines = csv.stdout.split('\r\n');
-    expect(lines[0]).toBe('tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr');
+    expect(lines[0]).toBe('tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference');
     // List: 2000 + 2000 + 1500 + 22000/12 = 7333.33; Stripe: 2000 + 2000 x 0.8 + 1500 + 1833.33 = 6933.33
-    expect(lines[1]).toBe('Starter,FlowFuse Cloud - Starter,list-price,4,4,73.33,usd,69.33');
+    expect(lines[1]).toBe('Starter,FlowFuse Cloud - Starter,list-price,4,4,73.33,usd,69.33,4.00');
     // 2 x 1500 at list price; Stripe: 3000 x 0.8 = 2400
-    expect(lines[2]).toBe('Starter,Starter - Small Instance Add-On,list-price,1,2,30.00,usd,24.00');
-    expect(lines[5]).toBe('Pro,Pro - Small Instance Add-On,billed,4,31,221.00,usd,221.00');
+    expect(lines[2]).toBe('Starter,Starter - Small Instance Add-On,list-price,1,2,30.00,usd,24.00,6.00');
+    expect(lines[5]).toBe('Pro,Pro - Small Instance Add-On,billed,4,31,221.00,usd,221.00,0.00');
     expect(lines).toHaveLength(1 + 8 + 1);
     const tsv = await runKpi(['mrr', '--format', 'tsv'], { env: live(), cwd: workdir });
-    expect(tsv.stdout.split('\n')[1]).toBe('Starter\tFlowFuse Cloud - Starter\tlist-price\t4\t4\t73.33\tusd\t69.33');
+    expect(tsv.stdout.split('\n')[1]).toBe('Starter\tFlowFuse Cloud - Starter\tlist-price\t4\t4\t73.33\tusd\t69.33\t4.00');
   });
 
   it('explains each subscription', async () => {

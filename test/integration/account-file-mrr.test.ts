@@ -51,3 +51,22 @@ describe('kpi mrr over an account file (the demo path)', () => {
     expect(starterSum).toBe(2000 + 6500 + 1500 + 1833);
   });
 });
+
+describe('configurable counted statuses', () => {
+  it('counts only the configured statuses', async () => {
+    const config = parseConfig({ ...DEFAULT_CONFIG, counted_statuses: ['active'] }, 'test');
+    const document = await mrrJson(HANDWORKED_ACCOUNT, config);
+    // Without past_due: Starter loses #3 (1500), Pro loses #10 (56500):
+    // 419200 - 1500 - 56500 = 361200, 13 - 2 = 11 subscriptions, and the metered item went with #10.
+    expect(document.mrr).toBe(361_200);
+    expect(document.subscriptions).toBe(11);
+    expect(document.excluded.metered_items).toBe(0);
+    expect(document.counted_statuses).toEqual(['active']);
+  });
+
+  it('can count trialing subscriptions when asked to', async () => {
+    const config = parseConfig({ ...DEFAULT_CONFIG, counted_statuses: ['active', 'past_due', 'trialing'] }, 'test');
+    // #5 is a trialing Starter at 2000: 419200 + 2000
+    expect((await mrrJson(HANDWORKED_ACCOUNT, config)).mrr).toBe(421_200);
+  });
+});

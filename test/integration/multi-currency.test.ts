@@ -57,15 +57,32 @@ describe('several currencies', () => {
     await expect(report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08' } } })).rejects.toThrow(/no rate for JPY/);
   });
 
-  it('writes one CSV row per product and currency, amounts in major units', async () => {
+  it('writes one CSV row per product and currency, counts and amounts of that currency only', async () => {
     const csv = renderMrrDelimited(await report({ tiers }), 'csv');
     expect(csv.split('\r\n')).toEqual([
-      'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr',
-      'Pro,FlowFuse Pro Platform - Cloud,billed,4,4,798.00,eur,798.00',
-      'Pro,FlowFuse Pro Platform - Cloud,billed,4,4,58333,jpy,58333',
-      'Pro,FlowFuse Pro Platform - Cloud,billed,4,4,425.00,usd,425.00',
+      'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,1,1,58333,jpy,58333,0',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,1,1,425.00,usd,425.00,0.00',
       '',
     ]);
+  });
+
+  it('names the reporting currency and the rate on every CSV row when converting', async () => {
+    const csv = renderMrrDelimited(await report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } } }), 'csv');
+    expect(csv.split('\r\n').slice(0, 3)).toEqual([
+      'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference,reporting_currency,rate',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00,usd,1.08',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,1,1,58333,jpy,58333,0,usd,0.0065',
+    ]);
+  });
+
+  it('says "0" in the catalog currency when nothing counts, rather than nothing', async () => {
+    const empty = account({ products: [platform], prices: [usd], subscriptions: [subscription({ status: 'trialing', items: [{ price: usd }] })] });
+    const source = new WireBillingSource(new AccountFileReader(empty), 'test', empty.as_of);
+    const document = JSON.parse(renderMrrJson(await computeMrr(source, parseConfig({ tiers }, 't'), { explain: false, now: new Date(0) })));
+    expect(document).toMatchObject({ currency: 'usd', mrr: 0, subscriptions: 0, currencies: [] });
+    expect(document.tiers[0].mrr).toBe(0);
   });
 });
 
@@ -80,9 +97,9 @@ describe('CSV safety', () => {
     const config = parseConfig({ tiers: [{ name: '-Pro', rule: 'billed', products: ['=HYPERLINK("http://x"), "Pro"'] }] }, 't');
     const result = await computeMrr(source, config, { explain: false, now: new Date(0) });
     const tsv = renderMrrDelimited(result, 'tsv');
-    expect(tsv.split('\n')[1]).toBe(`'-Pro\t"'=HYPERLINK(""http://x""), ""Pro"""\tbilled\t0\t0\t0\t\t0`);
+    expect(tsv.split('\n')[1]).toBe(`'-Pro\t"'=HYPERLINK(""http://x""), ""Pro"""\tbilled\t0\t0\t0\t\t0\t0`);
     const csv = renderMrrDelimited(result, 'csv');
-    expect(csv.split('\r\n')[1]).toBe(`'-Pro,"'=HYPERLINK(""http://x""), ""Pro""",billed,0,0,0,,0`);
+    expect(csv.split('\r\n')[1]).toBe(`'-Pro,"'=HYPERLINK(""http://x""), ""Pro""",billed,0,0,0,,0,0`);
   });
 });
 

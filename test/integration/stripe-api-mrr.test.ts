@@ -81,3 +81,36 @@ describe('kpi mrr through the Stripe SDK', () => {
     }
   });
 });
+
+describe('a deleted coupon on an item', () => {
+  it('is read from the items list and valued the same way as from an account file', async () => {
+    const { account, coupon, discount, price, product, subscription } = await import('../support/account-builder.js');
+    const platform = product('FlowFuse Pro Platform - Cloud');
+    const monthly = price(platform, { unitAmount: 42500 });
+    const gone = coupon({ id: 'GONE25', percentOff: 25, deleted: true });
+    const data = account({
+      products: [platform],
+      prices: [monthly],
+      coupons: [gone],
+      subscriptions: [subscription({ items: [{ price: monthly, discounts: [discount(gone)] }] })],
+    });
+    const itemServer = await startStripeServer({ account: data, apiKeys: [KEY] });
+    try {
+      const tiers = parseConfig({ tiers: [{ name: 'Pro', rule: 'billed', products: ['FlowFuse Pro Platform - Cloud'] }] }, 't');
+      const reader = new StripeApiReader({
+        credentials: { key: KEY, origin: 'STRIPE_API_KEY', mode: 'test' },
+        apiBase: readApiBase({ STRIPE_API_BASE: itemServer.url }),
+      });
+      const live = await computeMrr(new WireBillingSource(reader, 'test', data.as_of), tiers, { explain: false, now: new Date(0) });
+      const offline = await computeMrr(new WireBillingSource(new AccountFileReader(data), 'test', data.as_of), tiers, { explain: false, now: new Date(0) });
+      // 42500 x 0.75 = 31875, on both paths, with the same warning
+      expect(live.mrr.total).toBe(31_875n);
+      expect(offline.mrr.total).toBe(31_875n);
+      expect(live.warnings).toEqual(offline.warnings);
+      expect(live.warnings[0]).toContain('coupon GONE25 is no longer listed');
+      expect(itemServer.requests.some((request) => request.path === '/v1/subscription_items')).toBe(true);
+    } finally {
+      await itemServer.close();
+    }
+  });
+});

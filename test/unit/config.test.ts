@@ -95,6 +95,8 @@ describe('matching configured products to Stripe products', () => {
   it('folds case, spaces and Unicode dashes', () => {
     expect(normaliseProductName('  FlowFuse   Cloud \u2013 STARTER ')).toBe('flowfuse cloud - starter');
     expect(normaliseProductName('Pro\u2014Small')).toBe('pro-small');
+    // Armenian hyphen, two-em dash, wave dash, soft hyphen and zero-width space
+    expect(normaliseProductName('Pro\u058ASmall \u2E3A Add\u00AD-On\u200B \u301C x')).toBe('pro-small - add-on - x');
   });
 
   it('names the tier after the product names the account carries', () => {

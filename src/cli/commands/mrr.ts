@@ -5,9 +5,9 @@ import { renderMrrDelimited } from '../../render/mrr-delimited.js';
 import { renderMrrJson } from '../../render/mrr-json.js';
 import { renderMrrTable } from '../../render/mrr-table.js';
 import { colourEnabled, makePalette, makeProgress } from '../../terminal/terminal.js';
+import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
 import { openBillingSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
-import type { RequestStats } from '../../sources/stripe/transport/request-stats.js';
 
 const FORMATS = ['table', 'json', 'csv', 'tsv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -26,7 +26,7 @@ interface MrrFlags {
 export function mrrCommand(context: CliContext): Command {
   return new Command('mrr')
     .description("Self-service MRR by tier and product, by the handbook's rules, next to Stripe's own definition")
-    .option('--demo', 'use the bundled fictional account (no key, no network)')
+    .addOption(new Option('--demo', 'use the bundled fictional account (no key, no network)').conflicts(['apiKeyFile', 'maxRps']))
     .option('--config <file>', 'configuration file (JSON or YAML); default: ./kpi.config.{yaml,yml,json}, else the built-in handbook rules')
     .option('--api-key-file <file>', 'read the Stripe key from this file instead of STRIPE_API_KEY')
     .addOption(
@@ -60,12 +60,12 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
       const report = await computeMrr(source, config, {
         explain: flags.explain ?? false,
         now,
-        onProgress: (read) => progress.update(describeProgress(read, source.requestStats)),
+        onProgress: (read) => progress.update(describeProgress(read, source.readStats)),
       }).finally(() => progress.done());
 
       if (flags.verbose) {
         context.stderr.write(`kpi: config: ${config.origin}; source: ${source.description}\n`);
-        context.stderr.write(`kpi: ${describeCost(report.subscriptionsRead, source.requestStats)}\n`);
+        context.stderr.write(`kpi: ${describeReadCost(report.subscriptionsRead, source.readStats)}\n`);
       }
       // The table shows warnings itself; machine formats carry them too, but CI logs read stderr.
       if (flags.format !== 'table') {
@@ -86,18 +86,4 @@ function parsePositiveNumber(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number, e.g. 20');
   return number;
-}
-
-function describeProgress(read: number, stats: RequestStats | undefined): string {
-  if (!stats) return `Reading subscriptions… ${read}`;
-  return `Reading subscriptions… ${read} · ${stats.requests} requests · ${stats.requestsPerSecond().toFixed(1)}/s`;
-}
-
-function describeCost(read: number, stats: RequestStats | undefined): string {
-  const memory = `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`;
-  if (!stats) return `${read} subscriptions read; ${memory}`;
-  return (
-    `${read} subscriptions read with ${stats.requests} requests in ${stats.elapsedSeconds().toFixed(1)} s ` +
-    `(${stats.requestsPerSecond().toFixed(1)}/s), ${stats.retries} retries, ${stats.rateLimited} rate-limited (429); ${memory}`
-  );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { SubscriptionStatus } from '../../billing/model.js';
 import { DataSourceError } from '../../errors.js';
 import type { WireAccountReader } from './wire-source.js';
-import type { StripeAccountFile, WireCoupon } from './wire.js';
+import type { StripeAccountFile, WireCoupon, WireDiscount, WireSubscription } from './wire.js';
 
 /**
  * A whole Stripe account kept in one JSON file (the bundled demo). It answers like the API
@@ -44,6 +44,25 @@ export class AccountFileReader implements WireAccountReader {
 
   async *subscriptionPages(statuses: readonly SubscriptionStatus[]) {
     const wanted = new Set(statuses);
-    yield this.account.subscriptions.filter((subscription) => wanted.has(subscription.status));
+    yield this.account.subscriptions.filter((subscription) => wanted.has(subscription.status)).map(asTheApiEmbedsIt);
   }
+}
+
+/**
+ * The file keeps coupons whole, but a coupon embedded in a discount comes from the API
+ * without `applies_to` (expanding it would be too deep): drop it, so a deleted coupon's
+ * restriction is as unknown here as it is live.
+ */
+function asTheApiEmbedsIt(subscription: WireSubscription): WireSubscription {
+  return {
+    ...subscription,
+    discounts: subscription.discounts.map(withoutRestriction),
+    items: { ...subscription.items, data: subscription.items.data.map((item) => ({ ...item, discounts: item.discounts.map(withoutRestriction) })) },
+  };
+}
+
+function withoutRestriction(discount: string | WireDiscount): string | WireDiscount {
+  if (typeof discount === 'string' || typeof discount.source.coupon !== 'object' || discount.source.coupon === null) return discount;
+  const { applies_to: _dropped, ...coupon } = discount.source.coupon;
+  return { ...discount, source: { ...discount.source, coupon } };
 }

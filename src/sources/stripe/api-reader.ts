@@ -45,6 +45,8 @@ export class StripeApiReader implements WireAccountReader {
   private readonly transport: StripeTransport;
   /** The oldest catalog object seen: where subscriptions are likely to start. */
   private oldestCatalogObject = Number.POSITIVE_INFINITY;
+  /** Coupons the coupon list returned; others were deleted but may still discount items. */
+  private readonly listedCoupons = new Set<string>();
 
   constructor(private readonly options: ApiReaderOptions) {
     this.stripe = new Stripe(options.credentials.key, {
@@ -60,7 +62,7 @@ export class StripeApiReader implements WireAccountReader {
     this.transport = new StripeTransport(limiter, options.retryPolicy ?? DEFAULT_RETRY_POLICY, clock);
   }
 
-  get requestStats() {
+  get readStats() {
     return this.transport.stats;
   }
 
@@ -74,10 +76,14 @@ export class StripeApiReader implements WireAccountReader {
     );
   }
 
-  coupons() {
-    return this.list<WireCoupon>('coupons', (after) =>
+  async *coupons() {
+    const coupons = this.list<WireCoupon>('coupons', (after) =>
       this.stripe.coupons.list({ limit: PAGE_SIZE, expand: ['data.applies_to', 'data.currency_options'], ...after }),
     );
+    for await (const coupon of coupons) {
+      this.listedCoupons.add(coupon.id);
+      yield coupon;
+    }
   }
 
   subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]> {
@@ -87,7 +93,7 @@ export class StripeApiReader implements WireAccountReader {
       concurrency: Math.min(48, Math.max(4, Math.round(maxRps / 2))),
       densityFloor: Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400,
     });
-    return this.translatingErrors('subscriptions', pages);
+    return this.translatingErrors('subscriptions', withoutRepeats(pages));
   }
 
   private async subscriptionSlicePage(slice: Slice) {
@@ -106,14 +112,28 @@ export class StripeApiReader implements WireAccountReader {
         })) as unknown as ListPage<WireSubscription>,
     );
     for (const subscription of page.data) {
-      if (subscription.items.has_more) await this.completeItems(subscription);
+      if (this.hasUnlistedItemCoupon(subscription)) await this.readItems(subscription, 'all, with coupons');
+      else if (subscription.items.has_more) await this.readItems(subscription, 'the rest');
     }
     return { data: page.data, hasMore: page.has_more };
   }
 
-  /** A subscription embeds only its first items; the rest come from the items list. */
-  private async completeItems(subscription: WireSubscription): Promise<void> {
-    const items = [...subscription.items.data];
+  /**
+   * Item-level discounts arrive with their coupon as an id only (expanding it from the
+   * subscription list would be 6 levels deep). Ids the coupon list did not return belong
+   * to deleted coupons, which still discount: those subscriptions' items are read again
+   * from the items list, where the coupon can be expanded within 4 levels.
+   */
+  private hasUnlistedItemCoupon(subscription: WireSubscription): boolean {
+    return subscription.items.data.some((item) =>
+      item.discounts.some((discount) => typeof discount !== 'string' && typeof discount.source.coupon === 'string' && !this.listedCoupons.has(discount.source.coupon)),
+    );
+  }
+
+  /** A subscription embeds only its first items; the rest (or all again) come from the items list. */
+  private async readItems(subscription: WireSubscription, which: 'the rest' | 'all, with coupons'): Promise<void> {
+    const items = which === 'the rest' ? [...subscription.items.data] : [];
+    const expand = which === 'the rest' ? ['data.discounts'] : ['data.discounts.source.coupon'];
     let more = true;
     while (more) {
       const last = items.at(-1);
@@ -122,7 +142,7 @@ export class StripeApiReader implements WireAccountReader {
           (await this.stripe.subscriptionItems.list({
             subscription: subscription.id,
             limit: PAGE_SIZE,
-            expand: ['data.discounts'],
+            expand,
             ...(last ? { starting_after: last.id } : {}),
           })) as unknown as ListPage<WireSubscriptionItem>,
       );
@@ -163,6 +183,19 @@ export class StripeApiReader implements WireAccountReader {
   }
 }
 
+/**
+ * A subscription that changes status while the run reads (active to past_due, say) can
+ * show up in two status lists; it counts once.
+ */
+async function* withoutRepeats(pages: AsyncIterable<WireSubscription[]>): AsyncIterable<WireSubscription[]> {
+  const seen = new Set<string>();
+  for await (const page of pages) {
+    const fresh = page.filter((subscription) => !seen.has(subscription.id));
+    for (const subscription of fresh) seen.add(subscription.id);
+    yield fresh;
+  }
+}
+
 async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
   for await (const page of pages) yield* page;
 }
@@ -194,7 +227,11 @@ export function translateStripeError(error: unknown, during: string, options: Ap
   }
 }
 
-/** Stripe already masks keys in its messages; this makes sure, whatever a server echoes. */
-function redact(text: string, key: string): string {
-  return key ? text.split(key).join('[redacted]') : text;
+/**
+ * Stripe masks keys in its messages ("sk_live_****abcd"); kpi shows not even that, nor
+ * the key itself if a server should echo it.
+ */
+export function redact(text: string, key: string): string {
+  const withoutKey = key ? text.split(key).join('[redacted key]') : text;
+  return withoutKey.replace(/\b(sk|rk|pk)_(live|test)_[A-Za-z0-9*_]+/g, '[redacted key]');
 }

@@ -4,7 +4,7 @@
  */
 import { Rational } from '../../money/rational.js';
 import { normaliseCurrency } from '../../money/currency.js';
-import type { Coupon, Discount, Price, PriceScheme, Product, Subscription, SubscriptionItem } from '../../billing/model.js';
+import type { Coupon, Discount, Price, PriceScheme, PricingCatalog, Product, Subscription, SubscriptionItem } from '../../billing/model.js';
 import { DataSourceError } from '../../errors.js';
 import type {
   WireCoupon,
@@ -15,12 +15,6 @@ import type {
   WireSubscription,
   WireSubscriptionItem,
 } from './wire.js';
-
-/** Prices and coupons by id: what subscriptions refer to. */
-export interface PricingCatalog {
-  prices: ReadonlyMap<string, Price>;
-  coupons: ReadonlyMap<string, Coupon>;
-}
 
 export function mapProduct(product: WireProduct): Product {
   return { id: product.id, name: product.name, active: product.active };

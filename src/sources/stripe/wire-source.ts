@@ -1,7 +1,7 @@
-import type { Product, Subscription, SubscriptionStatus } from '../../billing/model.js';
+import type { PricingCatalog, Product, Subscription, SubscriptionStatus } from '../../billing/model.js';
 import type { BillingSource } from '../billing-source.js';
-import { mapCoupon, mapPrice, mapProduct, mapSubscription, type PricingCatalog } from './map.js';
-import type { RequestStats } from './transport/request-stats.js';
+import { mapCoupon, mapPrice, mapProduct, mapSubscription } from './map.js';
+import type { ReadStats } from '../billing-source.js';
 import type { WireCoupon, WirePrice, WireProduct, WireSubscription } from './wire.js';
 
 /**
@@ -20,7 +20,7 @@ export interface WireAccountReader {
    */
   subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]>;
   /** Request counters, for readers that talk to an API. */
-  readonly requestStats?: RequestStats;
+  readonly readStats?: ReadStats;
 }
 
 export class WireBillingSource implements BillingSource {
@@ -30,8 +30,8 @@ export class WireBillingSource implements BillingSource {
     readonly asOf: number,
   ) {}
 
-  get requestStats(): RequestStats | undefined {
-    return this.reader.requestStats;
+  get readStats(): ReadStats | undefined {
+    return this.reader.readStats;
   }
 
   async listProducts(): Promise<Product[]> {

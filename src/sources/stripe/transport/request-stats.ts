@@ -1,7 +1,8 @@
+import type { ReadStats } from '../../billing-source.js';
 import type { FailureKind } from './retry.js';
 
 /** What talking to Stripe cost: shown by `--verbose` and the progress line. */
-export class RequestStats {
+export class RequestStats implements ReadStats {
   requests = 0;
   retries = 0;
   rateLimited = 0;
