@@ -1,19 +1,21 @@
 /**
  * Serves an account file until interrupted, for benchmarks and manual runs:
  *
- *   npx tsx test/support/stripe-server/cli.ts --account FILE [--port N] [--latency-ms N]
+ *   npx tsx test/support/stripe-server/cli.ts (--account FILE | --generate N) [--port N] [--latency-ms N]
  *       [--rate-limit N] [--fault-rate X] [--fault-kinds 500,reset,truncated] [--seed N]
  *       [--api-key KEY]...
  *
+ * `--generate N` serves a generated demo-shaped account of N subscriptions (benchmarks).
  * Prints the base URL as the only line on stdout, so scripts can read it.
  */
 import { loadAccountFile } from './index.js';
+import { generateDemoAccount } from '../../../scripts/demo-account/generate.js';
 import type { FaultKind } from './faults.js';
 import { listenStripeServer } from './server.js';
 import type { StripeServerOptions } from './types.js';
 
 const USAGE =
-  'usage: cli.ts --account FILE [--port N] [--latency-ms N] [--rate-limit N] [--fault-rate X] ' +
+  'usage: cli.ts (--account FILE | --generate N) [--port N] [--latency-ms N] [--rate-limit N] [--fault-rate X] ' +
   '[--fault-kinds 500,reset,truncated] [--seed N] [--api-key KEY]...';
 
 const FAULT_KINDS: readonly FaultKind[] = ['500', 'reset', 'truncated'];
@@ -31,6 +33,7 @@ function numberArg(flag: string, text: string | undefined, min = 0): number {
 
 async function main(argv: readonly string[]): Promise<void> {
   let accountPath: string | undefined;
+  let generate: number | undefined;
   let port = 0;
   let faultRate = 0;
   let faultKinds: FaultKind[] = [...FAULT_KINDS];
@@ -45,6 +48,9 @@ async function main(argv: readonly string[]): Promise<void> {
       case '--account':
         if (!value) fail('--account needs a file');
         accountPath = value;
+        break;
+      case '--generate':
+        generate = numberArg(flag, value, 1);
         break;
       case '--port':
         port = numberArg(flag, value);
@@ -81,11 +87,12 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     i++;
   }
-  if (!accountPath) fail('--account is required');
+  if (!accountPath === (generate === undefined)) fail('give one of --account or --generate');
   if (faultRate > 0) options.faults = { rate: faultRate, kinds: faultKinds, seed };
   if (apiKeys.length > 0) options.apiKeys = apiKeys;
 
-  const server = await listenStripeServer({ account: loadAccountFile(accountPath), ...options }, port);
+  const account = accountPath ? loadAccountFile(accountPath) : generateDemoAccount({ subscriptions: generate, check: false });
+  const server = await listenStripeServer({ account, ...options }, port);
   process.stdout.write(`${server.url}\n`);
 
   const stop = (): void => {
