@@ -55,7 +55,7 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
     .action(async (flags: MrrFlags) => {
       const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
       const now = context.now();
-      const source = openBillingSource(flags, context.env, now);
+      const source = await openBillingSource(flags, context.env, now);
       const progress = makeProgress(context.stderr);
       const report = await computeMrr(source, config, {
         explain: flags.explain ?? false,

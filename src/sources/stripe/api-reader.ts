@@ -89,8 +89,9 @@ export class StripeApiReader implements WireAccountReader {
   subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]> {
     const maxRps = this.transport.limiter.ceiling;
     const pages = readSubscriptionSlices(statuses, (slice) => this.subscriptionSlicePage(slice), {
-      // Enough readers to use the whole rate when a page takes up to half a second.
-      concurrency: Math.min(48, Math.max(4, Math.round(maxRps / 2))),
+      // Enough readers to use the whole rate while a page takes up to ~350 ms (Stripe answers a
+      // 100-item expanded page in a few hundred); each one in flight holds a page in memory.
+      concurrency: Math.min(32, Math.max(4, Math.ceil(maxRps * 0.35))),
       densityFloor: Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400,
     });
     return this.translatingErrors('subscriptions', withoutRepeats(pages));

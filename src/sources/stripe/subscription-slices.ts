@@ -46,7 +46,7 @@ export function readSubscriptionSlices(
   fetchPage: (slice: Slice) => Promise<SlicePage>,
   options: SliceReaderOptions,
 ): AsyncIterable<WireSubscription[]> {
-  const channel = new PageChannel<WireSubscription[]>(options.buffer ?? Math.max(4, options.concurrency * 2));
+  const channel = new PageChannel<WireSubscription[]>(options.buffer ?? 4);
   const pending: Slice[] = statuses.map((status) => ({ status, createdGte: null, createdLt: null, startingAfter: null }));
   let active = 0;
 
