@@ -59,8 +59,17 @@ describe('kpi mrr against a Stripe-compatible server', () => {
     const run = await runKpi(['mrr', '--format', 'csv', '--explain'], { env: live(), cwd: workdir });
     const rows = run.stdout.trim().split('\r\n');
     expect(rows[0]).toBe('subscription,customer,status,tier,product,quantity,mrr,currency,stripe_mrr');
-    // 13 counted subscriptions: 4 Starter rows (one holds 3 products) + Pro rows
-    expect(rows.filter((row) => row.includes(',past_due,'))).toHaveLength(3);
+    const lines = rows.slice(1).map((row) => row.split(','));
+    expect(new Set(lines.map((line) => line[0])).size).toBe(13);
+    // past_due: #3 (one Starter row) and #10 (platform and large add-on)
+    expect(lines.filter((line) => line[2] === 'past_due')).toHaveLength(3);
+    // Starter rows, each rounded on its own: 20.00 + (20.00 + 30.00 + 15.00) + 15.00 + 18.33 = 118.33 list price;
+    // Stripe's view of #2 is 80 % of it: 16.00 + 24.00 + 12.00
+    const starter = lines.filter((line) => line[3] === 'Starter');
+    const sum = (column: number) => starter.reduce((total, line) => total + Math.round(Number(line[column]) * 100), 0);
+    expect(starter).toHaveLength(6);
+    expect(sum(6)).toBe(2000 + 2000 + 3000 + 1500 + 1500 + 1833);
+    expect(sum(8)).toBe(2000 + 1600 + 2400 + 1200 + 1500 + 1833);
   });
 });
 
