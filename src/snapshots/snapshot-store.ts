@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { z } from 'zod';
+import { SUBSCRIPTION_STATUSES } from '../billing/model.js';
+import { DataSourceError, UsageError } from '../errors.js';
+import { formatPath } from '../config/load.js';
+import { SNAPSHOT_OBJECT, SNAPSHOT_VERSION, type SnapshotFile } from './snapshot-format.js';
+
+/**
+ * Where kpi keeps its data: `--data-dir`, else `KPI_DATA_DIR`, else the config's
+ * `data_dir`, else `$XDG_DATA_HOME/kpi` (`~/.local/share/kpi`).
+ */
+export function resolveDataDir(options: { flag?: string; env: NodeJS.ProcessEnv; configured?: string | null }): string {
+  if (options.flag) return options.flag;
+  if (options.env.KPI_DATA_DIR) return options.env.KPI_DATA_DIR;
+  if (options.configured) return options.configured;
+  const xdg = options.env.XDG_DATA_HOME || join(options.env.HOME || homedir(), '.local', 'share');
+  return join(xdg, 'kpi');
+}
+
+export function snapshotsDir(dataDir: string): string {
+  return join(dataDir, 'snapshots');
+}
+
+const FILE_NAME = /^snapshot-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]{8}\.json\.gz$/;
+
+export interface StoredSnapshot {
+  path: string;
+  /** Unix seconds, from the file name (checked against the content when read). */
+  takenAt: number;
+}
+
+/**
+ * Writes a snapshot so that no reader ever sees half of it and no two writers clash: the
+ * gzip goes to a temporary file in the same folder, is flushed to disk, then linked under
+ * its final, unique name (a random suffix; linking never replaces an existing file).
+ */
+export function writeSnapshot(directory: string, snapshot: SnapshotFile, options: { suffix?: string } = {}): string {
+  mkdirSync(directory, { recursive: true });
+  const stamp = new Date(snapshot.taken_at * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const data = gzipSync(Buffer.from(JSON.stringify(snapshot)));
+  for (let attempt = 0; ; attempt++) {
+    // A fixed suffix (bundled fixtures) is tried once; a clash then is an error, not an overwrite.
+    const suffix = options.suffix && attempt === 0 ? options.suffix : randomBytes(4).toString('hex');
+    const finalPath = join(directory, `snapshot-${stamp}-${suffix}.json.gz`);
+    const temporary = `${finalPath}.${process.pid}.tmp`;
+    const descriptor = openSync(temporary, 'wx');
+    try {
+      writeSync(descriptor, data);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    try {
+      linkSync(temporary, finalPath);
+      return finalPath;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 5) throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
+  }
+}
+
+/** The snapshots in a folder, oldest first. Files that are not kpi snapshots are ignored. */
+export function listSnapshots(directory: string): StoredSnapshot[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new UsageError(`cannot read the snapshot folder ${directory}: ${(error as Error).message}`);
+  }
+  return names
+    .map((name) => ({ name, match: FILE_NAME.exec(name) }))
+    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match !== null)
+    .map(({ name, match }) => {
+      const [, year, month, day, hour, minute, second] = match.map(Number);
+      return { path: join(directory, name), takenAt: Date.UTC(year!, month! - 1, day, hour, minute, second) / 1000 };
+    })
+    .sort((a, b) => a.takenAt - b.takenAt || a.path.localeCompare(b.path));
+}
+
+const decimal = z.union([z.string(), z.null()]).optional();
+const discount = z.union([
+  z.string(),
+  z.looseObject({ id: z.string(), source: z.looseObject({ coupon: z.union([z.string(), z.looseObject({ id: z.string() }), z.null()]) }), end: z.number().nullable() }),
+]);
+const snapshotSchema = z.looseObject({
+  object: z.literal(SNAPSHOT_OBJECT),
+  version: z.literal(SNAPSHOT_VERSION),
+  taken_at: z.number().int().positive(),
+  source: z.string(),
+  livemode: z.boolean(),
+  products: z.array(z.looseObject({ id: z.string(), name: z.string(), active: z.boolean() })),
+  prices: z.array(
+    z.looseObject({
+      id: z.string(),
+      currency: z.string(),
+      product: z.string(),
+      type: z.enum(['recurring', 'one_time']),
+      billing_scheme: z.enum(['per_unit', 'tiered']),
+      unit_amount: z.number().nullable(),
+      unit_amount_decimal: decimal,
+    }),
+  ),
+  coupons: z.array(z.looseObject({ id: z.string(), duration: z.enum(['forever', 'once', 'repeating']) })),
+  subscriptions: z.array(
+    z.looseObject({
+      id: z.string(),
+      customer: z.string(),
+      status: z.enum(SUBSCRIPTION_STATUSES),
+      currency: z.string(),
+      created: z.number().int(),
+      items: z.looseObject({ data: z.array(z.looseObject({ id: z.string(), price: z.looseObject({ id: z.string() }), discounts: z.array(discount) })) }),
+      discounts: z.array(discount),
+    }),
+  ),
+});
+
+/**
+ * Reads and checks a snapshot. A damaged, truncated or foreign file is refused with the
+ * file and the problem named: a partial snapshot must never become a figure.
+ */
+export function readSnapshot(path: string): SnapshotFile {
+  let compressed: Buffer;
+  try {
+    compressed = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read snapshot ${path}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+  }
+  const refuse = (problem: string) => new DataSourceError(`snapshot ${path} ${problem}`, 'Take a new one with `kpi snapshot`, or point --snapshot at another file.');
+  if (compressed.length < 2 || compressed[0] !== 0x1f || compressed[1] !== 0x8b) throw refuse('is not a kpi snapshot (not gzip-compressed)');
+  let text: string;
+  try {
+    text = gunzipSync(compressed).toString('utf8');
+  } catch (error) {
+    throw refuse(`is damaged or truncated (${(error as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw refuse('is damaged: its content is not valid JSON');
+  }
+  const header = data as { object?: unknown; version?: unknown } | null;
+  if (header?.object !== SNAPSHOT_OBJECT) throw refuse('is not a kpi snapshot (no "object": "kpi.snapshot")');
+  if (typeof header.version === 'number' && header.version > SNAPSHOT_VERSION) {
+    throw refuse(`was written by a newer kpi (format version ${header.version}; this kpi reads version ${SNAPSHOT_VERSION})`);
+  }
+  const result = snapshotSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw refuse(`is damaged: ${formatPath(issue.path)}: ${issue.message}`);
+  }
+  return data as SnapshotFile;
+}
