@@ -1,5 +1,7 @@
 import type { Product } from '../billing/model.js';
-import type { KpiConfig, MrrRule, ProductSelector, TierConfig } from '../config/schema.js';
+import type { KpiConfig, MrrRule, ProductSelector, TierConfig, TierGroup } from '../config/schema.js';
+
+export type { TierGroup };
 import { UsageError } from '../errors.js';
 import { closestNames, normaliseProductName } from './product-names.js';
 
@@ -12,6 +14,7 @@ export interface ResolvedProduct {
 
 export interface ResolvedTier {
   displayName: string;
+  group: TierGroup;
   rule: MrrRule;
   products: ResolvedProduct[];
 }
@@ -44,7 +47,7 @@ export class TierLayout {
  * archived product's subscriptions still bill). A configured product that matches nothing
  * is an error listing the closest names, unless the config marks it optional.
  */
-export function resolveTierLayout(config: KpiConfig, products: readonly Product[]): TierLayout {
+export function resolveTierLayout(config: KpiConfig, products: readonly Product[], options: { otherRecurring: boolean } = { otherRecurring: false }): TierLayout {
   const byName = new Map<string, Product[]>();
   for (const product of products) {
     const key = normaliseProductName(product.name);
@@ -53,7 +56,8 @@ export function resolveTierLayout(config: KpiConfig, products: readonly Product[
   const byId = new Map(products.map((product) => [product.id, product]));
   const claimedBy = new Map<string, string>();
 
-  const tiers = config.tiers.map((tier) => {
+  const configured = options.otherRecurring ? [...config.tiers, ...config.arr.otherRecurring] : config.tiers;
+  const tiers = configured.map((tier) => {
     let newestEra = -1;
     const resolved = tier.products.map((selector) => {
       const match = matchSelector(selector, tier, byName, byId, config.origin, products);
@@ -73,6 +77,7 @@ export function resolveTierLayout(config: KpiConfig, products: readonly Product[
     });
     return {
       displayName: tier.names[newestEra >= 0 ? newestEra : tier.names.length - 1] as string,
+      group: tier.group,
       rule: tier.rule,
       products: resolved.map(({ displayName, productIds }) => ({ displayName, productIds })),
     };

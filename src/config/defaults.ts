@@ -1,7 +1,7 @@
 import type { ConfigFile } from './schema.js';
 
 /**
- * The handbook's self-service MRR, as a configuration.
+ * The handbook's self-service MRR and ARR, as a configuration.
  *
  * Starter counts list prices (number of subscriptions x subscription cost, promotional
  * discounts ignored). The paid tier was called Team until 2025 and Pro since; its products
@@ -30,4 +30,9 @@ export const DEFAULT_CONFIG: ConfigFile = {
       ],
     },
   ],
+  arr: {
+    weekly_growth_target: 10,
+    // Yearly self-hosted licences bill through Stripe too: ARR counts them, self-service MRR does not.
+    other_recurring: [{ name: 'Enterprise', rule: 'billed', products: [{ name: 'FlowFuse Enterprise - Self-Hosted', optional: true }] }],
+  },
 };

@@ -79,6 +79,16 @@ export const configFileSchema = z.strictObject({
     })
     .optional(),
   tiers: z.array(tierEntry).min(1, 'configure at least one tier'),
+  arr: z
+    .strictObject({
+      /** Week-over-week ARR growth the strategy aims for, in percent. */
+      weekly_growth_target: z.number().min(0).max(1000).default(10),
+      /** Recurring revenue outside self-service (a yearly enterprise plan): in ARR, not in MRR. */
+      other_recurring: z.array(tierEntry).default([]),
+    })
+    .default({ weekly_growth_target: 10, other_recurring: [] }),
+  /** Where snapshots are kept (see README: data directory). */
+  data_dir: z.string().trim().min(1).optional(),
 });
 export type ConfigFile = z.input<typeof configFileSchema>;
 
@@ -91,7 +101,10 @@ export interface ProductSelector {
   optional: boolean;
 }
 
+export type TierGroup = 'self-service' | 'other-recurring';
+
 export interface TierConfig {
+  group: TierGroup;
   /** The tier's names, oldest first (Team, then Pro). The output uses the newest one the account shows. */
   names: string[];
   rule: MrrRule;
@@ -105,7 +118,10 @@ export interface KpiConfig {
   discounts: { countRepeating: boolean; countOnce: boolean };
   /** Converting every currency into one happens only with rates given here. */
   reporting: { currency: string; rates: Record<string, string> } | null;
+  /** Self-service tiers: MRR. */
   tiers: TierConfig[];
+  arr: { weeklyGrowthTargetPercent: number; otherRecurring: TierConfig[] };
+  dataDir: string | null;
 }
 
 export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: string): KpiConfig {
@@ -114,12 +130,17 @@ export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: str
     countedStatuses: [...new Set(file.counted_statuses)],
     discounts: { countRepeating: file.discounts.count_repeating, countOnce: file.discounts.count_once },
     reporting: file.reporting ? { currency: file.reporting.currency, rates: file.reporting.rates } : null,
-    tiers: file.tiers.map((tier) => ({
-      names: tier.names ?? [tier.name as string],
-      rule: tier.rule,
-      products: tier.products.map(toProductSelector),
-    })),
+    tiers: file.tiers.map((tier) => toTierConfig(tier, 'self-service')),
+    arr: {
+      weeklyGrowthTargetPercent: file.arr.weekly_growth_target,
+      otherRecurring: file.arr.other_recurring.map((tier) => toTierConfig(tier, 'other-recurring')),
+    },
+    dataDir: file.data_dir ?? null,
   };
+}
+
+function toTierConfig(tier: z.output<typeof tierEntry>, group: TierGroup): TierConfig {
+  return { group, names: tier.names ?? [tier.name as string], rule: tier.rule, products: tier.products.map(toProductSelector) };
 }
 
 function toProductSelector(entry: z.output<typeof productEntry>): ProductSelector {

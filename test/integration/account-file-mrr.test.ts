@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { computeMrr } from '../../src/app/compute-mrr.js';
+import { computeRevenue } from '../../src/app/compute-revenue.js';
 import { parseConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
-import { renderMrrJson } from '../../src/render/mrr-json.js';
+import { renderRevenueJson } from '../../src/render/revenue-json.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
 import { HANDWORKED_ACCOUNT, HANDWORKED_IDS } from '../support/handworked-account.js';
@@ -13,7 +13,7 @@ const NOW = new Date('2026-11-16T12:00:00Z');
 
 async function mrrJson(account: StripeAccountFile, config = parseConfig(DEFAULT_CONFIG, 'test'), explain = false) {
   const source = new WireBillingSource(new AccountFileReader(account), 'test account', account.as_of);
-  return JSON.parse(renderMrrJson(await computeMrr(source, config, { explain, now: NOW })));
+  return JSON.parse(renderRevenueJson(await computeRevenue(source, config, { measure: 'mrr', explain, now: NOW })));
 }
 
 describe('kpi mrr over an account file (the demo path)', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { computeMrr } from '../../src/app/compute-mrr.js';
+import { computeRevenue } from '../../src/app/compute-revenue.js';
 import { parseConfig } from '../../src/config/load.js';
-import { renderMrrJson } from '../../src/render/mrr-json.js';
-import { renderMrrDelimited } from '../../src/render/mrr-delimited.js';
-import { renderMrrTable } from '../../src/render/mrr-table.js';
+import { renderRevenueJson } from '../../src/render/revenue-json.js';
+import { renderRevenueDelimited } from '../../src/render/revenue-delimited.js';
+import { renderRevenueTable } from '../../src/render/revenue-table.js';
 import { makePalette } from '../../src/terminal/terminal.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
@@ -28,12 +28,12 @@ const tiers = [{ name: 'Pro', rule: 'billed', products: ['FlowFuse Pro Platform 
 
 async function report(config: unknown) {
   const source = new WireBillingSource(new AccountFileReader(MULTI), 'test account', MULTI.as_of);
-  return computeMrr(source, parseConfig(config, 'test'), { explain: false, now: new Date(0) });
+  return computeRevenue(source, parseConfig(config, 'test'), { measure: 'mrr', explain: false, now: new Date(0) });
 }
 
 describe('several currencies', () => {
   it('totals each currency apart and never adds them without rates', async () => {
-    const document = JSON.parse(renderMrrJson(await report({ tiers })));
+    const document = JSON.parse(renderRevenueJson(await report({ tiers })));
     // usd 42500; eur 2 x 39900 = 79800; jpy 700000 / 12 = 58333.33 -> 58333 (zero-decimal currency)
     expect(document.mrr_by_currency).toEqual({ eur: 79800, jpy: 58333, usd: 42500 });
     expect(document.currency).toBeNull();
@@ -43,13 +43,13 @@ describe('several currencies', () => {
 
   it('converts with configured rates and says which', async () => {
     const result = await report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } } });
-    const document = JSON.parse(renderMrrJson(result));
+    const document = JSON.parse(renderRevenueJson(result));
     // eur: 79800 cents x 1.08 = 86184 cents; jpy: 58333.33 yen x 0.0065 = 379.1667 usd = 37916.67 cents;
     // usd 42500: 42500 + 86184 + 37916.667 = 166600.667 -> 166601
     expect(document.mrr).toBe(166_601);
     expect(document.currency).toBe('usd');
     expect(document.conversion).toEqual({ currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } });
-    expect(renderMrrTable(result, makePalette(false))).toContain('1 EUR = 1.08 USD, 1 JPY = 0.0065 USD');
+    expect(renderRevenueTable(result, makePalette(false))).toContain('1 EUR = 1.08 USD, 1 JPY = 0.0065 USD');
   });
 
   it('refuses to convert a currency without a rate', async () => {
@@ -58,7 +58,7 @@ describe('several currencies', () => {
   });
 
   it('writes one CSV row per product and currency, counts and amounts of that currency only', async () => {
-    const csv = renderMrrDelimited(await report({ tiers }), 'csv');
+    const csv = renderRevenueDelimited(await report({ tiers }), 'csv');
     expect(csv.split('\r\n')).toEqual([
       'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference',
       'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00',
@@ -69,7 +69,7 @@ describe('several currencies', () => {
   });
 
   it('names the reporting currency and the rate on every CSV row when converting', async () => {
-    const csv = renderMrrDelimited(await report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } } }), 'csv');
+    const csv = renderRevenueDelimited(await report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } } }), 'csv');
     expect(csv.split('\r\n').slice(0, 3)).toEqual([
       'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference,reporting_currency,rate',
       'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00,usd,1.08',
@@ -80,7 +80,7 @@ describe('several currencies', () => {
   it('says "0" in the catalog currency when nothing counts, rather than nothing', async () => {
     const empty = account({ products: [platform], prices: [usd], subscriptions: [subscription({ status: 'trialing', items: [{ price: usd }] })] });
     const source = new WireBillingSource(new AccountFileReader(empty), 'test', empty.as_of);
-    const document = JSON.parse(renderMrrJson(await computeMrr(source, parseConfig({ tiers }, 't'), { explain: false, now: new Date(0) })));
+    const document = JSON.parse(renderRevenueJson(await computeRevenue(source, parseConfig({ tiers }, 't'), { measure: 'mrr', explain: false, now: new Date(0) })));
     expect(document).toMatchObject({ currency: 'usd', mrr: 0, subscriptions: 0, currencies: [] });
     expect(document.tiers[0].mrr).toBe(0);
   });
@@ -95,10 +95,10 @@ describe('CSV safety', () => {
     });
     const source = new WireBillingSource(new AccountFileReader(hostile), 'test', hostile.as_of);
     const config = parseConfig({ tiers: [{ name: '-Pro', rule: 'billed', products: ['=HYPERLINK("http://x"), "Pro"'] }] }, 't');
-    const result = await computeMrr(source, config, { explain: false, now: new Date(0) });
-    const tsv = renderMrrDelimited(result, 'tsv');
+    const result = await computeRevenue(source, config, { measure: 'mrr', explain: false, now: new Date(0) });
+    const tsv = renderRevenueDelimited(result, 'tsv');
     expect(tsv.split('\n')[1]).toBe(`'-Pro\t"'=HYPERLINK(""http://x""), ""Pro"""\tbilled\t0\t0\t0\t\t0\t0`);
-    const csv = renderMrrDelimited(result, 'csv');
+    const csv = renderRevenueDelimited(result, 'csv');
     expect(csv.split('\r\n')[1]).toBe(`'-Pro,"'=HYPERLINK(""http://x""), ""Pro""",billed,0,0,0,,0,0`);
   });
 });
@@ -114,8 +114,8 @@ describe('multi-currency prices (currency_options)', () => {
       subscriptions: [subscription({ currency: 'eur', items: [{ price: multi, quantity: 2 }] }), subscription({ items: [{ price: multi }] })],
     });
     const source = new WireBillingSource(new AccountFileReader(data), 'test', data.as_of);
-    const result = await computeMrr(source, parseConfig({ tiers }, 't'), { explain: false, now: new Date(0) });
+    const result = await computeRevenue(source, parseConfig({ tiers }, 't'), { measure: 'mrr', explain: false, now: new Date(0) });
     // eur: 2 x 39900 = 79800; usd: 42500
-    expect(result.mrr.byCurrency).toEqual({ eur: 79800n, usd: 42500n });
+    expect(result.amount.byCurrency).toEqual({ eur: 79800n, usd: 42500n });
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMrr } from '../../src/app/compute-mrr.js';
+import { computeRevenue } from '../../src/app/compute-revenue.js';
 import { parseConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
 import { AuthenticationError, DataSourceError } from '../../src/errors.js';
-import { renderMrrJson } from '../../src/render/mrr-json.js';
+import { renderRevenueJson } from '../../src/render/revenue-json.js';
 import { StripeApiReader } from '../../src/sources/stripe/api-reader.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import { readApiBase } from '../../src/sources/stripe/credentials.js';
@@ -32,17 +32,17 @@ afterAll(() => server.close());
 describe('kpi mrr through the Stripe SDK', () => {
   it('gives the hand-worked figures, with the same result as the account file', async () => {
     server.requests.length = 0;
-    const live = JSON.parse(renderMrrJson(await computeMrr(apiSource(), config, { explain: true, now: new Date(0) })));
+    const live = JSON.parse(renderRevenueJson(await computeRevenue(apiSource(), config, { measure: 'mrr', explain: true, now: new Date(0) })));
     expectHandworkedMrrJson(live);
 
     const fromFile = new WireBillingSource(new AccountFileReader(HANDWORKED_ACCOUNT), 'test server', HANDWORKED_ACCOUNT.as_of);
-    const offline = JSON.parse(renderMrrJson(await computeMrr(fromFile, config, { explain: true, now: new Date(0) })));
+    const offline = JSON.parse(renderRevenueJson(await computeRevenue(fromFile, config, { measure: 'mrr', explain: true, now: new Date(0) })));
     expect(live).toEqual(offline);
   });
 
   it('only reads, within the expansion limit, and fetches the items a subscription does not embed', async () => {
     server.requests.length = 0;
-    await computeMrr(apiSource(), config, { explain: false, now: new Date(0) });
+    await computeRevenue(apiSource(), config, { measure: 'mrr', explain: false, now: new Date(0) });
     expect(server.requests.every((request) => request.method === 'GET' && request.status === 200)).toBe(true);
     const paths = server.requests.map((request) => request.path);
     expect(paths.filter((path) => path === '/v1/subscriptions')).toHaveLength(2); // active and past_due
@@ -56,7 +56,7 @@ describe('kpi mrr through the Stripe SDK', () => {
     // A tiny embedded item limit forces the items list for most subscriptions.
     server.setOptions({ embeddedItemsLimit: 1 });
     try {
-      expectHandworkedMrrJson(JSON.parse(renderMrrJson(await computeMrr(apiSource(), config, { explain: false, now: new Date(0) }))));
+      expectHandworkedMrrJson(JSON.parse(renderRevenueJson(await computeRevenue(apiSource(), config, { measure: 'mrr', explain: false, now: new Date(0) }))));
     } finally {
       server.setOptions({ embeddedItemsLimit: undefined });
     }
@@ -64,7 +64,7 @@ describe('kpi mrr through the Stripe SDK', () => {
 
   it('turns a rejected key into an authentication error that does not contain the key', async () => {
     const wrong = 'sk_test_wrongkey1234567890abcdef';
-    const error = await computeMrr(apiSource(wrong), config, { explain: false, now: new Date(0) }).catch((caught) => caught);
+    const error = await computeRevenue(apiSource(wrong), config, { measure: 'mrr', explain: false, now: new Date(0) }).catch((caught) => caught);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error.message).toContain('Stripe rejected the API key from STRIPE_API_KEY');
     expect(`${error.message} ${error.hint}`).not.toContain(wrong);
@@ -73,7 +73,7 @@ describe('kpi mrr through the Stripe SDK', () => {
   it('reports a server that keeps failing as a data source error', async () => {
     server.setOptions({ faults: { rate: 1, kinds: ['500'], seed: 1 } });
     try {
-      const error = await computeMrr(apiSource(), config, { explain: false, now: new Date(0) }).catch((caught) => caught);
+      const error = await computeRevenue(apiSource(), config, { measure: 'mrr', explain: false, now: new Date(0) }).catch((caught) => caught);
       expect(error).toBeInstanceOf(DataSourceError);
       expect(error.message).toMatch(/answered HTTP 500 while listing/);
     } finally {
@@ -101,11 +101,11 @@ describe('a deleted coupon on an item', () => {
         credentials: { key: KEY, origin: 'STRIPE_API_KEY', mode: 'test' },
         apiBase: readApiBase({ STRIPE_API_BASE: itemServer.url }),
       });
-      const live = await computeMrr(new WireBillingSource(reader, 'test', data.as_of), tiers, { explain: false, now: new Date(0) });
-      const offline = await computeMrr(new WireBillingSource(new AccountFileReader(data), 'test', data.as_of), tiers, { explain: false, now: new Date(0) });
+      const live = await computeRevenue(new WireBillingSource(reader, 'test', data.as_of), tiers, { measure: 'mrr', explain: false, now: new Date(0) });
+      const offline = await computeRevenue(new WireBillingSource(new AccountFileReader(data), 'test', data.as_of), tiers, { measure: 'mrr', explain: false, now: new Date(0) });
       // 42500 x 0.75 = 31875, on both paths, with the same warning
-      expect(live.mrr.total).toBe(31_875n);
-      expect(offline.mrr.total).toBe(31_875n);
+      expect(live.amount.total).toBe(31_875n);
+      expect(offline.amount.total).toBe(31_875n);
       expect(live.warnings).toEqual(offline.warnings);
       expect(live.warnings[0]).toContain('coupon GONE25 is no longer listed');
       expect(itemServer.requests.some((request) => request.path === '/v1/subscription_items')).toBe(true);

@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { computeMrr } from '../../app/compute-mrr.js';
+import { computeRevenue } from '../../app/compute-revenue.js';
 import { loadConfig } from '../../config/load.js';
-import { renderMrrDelimited } from '../../render/mrr-delimited.js';
-import { renderMrrJson } from '../../render/mrr-json.js';
-import { renderMrrTable } from '../../render/mrr-table.js';
+import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
+import { renderRevenueJson } from '../../render/revenue-json.js';
+import { renderRevenueTable } from '../../render/revenue-table.js';
 import { colourEnabled, makePalette, makeProgress } from '../../terminal/terminal.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
 import { openBillingSource } from '../billing-source-options.js';
@@ -57,7 +57,8 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
       const now = context.now();
       const source = await openBillingSource(flags, context.env, now);
       const progress = makeProgress(context.stderr);
-      const report = await computeMrr(source, config, {
+      const report = await computeRevenue(source, config, {
+        measure: 'mrr',
         explain: flags.explain ?? false,
         now,
         onProgress: (read) => progress.update(describeProgress(read, source.readStats)),
@@ -74,10 +75,10 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
 
       const output =
         flags.format === 'json'
-          ? renderMrrJson(report)
+          ? renderRevenueJson(report)
           : flags.format === 'table'
-            ? renderMrrTable(report, makePalette(colourEnabled(context.stdout, context.env, !flags.color)))
-            : renderMrrDelimited(report, flags.format);
+            ? renderRevenueTable(report, makePalette(colourEnabled(context.stdout, context.env, !flags.color)))
+            : renderRevenueDelimited(report, flags.format);
       context.stdout.write(output);
     });
 }

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { formatMoneyForHumans } from '../money/currency.js';
-import type { MrrReport, ReportedAmount } from '../reports/mrr-report.js';
+import type { RevenueReport, ReportedAmount } from '../reports/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
 
 /** Borderless, aligned columns: readable in a terminal and still tidy when pasted. */
@@ -21,30 +21,31 @@ function newTable(head: string[], palette: Palette, numericColumns: number[]): T
   });
 }
 
-/** The human view of `kpi mrr`: products under their tiers, totals, then the comparison with Stripe. */
-export function renderMrrTable(report: MrrReport, palette: Palette): string {
+/** The human view of `kpi mrr` and `kpi arr`: products under their tiers, totals, then the comparison with Stripe. */
+export function renderRevenueTable(report: RevenueReport, palette: Palette): string {
   const money = (amount: ReportedAmount) => formatAmount(amount, report.reportingCurrency);
   const lines: string[] = [];
   lines.push(
-    palette.heading('Self-service MRR') +
+    palette.heading(report.measure === 'mrr' ? 'Self-service MRR' : 'ARR (12 x recurring MRR)') +
       palette.dim(` · ${report.source} · as of ${report.asOf.toISOString().slice(0, 10)} · counting ${report.countedStatuses.join(', ')}`),
     '',
   );
 
-  const table = newTable(['Tier', 'Product', 'Rule', 'Subs', 'Qty', 'MRR'], palette, [3, 4, 5]);
+  const label = report.measure.toUpperCase();
+  const table = newTable(['Tier', 'Product', 'Rule', 'Subs', 'Qty', label], palette, [3, 4, 5]);
   for (const tier of report.tiers) {
     tier.products.forEach((product, index) => {
-      table.push([index === 0 ? tier.name : '', product.name, index === 0 ? tier.rule : '', product.subscriptions, product.quantity, money(product.mrr)]);
+      table.push([index === 0 ? tier.name : '', product.name, index === 0 ? tier.rule : '', product.subscriptions, product.quantity, money(product.amount)]);
     });
-    table.push(['', palette.emphasis(`${tier.name} total`), '', palette.emphasis(String(tier.subscriptions)), '', palette.emphasis(money(tier.mrr))]);
+    table.push(['', palette.emphasis(`${tier.name} total`), '', palette.emphasis(String(tier.subscriptions)), '', palette.emphasis(money(tier.amount))]);
   }
-  table.push([palette.emphasis('Total'), '', '', palette.emphasis(String(report.subscriptions)), '', palette.emphasis(money(report.mrr))]);
+  table.push([palette.emphasis('Total'), '', '', palette.emphasis(String(report.subscriptions)), '', palette.emphasis(money(report.amount))]);
   lines.push(table.toString(), '');
 
-  lines.push(palette.heading("Compared with Stripe's MRR definition (Billing Overview: forever coupons subtracted for every tier)"));
+  lines.push(palette.heading(`Compared with Stripe's MRR definition${report.measure === 'arr' ? ' x 12' : ''} (Billing Overview: forever coupons subtracted for every tier)`));
   const comparison = newTable(['Tier', 'Handbook', 'Stripe', 'Difference'], palette, [1, 2, 3]);
-  for (const tier of report.tiers) comparison.push([tier.name, money(tier.mrr), money(tier.stripeMrr), money(tier.difference)]);
-  comparison.push([palette.emphasis('Total'), money(report.mrr), money(report.stripeMrr), money(report.difference)]);
+  for (const tier of report.tiers) comparison.push([tier.name, money(tier.amount), money(tier.stripeAmount), money(tier.difference)]);
+  comparison.push([palette.emphasis('Total'), money(report.amount), money(report.stripeAmount), money(report.difference)]);
   lines.push(comparison.toString(), '');
 
   if (report.conversionRates) {
@@ -60,7 +61,7 @@ export function renderMrrTable(report: MrrReport, palette: Palette): string {
 
   if (report.explain) {
     lines.push('', palette.heading('Contribution of each counted subscription'));
-    const explain = newTable(['Subscription', 'Customer', 'Status', 'Tier', 'Product', 'Qty', 'MRR', 'Stripe'], palette, [5, 6, 7]);
+    const explain = newTable(['Subscription', 'Customer', 'Status', 'Tier', 'Product', 'Qty', label, 'Stripe'], palette, [5, 6, 7]);
     for (const line of report.explain) {
       explain.push([
         line.subscriptionId,
@@ -69,8 +70,8 @@ export function renderMrrTable(report: MrrReport, palette: Palette): string {
         line.tier,
         line.product,
         line.quantity,
-        formatMoneyForHumans(line.mrr, line.currency),
-        formatMoneyForHumans(line.stripeMrr, line.currency),
+        formatMoneyForHumans(line.amount, line.currency),
+        formatMoneyForHumans(line.stripeAmount, line.currency),
       ]);
     }
     lines.push(explain.toString());

@@ -1,13 +1,15 @@
 import type { KpiConfig } from '../config/schema.js';
 import { resolveTierLayout } from '../catalog/tier-layout.js';
 import { MrrAccumulator } from '../rules/mrr-totals.js';
-import { buildMrrReport, currenciesOf, missingRates, type MrrReport } from '../reports/mrr-report.js';
+import { buildRevenueReport, currenciesOf, missingRates, type Measure, type RevenueReport } from '../reports/revenue-report.js';
 import type { PricingCatalog } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import { DataSourceError, UsageError } from '../errors.js';
 import type { BillingSource } from '../sources/billing-source.js';
 
-export interface ComputeMrrOptions {
+export interface ComputeRevenueOptions {
+  /** MRR counts the self-service tiers; ARR (12 x MRR) adds the other recurring groups. */
+  measure: Measure;
   explain: boolean;
   now: Date;
   /** Called as subscriptions arrive, for progress display. */
@@ -15,9 +17,9 @@ export interface ComputeMrrOptions {
 }
 
 /** Reads one billing source and values it by the configuration's rules. */
-export async function computeMrr(source: BillingSource, config: KpiConfig, options: ComputeMrrOptions): Promise<MrrReport> {
+export async function computeRevenue(source: BillingSource, config: KpiConfig, options: ComputeRevenueOptions): Promise<RevenueReport> {
   const [products, pricing] = await Promise.all([source.listProducts(), source.loadPricing()]);
-  const layout = resolveTierLayout(config, products);
+  const layout = resolveTierLayout(config, products, { otherRecurring: options.measure === 'arr' });
   const accumulator = new MrrAccumulator(
     layout,
     { ...config.discounts, asOf: source.asOf },
@@ -44,7 +46,8 @@ export async function computeMrr(source: BillingSource, config: KpiConfig, optio
       `Add e.g. "reporting: { rates: { ${missing[0]}: <${target} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
     );
   }
-  return buildMrrReport(totals, {
+  return buildRevenueReport(totals, {
+    measure: options.measure,
     layout,
     source: source.description,
     asOf: source.asOf,

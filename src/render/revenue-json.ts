@@ -1,39 +1,42 @@
-import type { MrrReport, ReportedAmount } from '../reports/mrr-report.js';
+import type { RevenueReport, ReportedAmount } from '../reports/revenue-report.js';
 import { jsonInteger, jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 
-export const MRR_JSON_SCHEMA_VERSION = 1;
+export const REVENUE_JSON_SCHEMA_VERSION = 1;
 
 /**
- * The versioned JSON envelope for `kpi mrr`. Amounts are integers in minor units.
- * `mrr` and `currency` are set when the figures are in one currency (a single-currency
- * account, or conversion rates in the config); `mrr_by_currency` is always there.
+ * The versioned JSON envelope for `kpi mrr` (kind "mrr") and `kpi arr` (kind "arr", the
+ * same shape with "arr" in the field names). Amounts are integers in minor units. `mrr`
+ * and `currency` are set when the figures are in one currency (a single-currency account,
+ * or conversion rates in the config); `mrr_by_currency` is always there.
  */
-export function renderMrrJson(report: MrrReport): string {
+export function renderRevenueJson(report: RevenueReport): string {
+  const measure = report.measure;
   const amount = (prefix: string, value: ReportedAmount) => ({
     [prefix]: jsonIntegerOrNull(value.total),
     [`${prefix}_by_currency`]: jsonMoneyMap(value.byCurrency),
   });
   const document = {
-    schema_version: MRR_JSON_SCHEMA_VERSION,
-    kind: 'mrr',
+    schema_version: REVENUE_JSON_SCHEMA_VERSION,
+    kind: measure,
     generated_at: report.generatedAt.toISOString(),
     as_of: report.asOf.toISOString(),
     source: report.source,
     counted_statuses: report.countedStatuses,
     currency: report.reportingCurrency,
-    ...amount('mrr', report.mrr),
+    ...amount(measure, report.amount),
     subscriptions: report.subscriptions,
     currencies: report.currencies,
     conversion: report.conversionRates ? { currency: report.reportingCurrency, rates: report.conversionRates } : null,
     tiers: report.tiers.map((tier) => ({
       name: tier.name,
+      group: tier.group,
       rule: tier.rule,
-      ...amount('mrr', tier.mrr),
+      ...amount(measure, tier.amount),
       subscriptions: tier.subscriptions,
       products: tier.products.map((product) => ({
         name: product.name,
         product_ids: product.productIds,
-        ...amount('mrr', product.mrr),
+        ...amount(measure, product.amount),
         subscriptions: product.subscriptions,
         quantity: product.quantity,
       })),
@@ -41,12 +44,12 @@ export function renderMrrJson(report: MrrReport): string {
     reconciliation: {
       definition: 'stripe-billing-analytics',
       description: "Stripe's MRR definition (rule billed for every tier), as in Stripe's Billing Overview",
-      ...amount('stripe_mrr', report.stripeMrr),
+      ...amount(`stripe_${measure}`, report.stripeAmount),
       ...amount('difference', report.difference),
       tiers: report.tiers.map((tier) => ({
         name: tier.name,
-        ...amount('handbook_mrr', tier.mrr),
-        ...amount('stripe_mrr', tier.stripeMrr),
+        ...amount(`handbook_${measure}`, tier.amount),
+        ...amount(`stripe_${measure}`, tier.stripeAmount),
         ...amount('difference', tier.difference),
       })),
     },
@@ -62,8 +65,8 @@ export function renderMrrJson(report: MrrReport): string {
             product: line.product,
             currency: line.currency,
             quantity: line.quantity,
-            mrr: jsonInteger(line.mrr),
-            stripe_mrr: jsonInteger(line.stripeMrr),
+            [measure]: jsonInteger(line.amount),
+            [`stripe_${measure}`]: jsonInteger(line.stripeAmount),
           })),
         }
       : {}),

@@ -1,10 +1,11 @@
 /**
- * The MRR report: what every renderer prints. Reported figures are integers in minor units
- * per currency, each rounded half-up once from its exact total.
+ * The revenue report (MRR, or ARR = 12 x MRR): what every renderer prints. Reported
+ * figures are integers in minor units per currency, each rounded half-up once from its
+ * exact total (ARR is 12 x the exact MRR, not 12 x the rounded one).
  */
 import { Rational } from '../money/rational.js';
 import { minorUnitExponent } from '../money/currency.js';
-import type { TierLayout } from '../catalog/tier-layout.js';
+import type { TierGroup, TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule } from '../config/schema.js';
 import type { AmountsByCurrency, Contribution, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
 
@@ -14,15 +15,15 @@ export type MoneyByCurrency = Record<string, bigint>;
 /** A figure in every currency it occurs in, plus its value in the reporting currency when rates are configured. */
 export interface ReportedAmount {
   byCurrency: MoneyByCurrency;
-  /** In `MrrReport.reportingCurrency`; null unless the account has one currency or rates convert them. */
+  /** In `RevenueReport.reportingCurrency`; null unless the account has one currency or rates convert them. */
   total: bigint | null;
 }
 
 export interface ProductLine {
   name: string;
   productIds: string[];
-  mrr: ReportedAmount;
-  stripeMrr: ReportedAmount;
+  amount: ReportedAmount;
+  stripeAmount: ReportedAmount;
   subscriptions: number;
   quantity: number;
   /** Subscriptions and quantity per currency of the holding subscriptions. */
@@ -31,9 +32,11 @@ export interface ProductLine {
 
 export interface TierLine {
   name: string;
+  /** Self-service tiers make up MRR; other recurring groups count in ARR only. */
+  group: TierGroup;
   rule: MrrRule;
-  mrr: ReportedAmount;
-  stripeMrr: ReportedAmount;
+  amount: ReportedAmount;
+  stripeAmount: ReportedAmount;
   /** Handbook figure minus Stripe's, per currency, from the two rounded figures. */
   difference: ReportedAmount;
   subscriptions: number;
@@ -48,11 +51,12 @@ export interface ExplainLine {
   product: string;
   currency: string;
   quantity: number;
-  mrr: bigint;
-  stripeMrr: bigint;
+  amount: bigint;
+  stripeAmount: bigint;
 }
 
-export interface MrrReport {
+export interface RevenueReport {
+  measure: Measure;
   generatedAt: Date;
   asOf: Date;
   source: string;
@@ -63,8 +67,8 @@ export interface MrrReport {
   reportingCurrency: string | null;
   /** Rates used to convert into the reporting currency (1 unit of the key = rate units of it). */
   conversionRates: Record<string, string> | null;
-  mrr: ReportedAmount;
-  stripeMrr: ReportedAmount;
+  amount: ReportedAmount;
+  stripeAmount: ReportedAmount;
   difference: ReportedAmount;
   subscriptions: number;
   /** Every subscription read in the counted statuses, configured products or not. */
@@ -75,7 +79,13 @@ export interface MrrReport {
   explain: ExplainLine[] | null;
 }
 
+export type Measure = 'mrr' | 'arr';
+
+/** Monthly amounts times this give the measure. */
+const MONTHS: Record<Measure, number> = { mrr: 1, arr: 12 };
+
 export interface ReportContext {
+  measure: Measure;
   layout: TierLayout;
   source: string;
   asOf: number;
@@ -89,11 +99,12 @@ export interface ReportContext {
   catalogCurrencies: string[];
 }
 
-export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrReport {
+export function buildRevenueReport(totals: MrrTotals, context: ReportContext): RevenueReport {
   const currencies = currenciesOf(totals);
   const fallback = context.catalogCurrencies.length === 1 ? (context.catalogCurrencies[0] as string) : null;
   const converter = makeConverter(currencies, context.reporting, fallback);
-  const report = (amounts: AmountsByCurrency): ReportedAmount => converter.report(amounts);
+  const factor = MONTHS[context.measure];
+  const report = (amounts: AmountsByCurrency): ReportedAmount => converter.report(factor === 1 ? amounts : scaled(amounts, factor));
 
   const allMrr = new Map<string, Rational>();
   const allStripe = new Map<string, Rational>();
@@ -101,30 +112,32 @@ export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrRe
     const tier = context.layout.tiers[tierIndex]!;
     mergeInto(allMrr, tierTotals.mrr);
     mergeInto(allStripe, tierTotals.stripeMrr);
-    const mrr = report(tierTotals.mrr);
-    const stripeMrr = report(tierTotals.stripeMrr);
+    const amount = report(tierTotals.mrr);
+    const stripeAmount = report(tierTotals.stripeMrr);
     return {
       name: tier.displayName,
+      group: tier.group,
       rule: tier.rule,
-      mrr,
-      stripeMrr,
-      difference: subtract(mrr, stripeMrr),
+      amount,
+      stripeAmount,
+      difference: subtract(amount, stripeAmount),
       subscriptions: tierTotals.subscriptions,
       products: tierTotals.products.map((productTotals, productIndex) => ({
         name: tier.products[productIndex]!.displayName,
         productIds: [...tier.products[productIndex]!.productIds],
-        mrr: report(productTotals.mrr),
-        stripeMrr: report(productTotals.stripeMrr),
+        amount: report(productTotals.mrr),
+        stripeAmount: report(productTotals.stripeMrr),
         subscriptions: productTotals.subscriptions,
         quantity: productTotals.quantity,
         holdersByCurrency: Object.fromEntries([...productTotals.holders.entries()].sort(([a], [b]) => a.localeCompare(b))),
       })),
     };
   });
-  const mrr = report(allMrr);
-  const stripeMrr = report(allStripe);
+  const amount = report(allMrr);
+  const stripeAmount = report(allStripe);
 
   return {
+    measure: context.measure,
     generatedAt: context.generatedAt,
     asOf: new Date(context.asOf * 1000),
     source: context.source,
@@ -132,9 +145,9 @@ export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrRe
     currencies,
     reportingCurrency: converter.currency,
     conversionRates: converter.rates,
-    mrr,
-    stripeMrr,
-    difference: subtract(mrr, stripeMrr),
+    amount,
+    stripeAmount,
+    difference: subtract(amount, stripeAmount),
     subscriptions: totals.subscriptions,
     subscriptionsRead: totals.subscriptionsRead,
     tiers,
@@ -152,8 +165,8 @@ export function buildMrrReport(totals: MrrTotals, context: ReportContext): MrrRe
           product: tier.products[row.productIndex]!.displayName,
           currency: row.currency,
           quantity: row.quantity,
-          mrr: row.mrr.roundHalfUp(),
-          stripeMrr: row.stripeMrr.roundHalfUp(),
+          amount: row.mrr.times(factor).roundHalfUp(),
+          stripeAmount: row.stripeMrr.times(factor).roundHalfUp(),
         };
       }) ?? null,
   };
@@ -233,6 +246,10 @@ function subtract(left: ReportedAmount, right: ReportedAmount): ReportedAmount {
     byCurrency: Object.fromEntries(codes.map((code) => [code, (left.byCurrency[code] ?? 0n) - (right.byCurrency[code] ?? 0n)])),
     total: left.total === null || right.total === null ? null : left.total - right.total,
   };
+}
+
+function scaled(amounts: AmountsByCurrency, factor: number): AmountsByCurrency {
+  return new Map([...amounts].map(([code, amount]) => [code, amount.times(factor)]));
 }
 
 function mergeInto(target: Map<string, Rational>, source: AmountsByCurrency): void {

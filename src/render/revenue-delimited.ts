@@ -1,24 +1,24 @@
 import { formatMajorUnits } from '../money/currency.js';
-import type { MrrReport } from '../reports/mrr-report.js';
+import type { RevenueReport } from '../reports/revenue-report.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 
 /**
  * One row per product and currency it is billed in: tier, product, rule, subscriptions,
- * quantity, MRR in major units ("1234.50"), currency, Stripe's figure and the difference.
+ * quantity, MRR (or ARR) in major units ("1234.50"), currency, Stripe's figure and the difference.
  * With conversion rates configured, each row also carries the reporting currency and the
  * rate. With `--explain`, one row per subscription and product instead.
  */
-export function renderMrrDelimited(report: MrrReport, format: Delimited): string {
+export function renderRevenueDelimited(report: RevenueReport, format: Delimited): string {
   if (report.explain) return renderExplain(report, format);
   const rates = report.conversionRates;
   const rows: Cell[][] = [];
   for (const tier of report.tiers) {
     for (const product of tier.products) {
-      const billedIn = [...new Set([...Object.keys(product.holdersByCurrency), ...Object.keys(product.mrr.byCurrency)])].sort();
+      const billedIn = [...new Set([...Object.keys(product.holdersByCurrency), ...Object.keys(product.amount.byCurrency)])].sort();
       const currencies = billedIn.length > 0 ? billedIn : [report.reportingCurrency ?? ''];
       for (const currency of currencies) {
-        const mrr = product.mrr.byCurrency[currency] ?? 0n;
-        const stripeMrr = product.stripeMrr.byCurrency[currency] ?? 0n;
+        const amount = product.amount.byCurrency[currency] ?? 0n;
+        const stripeAmount = product.stripeAmount.byCurrency[currency] ?? 0n;
         const holders = product.holdersByCurrency[currency] ?? { subscriptions: 0, quantity: 0 };
         const row: Cell[] = [
           tier.name,
@@ -26,22 +26,23 @@ export function renderMrrDelimited(report: MrrReport, format: Delimited): string
           tier.rule,
           holders.subscriptions,
           holders.quantity,
-          money(mrr, currency),
+          money(amount, currency),
           currency,
-          money(stripeMrr, currency),
-          money(mrr - stripeMrr, currency),
+          money(stripeAmount, currency),
+          money(amount - stripeAmount, currency),
         ];
         if (rates) row.push(report.reportingCurrency ?? '', { number: currency === report.reportingCurrency ? '1' : (rates[currency] ?? '') });
         rows.push(row);
       }
     }
   }
-  const header = ['tier', 'product', 'rule', 'subscriptions', 'quantity', 'mrr', 'currency', 'stripe_mrr', 'difference'];
+  const measure = report.measure;
+  const header = ['tier', 'product', 'rule', 'subscriptions', 'quantity', measure, 'currency', `stripe_${measure}`, 'difference'];
   if (rates) header.push('reporting_currency', 'rate');
   return renderDelimited(format, header, rows);
 }
 
-function renderExplain(report: MrrReport, format: Delimited): string {
+function renderExplain(report: RevenueReport, format: Delimited): string {
   const rows: Cell[][] = (report.explain ?? []).map((line) => [
     line.subscriptionId,
     line.customerId,
@@ -49,13 +50,13 @@ function renderExplain(report: MrrReport, format: Delimited): string {
     line.tier,
     line.product,
     line.quantity,
-    money(line.mrr, line.currency),
+    money(line.amount, line.currency),
     line.currency,
-    money(line.stripeMrr, line.currency),
+    money(line.stripeAmount, line.currency),
   ]);
   return renderDelimited(
     format,
-    ['subscription', 'customer', 'status', 'tier', 'product', 'quantity', 'mrr', 'currency', 'stripe_mrr'],
+    ['subscription', 'customer', 'status', 'tier', 'product', 'quantity', report.measure, 'currency', `stripe_${report.measure}`],
     rows,
   );
 }
