@@ -4,3 +4,6 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export const DEMO_ACCOUNT_FILE = fileURLToPath(new URL('../fixtures/demo-account.json', import.meta.url));
+
+/** The bundled weekly snapshots of the fictional demo account (`--demo`). */
+export const DEMO_SNAPSHOTS_DIR = fileURLToPath(new URL('../fixtures/demo-snapshots/', import.meta.url));

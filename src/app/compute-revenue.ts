@@ -1,6 +1,6 @@
 import type { KpiConfig } from '../config/schema.js';
 import { resolveTierLayout } from '../catalog/tier-layout.js';
-import { MrrAccumulator } from '../rules/mrr-totals.js';
+import { MrrAccumulator, type MrrTotals } from '../rules/mrr-totals.js';
 import { buildRevenueReport, currenciesOf, missingRates, type Measure, type RevenueReport } from '../reports/revenue-report.js';
 import type { PricingCatalog } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
@@ -18,6 +18,31 @@ export interface ComputeRevenueOptions {
 
 /** Reads one billing source and values it by the configuration's rules. */
 export async function computeRevenue(source: BillingSource, config: KpiConfig, options: ComputeRevenueOptions): Promise<RevenueReport> {
+  const { totals, layout, pricing } = await accumulateRevenue(source, config, options);
+  return buildRevenueReport(totals, {
+    measure: options.measure,
+    layout,
+    source: source.description,
+    asOf: source.asOf,
+    generatedAt: options.now,
+    countedStatuses: config.countedStatuses,
+    reporting: config.reporting,
+    catalogCurrencies: configuredCurrencies(layout, pricing),
+  });
+}
+
+export interface AccumulatedRevenue {
+  totals: MrrTotals;
+  layout: TierLayout;
+  pricing: PricingCatalog;
+}
+
+/** The exact monthly totals (and, with `explain`, each subscription's contribution) before any rounding. */
+export async function accumulateRevenue(
+  source: BillingSource,
+  config: KpiConfig,
+  options: Omit<ComputeRevenueOptions, 'now'>,
+): Promise<AccumulatedRevenue> {
   const [products, pricing] = await Promise.all([source.listProducts(), source.loadPricing()]);
   const layout = resolveTierLayout(config, products, { otherRecurring: options.measure === 'arr' });
   const accumulator = new MrrAccumulator(
@@ -46,16 +71,7 @@ export async function computeRevenue(source: BillingSource, config: KpiConfig, o
       `Add e.g. "reporting: { rates: { ${missing[0]}: <${target} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
     );
   }
-  return buildRevenueReport(totals, {
-    measure: options.measure,
-    layout,
-    source: source.description,
-    asOf: source.asOf,
-    generatedAt: options.now,
-    countedStatuses: config.countedStatuses,
-    reporting: config.reporting,
-    catalogCurrencies: configuredCurrencies(layout, pricing),
-  });
+  return { totals, layout, pricing };
 }
 
 function configuredCurrencies(layout: TierLayout, pricing: PricingCatalog): string[] {

@@ -1,26 +1,52 @@
-import { DEMO_ACCOUNT_FILE } from '../package-root.js';
+import { DEMO_SNAPSHOTS_DIR } from '../package-root.js';
+import type { KpiConfig } from '../config/schema.js';
+import { UsageError } from '../errors.js';
 import type { BillingSource } from '../sources/billing-source.js';
-import { AccountFileReader } from '../sources/stripe/account-file-reader.js';
+import { describeSnapshot } from '../app/weekly-arr.js';
+import { snapshotReader } from '../snapshots/snapshot-reader.js';
+import { listSnapshots, readSnapshot, resolveDataDir, snapshotsDir, type StoredSnapshot } from '../snapshots/snapshot-store.js';
 import { readApiBase, readStripeCredentials } from '../sources/stripe/credentials.js';
+import type { WireAccountReader } from '../sources/stripe/wire-source.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
+import type { SourceFlags } from './options.js';
 
-export interface BillingSourceFlags {
-  demo?: boolean;
-  apiKeyFile?: string;
-  maxRps?: number;
+/**
+ * Where figures come from: `--snapshot FILE`, `--demo` (the newest bundled demo snapshot),
+ * or the Stripe API with the configured key.
+ */
+export async function openBillingSource(flags: SourceFlags, env: NodeJS.ProcessEnv, now: Date): Promise<BillingSource> {
+  if (flags.snapshot) return snapshotSource(flags.snapshot);
+  if (flags.demo) {
+    const newest = demoSnapshots().at(-1);
+    if (!newest) throw new UsageError(`the bundled demo snapshots are missing from ${DEMO_SNAPSHOTS_DIR}`);
+    return snapshotSource(newest.path, 'the bundled demo account');
+  }
+  const { reader, description } = await openStripeReader(flags, env);
+  return new WireBillingSource(reader, description, Math.floor(now.getTime() / 1000));
 }
 
-/** `--demo` reads the bundled fictional account; otherwise the Stripe API with the configured key. */
-export async function openBillingSource(flags: BillingSourceFlags, env: NodeJS.ProcessEnv, now: Date): Promise<BillingSource> {
-  if (flags.demo) {
-    const reader = AccountFileReader.fromFile(DEMO_ACCOUNT_FILE, 'the bundled demo account');
-    return new WireBillingSource(reader, 'demo account (fictional data)', reader.asOf);
-  }
+export function snapshotSource(path: string, displayName: string = path): BillingSource {
+  const file = readSnapshot(path);
+  return new WireBillingSource(snapshotReader(file, displayName), describeSnapshot(file), file.taken_at);
+}
+
+/** The Stripe API reader. The SDK is large: it is loaded only when the API is really read. */
+export async function openStripeReader(flags: SourceFlags, env: NodeJS.ProcessEnv): Promise<{ reader: WireAccountReader; description: string; livemode: boolean }> {
   const credentials = readStripeCredentials({ apiKeyFile: flags.apiKeyFile, env });
   const apiBase = readApiBase(env);
-  // The SDK is large: load it only when the API is really read (not for --demo or --help).
   const { StripeApiReader } = await import('../sources/stripe/api-reader.js');
   const reader = new StripeApiReader({ credentials, apiBase, maxRps: flags.maxRps });
   const where = apiBase ? `Stripe-compatible API at ${apiBase.host}:${apiBase.port}` : 'Stripe';
-  return new WireBillingSource(reader, `${where} (${credentials.mode} mode)`, Math.floor(now.getTime() / 1000));
+  return { reader, description: `${where} (${credentials.mode} mode)`, livemode: credentials.mode === 'live' };
+}
+
+export function demoSnapshots(): StoredSnapshot[] {
+  return listSnapshots(DEMO_SNAPSHOTS_DIR);
+}
+
+/** The snapshots history commands read: the bundled series with `--demo`, else the data directory's. */
+export function historySnapshots(flags: SourceFlags, env: NodeJS.ProcessEnv, config: KpiConfig): { snapshots: StoredSnapshot[]; directory: string } {
+  if (flags.demo) return { snapshots: demoSnapshots(), directory: DEMO_SNAPSHOTS_DIR };
+  const directory = snapshotsDir(resolveDataDir({ flag: flags.dataDir, env, configured: config.dataDir }));
+  return { snapshots: listSnapshots(directory), directory };
 }

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, KpiError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { mrrCommand } from './commands/mrr.js';
+import { revenueCommand } from './commands/revenue.js';
+import { snapshotCommand } from './commands/snapshot.js';
 import type { CliContext } from './context.js';
 
 function packageVersion(): string {
@@ -12,7 +13,7 @@ function packageVersion(): string {
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command('kpi')
-    .description("KPIs from Stripe by the company handbook's rules: MRR as a table, JSON or CSV")
+    .description("KPIs from Stripe by the company handbook's rules: MRR, ARR and their history, as a table, JSON or CSV")
     .version(packageVersion(), '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -26,10 +27,14 @@ export function buildProgram(context: CliContext): Command {
 Examples:
   kpi mrr --demo              try it on the bundled fictional account
   kpi mrr --format json       self-service MRR for a CI job
+  kpi arr --demo --weekly     ARR week over week against the 10 % target
+  kpi snapshot                save this week's data for history
 
 Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed.`,
     );
-  program.addCommand(mrrCommand(context));
+  program.addCommand(revenueCommand(context, 'mrr'));
+  program.addCommand(revenueCommand(context, 'arr'));
+  program.addCommand(snapshotCommand(context));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

@@ -1,25 +1,9 @@
-import Table from 'cli-table3';
 import { formatMoneyForHumans } from '../money/currency.js';
 import type { RevenueReport, ReportedAmount } from '../reports/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
+import { newTable } from './table-style.js';
 
-/** Borderless, aligned columns: readable in a terminal and still tidy when pasted. */
-const PLAIN_CHARS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-  right: '', 'right-mid': '', middle: '  ',
-};
 
-function newTable(head: string[], palette: Palette, numericColumns: number[]): Table.Table {
-  return new Table({
-    head: head.map((title) => palette.heading(title)),
-    chars: PLAIN_CHARS,
-    // cli-table3 colours headings and borders itself unless told not to.
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-    colAligns: head.map((_, index) => (numericColumns.includes(index) ? 'right' : 'left')),
-  });
-}
 
 /** The human view of `kpi mrr` and `kpi arr`: products under their tiers, totals, then the comparison with Stripe. */
 export function renderRevenueTable(report: RevenueReport, palette: Palette): string {

@@ -198,15 +198,7 @@ function makeConverter(currencies: string[], reporting: ReportContext['reporting
   const target = reporting.currency;
   const missing = missingRates(currencies, reporting);
   if (missing.length > 0) throw new RangeError(`no conversion rate for ${missing.join(', ')}`);
-  const factors = new Map<string, Rational>(
-    currencies.map((code) => {
-      const rate = code === target ? Rational.ONE : Rational.parseDecimal(reporting.rates[code] as string);
-      // Minor units of `code` -> major units -> target's minor units.
-      const shift = minorUnitExponent(target) - minorUnitExponent(code);
-      const scale = shift >= 0 ? Rational.of(10n ** BigInt(shift)) : Rational.of(1n, 10n ** BigInt(-shift));
-      return [code, rate.times(scale)];
-    }),
-  );
+  const factors = new Map<string, Rational>(currencies.map((code) => [code, conversionFactor(code, reporting)]));
   const usedRates = Object.fromEntries(currencies.filter((code) => code !== target).map((code) => [code, reporting.rates[code] as string]));
   return {
     currency: target,
@@ -217,6 +209,18 @@ function makeConverter(currencies: string[], reporting: ReportContext['reporting
       return { byCurrency: byCurrency(amounts), total: total.roundHalfUp() };
     },
   };
+}
+
+/** Multiplies minor units of `code` into minor units of the reporting currency. */
+export function conversionFactor(code: string, reporting: NonNullable<ReportContext['reporting']>): Rational {
+  const target = reporting.currency;
+  const rateText = reporting.rates[code];
+  if (code !== target && rateText === undefined) throw new RangeError(`no conversion rate for ${code}`);
+  const rate = code === target ? Rational.ONE : Rational.parseDecimal(rateText as string);
+  // Minor units of `code` -> major units -> target's minor units.
+  const shift = minorUnitExponent(target) - minorUnitExponent(code);
+  const scale = shift >= 0 ? Rational.of(10n ** BigInt(shift)) : Rational.of(1n, 10n ** BigInt(-shift));
+  return rate.times(scale);
 }
 
 /** Every currency the totals hold an amount in, sorted. */

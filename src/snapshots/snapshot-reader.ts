@@ -8,8 +8,13 @@ import type { SnapshotFile } from './snapshot-format.js';
  * back from its price list, so the mapping and rules see what the live run saw.
  */
 export function snapshotReader(snapshot: SnapshotFile, displayName: string): AccountFileReader {
+  return new AccountFileReader(snapshotAccount(snapshot, displayName));
+}
+
+/** The snapshot as a whole account, item prices put back. */
+export function snapshotAccount(snapshot: SnapshotFile, displayName: string): StripeAccountFile {
   const prices = new Map<string, WirePrice>(snapshot.prices.map((price) => [price.id, price]));
-  const account: StripeAccountFile = {
+  return {
     object: 'kpi.stripe_account',
     version: 1,
     as_of: snapshot.taken_at,
@@ -30,5 +35,4 @@ export function snapshotReader(snapshot: SnapshotFile, displayName: string): Acc
       },
     })),
   };
-  return new AccountFileReader(account);
 }

@@ -1,0 +1,98 @@
+import type { KpiConfig } from '../config/schema.js';
+import { growthPercent, metTarget } from '../history/growth.js';
+import { reconstructAccountAt } from '../history/reconstruct.js';
+import { lastWeeks, type Week } from '../history/weeks.js';
+import type { RevenueReport } from '../reports/revenue-report.js';
+import type { SnapshotFile } from '../snapshots/snapshot-format.js';
+import { snapshotAccount, snapshotReader } from '../snapshots/snapshot-reader.js';
+import type { StoredSnapshot } from '../snapshots/snapshot-store.js';
+import { AccountFileReader } from '../sources/stripe/account-file-reader.js';
+import { WireBillingSource } from '../sources/stripe/wire-source.js';
+import { computeRevenue } from './compute-revenue.js';
+
+export type WeekBasis = 'snapshot' | 'reconstructed' | 'missing';
+
+export interface WeeklyArrRow {
+  week: Week;
+  basis: WeekBasis;
+  /** The snapshot the week's figure comes from (the latest taken within the week). */
+  snapshot: StoredSnapshot | null;
+  report: RevenueReport | null;
+  /** Growth of the headline figure (one currency, or converted), in percent. */
+  growthPercent: number | null;
+  growthPercentByCurrency: Record<string, number | null>;
+  met: boolean | null;
+  metByCurrency: Record<string, boolean | null>;
+}
+
+export interface WeeklyArrSeries {
+  targetPercent: number;
+  rows: WeeklyArrRow[];
+  /** The snapshot reconstructed weeks were derived from, when `--backfill` was used. */
+  reconstructedFrom: StoredSnapshot | null;
+}
+
+export interface WeeklyArrOptions {
+  now: Date;
+  weeks: number;
+  backfill: boolean;
+  snapshots: StoredSnapshot[];
+  load(snapshot: StoredSnapshot): SnapshotFile;
+}
+
+/**
+ * ARR per week from the snapshots: each week's figure is the latest snapshot taken within
+ * that week. Weeks without one are missing (never invented), unless `backfill` asks to
+ * reconstruct them from the newest snapshot's lifecycle dates, labelled as such.
+ */
+export async function weeklyArr(config: KpiConfig, options: WeeklyArrOptions): Promise<WeeklyArrSeries> {
+  const now = Math.floor(options.now.getTime() / 1000);
+  const weeks = lastWeeks(now, options.weeks);
+  const usable = options.snapshots.filter((snapshot) => snapshot.takenAt <= now);
+  const newest = usable.at(-1) ?? null;
+  let newestFile: SnapshotFile | null = null;
+
+  const rows: WeeklyArrRow[] = [];
+  for (const week of weeks) {
+    const snapshot = [...usable].reverse().find((candidate) => candidate.takenAt >= week.start && candidate.takenAt < week.end) ?? null;
+    let report: RevenueReport | null = null;
+    let basis: WeekBasis = 'missing';
+    if (snapshot) {
+      const file = options.load(snapshot);
+      report = await arrOf(new WireBillingSource(snapshotReader(file, snapshot.path), describeSnapshot(file), file.taken_at), config, options.now);
+      basis = 'snapshot';
+    } else if (options.backfill && newest && newest.takenAt >= week.start) {
+      newestFile ??= options.load(newest);
+      // The end of the week, or now for the current one.
+      const at = Math.min(week.end - 1, now);
+      const base = snapshotAccount(newestFile, newest.path);
+      const reader = new AccountFileReader(reconstructAccountAt(base, at));
+      report = await arrOf(new WireBillingSource(reader, `reconstructed from ${describeSnapshot(newestFile)}`, at), config, options.now);
+      basis = 'reconstructed';
+    }
+    rows.push({ week, basis, snapshot, report, growthPercent: null, growthPercentByCurrency: {}, met: null, metByCurrency: {} });
+  }
+
+  const target = config.arr.weeklyGrowthTargetPercent;
+  rows.forEach((row, index) => {
+    const previous = index > 0 ? rows[index - 1]?.report : null;
+    if (!row.report || !previous) return;
+    row.growthPercent = growthPercent(previous.amount.total, row.report.amount.total);
+    row.met = metTarget(row.growthPercent, target);
+    for (const currency of Object.keys(row.report.amount.byCurrency)) {
+      const growth = growthPercent(previous.amount.byCurrency[currency], row.report.amount.byCurrency[currency]);
+      row.growthPercentByCurrency[currency] = growth;
+      row.metByCurrency[currency] = metTarget(growth, target);
+    }
+  });
+  const reconstructedFrom = rows.some((row) => row.basis === 'reconstructed') ? newest : null;
+  return { targetPercent: target, rows, reconstructedFrom };
+}
+
+function arrOf(source: WireBillingSource, config: KpiConfig, now: Date): Promise<RevenueReport> {
+  return computeRevenue(source, config, { measure: 'arr', explain: false, now });
+}
+
+export function describeSnapshot(file: SnapshotFile): string {
+  return `snapshot of ${file.source} taken ${new Date(file.taken_at * 1000).toISOString()}`;
+}

@@ -1,0 +1,145 @@
+import { Command, Option } from 'commander';
+import { computeRevenue } from '../../app/compute-revenue.js';
+import { mrrMovements, type DatedSnapshot } from '../../app/mrr-movements.js';
+import { weeklyArr } from '../../app/weekly-arr.js';
+import { loadConfig } from '../../config/load.js';
+import type { KpiConfig } from '../../config/schema.js';
+import { UsageError } from '../../errors.js';
+import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } from '../../render/movements.js';
+import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
+import { renderRevenueJson } from '../../render/revenue-json.js';
+import { renderRevenueTable } from '../../render/revenue-table.js';
+import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../render/weekly-arr.js';
+import type { Measure } from '../../reports/revenue-report.js';
+import { readSnapshot, type StoredSnapshot } from '../../snapshots/snapshot-store.js';
+import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
+import { colourEnabled, makePalette, makeProgress, type Palette } from '../../terminal/terminal.js';
+import { historySnapshots, openBillingSource } from '../billing-source-options.js';
+import type { CliContext } from '../context.js';
+import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
+
+interface RevenueFlags extends SourceFlags, OutputFlags {
+  explain?: boolean;
+  from?: Date;
+  to?: Date;
+  weekly?: boolean;
+  weeks: number;
+  backfill?: boolean;
+}
+
+const EXAMPLES: Record<Measure, string> = {
+  mrr: `
+Examples:
+  kpi mrr --demo                         the bundled fictional account, as a table
+  STRIPE_API_KEY=rk_live_... kpi mrr     your account (a restricted read-only key is enough)
+  kpi mrr --format json > mrr.json       for CI: integer minor units, versioned envelope
+  kpi mrr --format csv --explain         one row per subscription and product, for a spreadsheet
+  kpi mrr --snapshot FILE                from a snapshot taken with \`kpi snapshot\`
+  kpi mrr --demo --from 2026-10-01 --to 2026-11-16   new, expansion, contraction, churn, reactivation`,
+  arr: `
+Examples:
+  kpi arr --demo                         ARR = 12 x recurring MRR, other recurring groups included
+  kpi arr --demo --weekly                ARR per week from the bundled snapshots, against the 10 % target
+  kpi arr --weekly --weeks 12 --backfill weeks without a snapshot reconstructed (and labelled so)
+  kpi arr --format json                  for CI`,
+};
+
+export function revenueCommand(context: CliContext, measure: Measure): Command {
+  const command = new Command(measure).description(
+    measure === 'mrr'
+      ? "Self-service MRR by tier and product, by the handbook's rules, next to Stripe's own definition"
+      : 'ARR (12 x recurring MRR) by tier and product, plus recurring groups outside self-service',
+  );
+  addSourceOptions(command);
+  addOutputOptions(command);
+  command.option('--explain', "list each counted subscription's contribution per product");
+  if (measure === 'mrr') {
+    command
+      .addOption(new Option('--from <date>', 'MRR movements from the snapshot at or before this date').argParser(parseMoment).conflicts(['explain', 'snapshot']))
+      .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment));
+  } else {
+    command
+      .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
+      .addOption(new Option('--weeks <n>', 'how many weeks --weekly shows').argParser(parsePositiveInteger).default(8))
+      .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)');
+  }
+  return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
+    const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
+    const palette = () => makePalette(colourEnabled(context.stdout, context.env, !flags.color));
+    let output: string;
+    if (flags.to && !flags.from) throw new UsageError('--to needs --from: movements are between two dates');
+    if (flags.backfill && !flags.weekly) throw new UsageError('--backfill works with --weekly');
+    if (flags.from) output = await movements(context, config, flags, palette);
+    else if (flags.weekly) output = await weekly(context, config, flags, palette);
+    else output = await figures(context, config, flags, measure, palette);
+    context.stdout.write(output);
+  });
+}
+
+async function figures(context: CliContext, config: KpiConfig, flags: RevenueFlags, measure: Measure, palette: () => Palette): Promise<string> {
+  const now = context.now();
+  const source = await openBillingSource(flags, context.env, now);
+  const progress = makeProgress(context.stderr);
+  const report = await computeRevenue(source, config, {
+    measure,
+    explain: flags.explain ?? false,
+    now,
+    onProgress: (read) => progress.update(describeProgress(read, source.readStats)),
+  }).finally(() => progress.done());
+  if (flags.verbose) {
+    context.stderr.write(`kpi: config: ${config.origin}; source: ${source.description}\n`);
+    context.stderr.write(`kpi: ${describeReadCost(report.subscriptionsRead, source.readStats)}\n`);
+  }
+  // The table shows warnings itself; machine formats carry them too, but CI logs read stderr.
+  if (flags.format !== 'table') {
+    for (const warning of report.warnings) context.stderr.write(`kpi: warning: ${warning}\n`);
+  }
+  if (flags.format === 'json') return renderRevenueJson(report);
+  if (flags.format === 'table') return renderRevenueTable(report, palette());
+  return renderRevenueDelimited(report, flags.format);
+}
+
+/** The demo is frozen at its last snapshot; everything else runs in the present. */
+function historyNow(context: CliContext, flags: SourceFlags, snapshots: StoredSnapshot[]): Date {
+  const last = snapshots.at(-1);
+  return flags.demo && last ? new Date(last.takenAt * 1000) : context.now();
+}
+
+async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlags, palette: () => Palette): Promise<string> {
+  const { snapshots, directory } = historySnapshots(flags, context.env, config);
+  if (snapshots.length === 0) {
+    throw new UsageError(`no snapshots in ${directory}`, 'Take one a week with `kpi snapshot` (a scheduled CI job does it well), or try `kpi arr --demo --weekly`.');
+  }
+  const now = historyNow(context, flags, snapshots);
+  const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, load: (snapshot) => readSnapshot(snapshot.path) });
+  if (flags.verbose) context.stderr.write(`kpi: config: ${config.origin}; snapshots: ${directory} (${snapshots.length})\n`);
+  if (flags.format === 'json') return renderWeeklyArrJson(series, context.now());
+  if (flags.format === 'table') return renderWeeklyArrTable(series, palette());
+  return renderWeeklyArrDelimited(series, flags.format);
+}
+
+async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags, palette: () => Palette): Promise<string> {
+  const { snapshots, directory } = historySnapshots(flags, context.env, config);
+  const now = historyNow(context, flags, snapshots);
+  const from = flags.from as Date;
+  const to = flags.to ?? now;
+  if (from.getTime() >= to.getTime()) throw new UsageError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
+  const at = (moment: Date, flag: string): DatedSnapshot => {
+    const found = [...snapshots].reverse().find((snapshot) => snapshot.takenAt * 1000 <= moment.getTime());
+    if (!found) {
+      const first = snapshots[0];
+      throw new UsageError(
+        `no snapshot at or before ${flag} ${moment.toISOString()} in ${directory}`,
+        first ? `The oldest one there was taken ${new Date(first.takenAt * 1000).toISOString()}.` : 'Take snapshots with `kpi snapshot`.',
+      );
+    }
+    return { requested: moment, path: found.path, file: readSnapshot(found.path) };
+  };
+  const start = at(from, '--from');
+  const end = at(to, '--to');
+  if (start.path === end.path) throw new UsageError(`--from and --to fall on the same snapshot (${start.path}): there is nothing to compare`);
+  const report = await mrrMovements(config, start, end, context.now());
+  if (flags.format === 'json') return renderMovementsJson(report);
+  if (flags.format === 'table') return renderMovementsTable(report, palette());
+  return renderMovementsDelimited(report, flags.format);
+}

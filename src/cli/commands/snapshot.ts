@@ -1,0 +1,46 @@
+import { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { UsageError } from '../../errors.js';
+import { takeSnapshot } from '../../snapshots/take-snapshot.js';
+import { resolveDataDir, snapshotsDir, writeSnapshot } from '../../snapshots/snapshot-store.js';
+import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
+import { makeProgress } from '../../terminal/terminal.js';
+import { openStripeReader } from '../billing-source-options.js';
+import type { CliContext } from '../context.js';
+import { addSourceOptions, ENVIRONMENT_HELP, type SourceFlags } from '../options.js';
+
+interface SnapshotFlags extends SourceFlags {
+  verbose?: boolean;
+}
+
+export function snapshotCommand(context: CliContext): Command {
+  const command = new Command('snapshot').description(
+    'Save what the figures need from Stripe (catalog and subscriptions, no customer details) to a gzip file in the data directory; prints its path',
+  );
+  addSourceOptions(command, { snapshotFile: false });
+  return command
+    .option('--verbose', 'print what was read and at what cost to stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kpi snapshot                           into $KPI_DATA_DIR/snapshots (default ~/.local/share/kpi/snapshots)
+  kpi snapshot --data-dir ./kpi-data     somewhere else, e.g. a CI cache
+  kpi mrr --snapshot "$(kpi snapshot)"   take one and compute from it
+` + ENVIRONMENT_HELP,
+    )
+    .action(async (flags: SnapshotFlags) => {
+      if (flags.demo) throw new UsageError('the demo account already comes as snapshots', 'Use `kpi mrr --demo` or `kpi arr --demo --weekly`.');
+      const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
+      const directory = snapshotsDir(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }));
+      const { reader, description, livemode } = await openStripeReader(flags, context.env);
+      const progress = makeProgress(context.stderr);
+      const snapshot = await takeSnapshot(reader, { takenAt: Math.floor(context.now().getTime() / 1000), source: description, livemode }, (read) =>
+        progress.update(describeProgress(read, reader.readStats)),
+      ).finally(() => progress.done());
+      const path = writeSnapshot(directory, snapshot);
+      if (flags.verbose) context.stderr.write(`kpi: ${describeReadCost(snapshot.subscriptions.length, reader.readStats)}\n`);
+      context.stderr.write(`kpi: saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}\n`);
+      context.stdout.write(`${path}\n`);
+    });
+}

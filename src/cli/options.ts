@@ -1,0 +1,76 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+
+export const TABLE_FORMATS = ['table', 'json', 'csv', 'tsv'] as const;
+export type TableFormat = (typeof TABLE_FORMATS)[number];
+
+/** Flags every command that reads billing data shares. */
+export interface SourceFlags {
+  demo?: boolean;
+  snapshot?: string;
+  config?: string;
+  apiKeyFile?: string;
+  maxRps?: number;
+  dataDir?: string;
+}
+
+export interface OutputFlags {
+  format: TableFormat;
+  color: boolean;
+  verbose?: boolean;
+}
+
+export function addSourceOptions(command: Command, options: { snapshotFile: boolean } = { snapshotFile: true }): Command {
+  command
+    .addOption(new Option('--demo', 'use the bundled fictional account (no key, no network)').conflicts(['apiKeyFile', 'maxRps', 'snapshot']))
+    .option('--config <file>', 'configuration file (JSON or YAML); default: ./kpi.config.{yaml,yml,json}, else the built-in handbook rules')
+    .option('--api-key-file <file>', 'read the Stripe key from this file instead of STRIPE_API_KEY')
+    .addOption(
+      new Option('--max-rps <n>', "requests per second at most (default: 95 % of Stripe's limit: 95 live, 23.75 test)").argParser(parsePositiveNumber),
+    )
+    .option('--data-dir <dir>', 'where snapshots are kept (default: KPI_DATA_DIR, the config\'s data_dir, or ~/.local/share/kpi)');
+  if (options.snapshotFile) {
+    command.addOption(new Option('--snapshot <file>', 'compute from a snapshot file instead of reading Stripe').conflicts(['apiKeyFile', 'maxRps']));
+  }
+  return command;
+}
+
+export function addOutputOptions(command: Command, formats: readonly string[] = TABLE_FORMATS): Command {
+  return command
+    .addOption(new Option('--format <format>', 'output format').choices(formats).default('table'))
+    .option('--no-color', 'no colour in the table, even on a terminal')
+    .option('--verbose', 'print what was read, from where and at what cost (requests, retries, 429s, time, memory) to stderr');
+}
+
+export function parsePositiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number, e.g. 20');
+  return number;
+}
+
+export function parsePositiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a whole number above 0, e.g. 8');
+  return number;
+}
+
+/**
+ * A date or moment: "2026-10-01" means the end of that day (UTC), so a snapshot taken
+ * that day counts; a full ISO timestamp means that moment.
+ */
+export function parseMoment(value: string): Date {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const parsed = new Date(dateOnly ? `${value}T23:59:59.999Z` : value);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new InvalidArgumentError('expected a date like 2026-10-01 or a timestamp like 2026-10-01T12:00:00Z');
+  }
+  return parsed;
+}
+
+export const ENVIRONMENT_HELP = `
+Environment:
+  STRIPE_API_KEY    the Stripe secret or restricted key (never passed as a flag)
+  STRIPE_API_BASE   another Stripe-compatible endpoint, e.g. http://127.0.0.1:12111
+  KPI_DATA_DIR      where snapshots are kept
+  NO_COLOR          set to turn colour off
+
+Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed.`;

@@ -1,0 +1,85 @@
+import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
+import { MOVEMENT_KINDS } from '../history/movements.js';
+import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import type { Palette } from '../terminal/terminal.js';
+import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { jsonInteger } from './json-values.js';
+import { newTable } from './table-style.js';
+
+export const MOVEMENTS_JSON_SCHEMA_VERSION = 1;
+
+const LABELS = { new: 'New', reactivation: 'Reactivation', expansion: 'Expansion', contraction: 'Contraction', churn: 'Churn' } as const;
+
+function lineJson(line: MovementLine) {
+  return {
+    tier: line.tier,
+    currency: line.currency,
+    start_mrr: jsonInteger(line.start),
+    end_mrr: jsonInteger(line.end),
+    change: jsonInteger(line.end - line.start),
+    movements: Object.fromEntries(
+      MOVEMENT_KINDS.map((kind) => [kind, { mrr: jsonInteger(line.parts[kind].amount), customers: line.parts[kind].customers, subscriptions: line.parts[kind].subscriptions }]),
+    ),
+  };
+}
+
+/** `kpi mrr --from --to` as JSON: per tier and currency, movements that add up to the change. */
+export function renderMovementsJson(report: MovementsReport): string {
+  const document = {
+    schema_version: MOVEMENTS_JSON_SCHEMA_VERSION,
+    kind: 'mrr_movements',
+    generated_at: report.generatedAt.toISOString(),
+    from: { requested: report.from.requested.toISOString(), snapshot: report.from.snapshot, taken_at: report.from.takenAt.toISOString() },
+    to: { requested: report.to.requested.toISOString(), snapshot: report.to.snapshot, taken_at: report.to.takenAt.toISOString() },
+    tiers: report.lines.map(lineJson),
+    totals: report.totals.map(lineJson),
+    converted: report.converted
+      ? { currency: report.converted.currency, rates: report.converted.rates, fx_adjustment: jsonInteger(report.converted.fxAdjustment), total: lineJson(report.converted.total) }
+      : null,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function renderMovementsTable(report: MovementsReport, palette: Palette): string {
+  const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
+  const money = (amount: bigint, currency: string, signed = false) => `${signed && amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
+  const push = (line: MovementLine, emphasis: boolean) => {
+    const style = emphasis ? palette.emphasis : (text: string) => text;
+    table.push([
+      style(line.tier),
+      money(line.start, line.currency),
+      ...MOVEMENT_KINDS.map((kind) => `${money(line.parts[kind].amount, line.currency, true)}\n${palette.dim(`${line.parts[kind].customers} cust.`)}`),
+      style(money(line.end, line.currency)),
+    ]);
+  };
+  for (const line of report.lines) push(line, false);
+  for (const line of report.totals) push(line, true);
+  if (report.converted) push({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` }, true);
+
+  const lines = [
+    palette.heading('MRR movements') +
+      palette.dim(` · ${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)} (snapshots taken at or before the dates asked for)`),
+    '',
+    table.toString(),
+    '',
+    palette.dim('New + reactivation + expansion + contraction + churn = end - start, per tier and currency. A customer changing tier is churn in one and new in the other.'),
+  ];
+  if (report.converted) {
+    const rates = Object.entries(report.converted.rates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.converted!.currency.toUpperCase()}`);
+    lines.push(palette.dim(`Converted with the configured rates (${rates.join(', ') || 'none needed'}); the same rates at both ends, so currency effects are 0.`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderMovementsDelimited(report: MovementsReport, format: Delimited): string {
+  const rows: Cell[][] = [];
+  const add = (line: MovementLine) => {
+    const number = (amount: bigint) => ({ number: formatMajorUnits(amount, line.currency) });
+    rows.push([line.tier, 'start', number(line.start), line.currency, '', '']);
+    for (const kind of MOVEMENT_KINDS) rows.push([line.tier, kind, number(line.parts[kind].amount), line.currency, line.parts[kind].customers, line.parts[kind].subscriptions]);
+    rows.push([line.tier, 'end', number(line.end), line.currency, '', '']);
+  };
+  report.lines.forEach(add);
+  report.totals.forEach(add);
+  return renderDelimited(format, ['tier', 'movement', 'mrr', 'currency', 'customers', 'subscriptions'], rows);
+}
