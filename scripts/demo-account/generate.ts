@@ -128,7 +128,7 @@ function skewedAge(rng: Rng, min: number, max: number): number {
 // Phase 1: planning
 // ---------------------------------------------------------------------------------------
 
-function planSubscriptions(n: number, asOf: number, rng: Rng, catalog: Catalog): Plan[] {
+function planSubscriptions(n: number, asOf: number, rng: Rng, catalog: Catalog, recentRng: Rng): Plan[] {
   const plans: Plan[] = range(n).map((i) => ({
     tier: 'starter',
     currency: 'usd',
@@ -354,11 +354,61 @@ function planSubscriptions(n: number, asOf: number, rng: Rng, catalog: Catalog):
     }
   }
 
+  arrangeRecentWinBacks(plans, asOf, recentRng, n >= 100 ? Math.round(n * 0.0075) : 0);
+  addConvertedTrials(plans, asOf, recentRng);
+
   // Coupon redemption counts (item-level ones included).
   for (const p of plans) for (const key of p.coupons) (catalog.coupon[key].times_redeemed as number)++;
   for (const p of plans) if (p.itemDiscount) (catalog.coupon.SMALLADDON10.times_redeemed as number)++;
 
   return plans;
+}
+
+/**
+ * Win-backs the weekly snapshot series (scripts/demo-snapshots/) can show: for up to
+ * `target` customers who churned and came back, the old subscription is moved to end 6-8
+ * weeks before `asOf` and the new one to start 2-4 weeks before it. Only dates of existing
+ * pairs move, drawn from a PRNG of their own, so every other object, id and amount stays as
+ * it was; the customer's first subscription (and so its numbering) is unchanged.
+ */
+function arrangeRecentWinBacks(plans: Plan[], asOf: number, rng: Rng, target: number): void {
+  const candidates: number[] = [];
+  plans.forEach((p, j) => {
+    const old = plans[p.customerOf] as Plan;
+    if (p.customerOf === j || old.status !== 'canceled' || p.status !== 'active') return;
+    if (p.special || p.legacy || p.teamSmall || p.trialEnd !== null || p.coupons.includes('SPRING10')) return;
+    candidates.push(j);
+  });
+  let done = 0;
+  for (const j of rng.shuffle(candidates)) {
+    if (done >= target) break;
+    const back = plans[j] as Plan;
+    const old = plans[back.customerOf] as Plan;
+    const ended = asOf - rng.between(42 * DAY, 56 * DAY);
+    if (old.created > ended - 20 * DAY) continue;
+    old.endedAt = ended;
+    old.canceledAt = ended;
+    old.cancelAt = null;
+    old.cancelAtPeriodEnd = false;
+    back.created = asOf - rng.between(14 * DAY, 28 * DAY);
+    done++;
+  }
+}
+
+/**
+ * About 75 % of the active subscriptions created 15-70 days before `asOf` began with a
+ * 14-day trial, now over (Stripe keeps `trial_start`/`trial_end` after the conversion), so
+ * the weekly snapshot series shows trials converting. Dates only, own PRNG, as above.
+ */
+function addConvertedTrials(plans: Plan[], asOf: number, rng: Rng): void {
+  const returning = new Set(plans.map((p, j) => (p.customerOf !== j ? j : -1)));
+  plans.forEach((p, j) => {
+    if (p.status !== 'active' || p.special || p.trialEnd !== null || returning.has(j)) return;
+    if (p.created < asOf - 70 * DAY || p.created > asOf - 15 * DAY) return;
+    if (!rng.chance(0.75)) return;
+    p.trialStart = p.created;
+    p.trialEnd = p.created + 14 * DAY;
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -465,7 +515,8 @@ export function generateDemoAccount(options: GenerateDemoAccountOptions = {}): S
   const rng = new Rng(seed);
   const ids = new IdFactory(new Rng((seed ^ 0x9e3779b9) >>> 0));
   const catalog = buildCatalog(asOf, ids);
-  const plans = planSubscriptions(n, asOf, rng, catalog);
+  // Recent history (win-backs, converted trials) draws from a PRNG of its own: see below.
+  const plans = planSubscriptions(n, asOf, rng, catalog, new Rng((seed ^ 0x5f3759df) >>> 0));
 
   // -- customers: numbered in order of their first subscription
   const roots: number[] = [];

@@ -76,7 +76,12 @@ export async function weeklyArr(config: KpiConfig, options: WeeklyArrOptions): P
   const target = config.arr.weeklyGrowthTargetPercent;
   rows.forEach((row, index) => {
     const previous = index > 0 ? rows[index - 1]?.report : null;
-    if (!row.report || !previous) return;
+    if (!row.report) return;
+    for (const currency of Object.keys(row.report.amount.byCurrency)) {
+      row.growthPercentByCurrency[currency] = null;
+      row.metByCurrency[currency] = null;
+    }
+    if (!previous) return;
     row.growthPercent = growthPercent(previous.amount.total, row.report.amount.total);
     row.met = metTarget(row.growthPercent, target);
     for (const currency of Object.keys(row.report.amount.byCurrency)) {

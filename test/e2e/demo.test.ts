@@ -19,6 +19,11 @@ afterAll(() => server.close());
  * integer arithmetic: list price x quantity, monthly items as they are, yearly ones / 12.
  */
 function starterFromRawFile(currency: string): number {
+  return Math.round(starterTwelfths(currency) / 12);
+}
+
+/** The Starter tier's MRR x 12 in cents: an integer, and exactly its ARR. */
+function starterTwelfths(currency: string): number {
   const starterNames = new Set(['FlowFuse Cloud - Starter', 'Starter - Small Instance Add-On', 'Starter - Remote Instance Add-On']);
   const starterIds = new Set(demo.products.filter((product) => starterNames.has(product.name)).map((product) => product.id));
   let twelfths = 0; // the tier's MRR x 12, in cents: an integer
@@ -35,7 +40,7 @@ function starterFromRawFile(currency: string): number {
       twelfths += (perPeriod * 12) / months;
     }
   }
-  return Math.round(twelfths / 12);
+  return twelfths;
 }
 
 describe('kpi mrr --demo', () => {
@@ -43,7 +48,8 @@ describe('kpi mrr --demo', () => {
     const run = await runKpi(['mrr', '--demo', '--format', 'json']);
     expect(run.code).toBe(0);
     const document = JSON.parse(run.stdout);
-    expect(document.source).toBe('demo account (fictional data)');
+    // --demo reads the newest of the bundled weekly snapshots, the same data as the account file.
+    expect(document.source).toBe('snapshot of demo account (fictional data) taken 2026-11-16T00:00:00.000Z');
     const starter = document.tiers.find((tier: { name: string }) => tier.name === 'Starter');
     expect(starter.mrr_by_currency.usd).toBe(starterFromRawFile('usd'));
     expect(starter.mrr_by_currency.eur).toBe(starterFromRawFile('eur'));
@@ -51,6 +57,18 @@ describe('kpi mrr --demo', () => {
     expect(document.tiers.map((tier: { name: string }) => tier.name)).toEqual(['Starter', 'Pro']);
     expect(document.currencies).toEqual(['eur', 'usd']);
     expect(document.mrr).toBeNull();
+  });
+
+  it('gives ARR as 12 x the exact MRR, with the enterprise group apart', async () => {
+    const run = await runKpi(['arr', '--demo', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document.kind).toBe('arr');
+    const byName = Object.fromEntries(document.tiers.map((tier: { name: string }) => [tier.name, tier]));
+    expect(byName.Starter.arr_by_currency.usd).toBe(starterTwelfths('usd'));
+    expect(byName.Starter.group).toBe('self-service');
+    // Five yearly enterprise licences at 2,000,000 cents a year each.
+    expect(byName.Enterprise).toMatchObject({ group: 'other-recurring', arr_by_currency: { usd: 10_000_000 }, subscriptions: 5 });
   });
 
   it('gives exactly what the same account gives through the Stripe API', async () => {
@@ -71,7 +89,7 @@ describe('kpi mrr --demo', () => {
   it('prints the table and the help', async () => {
     const table = await runKpi(['mrr', '--demo']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^Self-service MRR · demo account/);
+    expect(table.stdout).toMatch(/^Self-service MRR · snapshot of demo account \(fictional data\)/);
     expect(table.stdout).toContain("Compared with Stripe's MRR definition");
     const help = await runKpi(['mrr', '--help']);
     expect(help.code).toBe(0);

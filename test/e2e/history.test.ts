@@ -1,0 +1,135 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSnapshot, writeSnapshot } from '../../src/snapshots/snapshot-store.js';
+import { HANDWORKED_ACCOUNT } from '../support/handworked-account.js';
+import { runKpi } from '../support/run-kpi.js';
+import { startStripeServer, type RunningStripeServer } from '../support/stripe-server/index.js';
+
+const KEY = 'rk_test_historyKey0000000000';
+let server: RunningStripeServer;
+let dataDir: string;
+const live = () => ({ STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url });
+
+beforeAll(async () => {
+  server = await startStripeServer({ account: HANDWORKED_ACCOUNT, apiKeys: [KEY] });
+  dataDir = mkdtempSync(join(tmpdir(), 'kpi-history-'));
+});
+afterAll(() => server.close());
+
+describe('kpi snapshot', () => {
+  it('two processes at the same moment lose nothing', async () => {
+    const [first, second] = await Promise.all([
+      runKpi(['snapshot', '--data-dir', dataDir], { env: live() }),
+      runKpi(['snapshot', '--data-dir', dataDir], { env: live() }),
+    ]);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    const paths = [first.stdout.trim(), second.stdout.trim()];
+    expect(new Set(paths).size).toBe(2);
+    expect(readdirSync(join(dataDir, 'snapshots')).sort()).toEqual(paths.map((path) => path.split('/').at(-1)).sort());
+    for (const path of paths) expect(readSnapshot(path).subscriptions).toHaveLength(19);
+    expect(first.stderr).toContain('saved 19 subscriptions');
+  });
+
+  it('computes from a snapshot exactly what the live run gives', async () => {
+    const snapshot = await runKpi(['snapshot', '--data-dir', dataDir], { env: live() });
+    const [fromSnapshot, fromStripe] = await Promise.all([
+      runKpi(['mrr', '--snapshot', snapshot.stdout.trim(), '--format', 'json']),
+      runKpi(['mrr', '--format', 'json'], { env: live() }),
+    ]);
+    const figures = (text: string) => {
+      const { generated_at: _g, as_of: _a, source: _s, ...rest } = JSON.parse(text);
+      return rest;
+    };
+    expect(fromSnapshot.code).toBe(0);
+    expect(figures(fromSnapshot.stdout)).toEqual(figures(fromStripe.stdout));
+    expect(JSON.parse(fromSnapshot.stdout).mrr).toBe(419_200);
+  });
+
+  it('refuses a damaged snapshot with the file named and nothing on stdout', async () => {
+    const bad = join(dataDir, 'bad.json.gz');
+    writeFileSync(bad, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]));
+    const run = await runKpi(['mrr', '--snapshot', bad]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`kpi: error: snapshot ${bad} is damaged or truncated`);
+  });
+});
+
+describe('kpi arr --weekly', () => {
+  it('shows the bundled demo series with growth against the 10 % target', async () => {
+    const run = await runKpi(['arr', '--demo', '--weekly', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document.kind).toBe('arr_weekly');
+    expect(document.target_growth_percent).toBe(10);
+    const weeks = document.weeks as Array<{ week_start: string; basis: string; arr_by_currency: Record<string, number>; growth_percent_by_currency: Record<string, number | null>; met_target_by_currency: Record<string, boolean | null> }>;
+    // The demo is frozen at its last snapshot (Monday 2026-11-16): 8 weeks back from that week.
+    expect(weeks.map((week) => week.week_start)).toEqual(['2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16']);
+    expect(weeks.every((week) => week.basis === 'snapshot')).toBe(true);
+    // Growth recomputed here from the ARR figures: (this - last) / last x 100, to two decimals.
+    for (let index = 1; index < weeks.length; index++) {
+      const [previous, current] = [weeks[index - 1]!.arr_by_currency.usd!, weeks[index]!.arr_by_currency.usd!];
+      const expected = Math.round(((current - previous) / previous) * 10_000) / 100;
+      expect(weeks[index]!.growth_percent_by_currency.usd).toBeCloseTo(expected, 2);
+      expect(weeks[index]!.met_target_by_currency.usd).toBe(expected >= 10);
+    }
+    expect(weeks[0]!.growth_percent_by_currency.usd).toBeNull();
+  });
+
+  it('shows weeks without a snapshot as missing, and reconstructs them only when asked', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-weeks-'));
+    const snapshotsDir = join(directory, 'snapshots');
+    const now = Math.floor(Date.now() / 1000);
+    const file = readSnapshot((await runKpi(['snapshot', '--data-dir', directory], { env: live() })).stdout.trim());
+    // A second snapshot three weeks ago (the same data, dated back), nothing in between.
+    writeSnapshot(snapshotsDir, { ...file, taken_at: now - 21 * 86_400 });
+    const plain = JSON.parse((await runKpi(['arr', '--weekly', '--weeks', '4', '--data-dir', directory, '--format', 'json'])).stdout);
+    expect(plain.weeks.map((week: { basis: string }) => week.basis)).toEqual(['snapshot', 'missing', 'missing', 'snapshot']);
+    expect(plain.weeks[1].arr).toBeNull();
+
+    const backfilled = await runKpi(['arr', '--weekly', '--weeks', '4', '--backfill', '--data-dir', directory, '--format', 'csv']);
+    expect(backfilled.code).toBe(0);
+    const rows = backfilled.stdout.trim().split('\r\n').slice(1).map((line) => line.split(','));
+    expect(rows.map((row) => row[2])).toEqual(['snapshot', 'reconstructed', 'reconstructed', 'snapshot']);
+    // The hand-worked account's ARR: 12 x 4,192.00 self-service MRR = 50,304.00, plus the yearly
+    // enterprise subscription (#18) in its other-recurring group at 20,000.00 a year: 70,304.00
+    expect(rows[3]![3]).toBe('70304.00');
+  });
+
+  it('says so when there are no snapshots at all', async () => {
+    const run = await runKpi(['arr', '--weekly', '--data-dir', mkdtempSync(join(tmpdir(), 'kpi-empty-'))]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no snapshots in .*snapshots/);
+    expect(run.stderr).toContain('kpi snapshot');
+  });
+});
+
+describe('kpi mrr --from --to', () => {
+  it('splits the demo change into movements that add up exactly, win-backs as reactivation', async () => {
+    const run = await runKpi(['mrr', '--demo', '--from', '2026-10-12', '--to', '2026-11-16', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document.kind).toBe('mrr_movements');
+    for (const line of [...document.tiers, ...document.totals]) {
+      const parts = Object.values(line.movements as Record<string, { mrr: number }>).reduce((sum, part) => sum + part.mrr, 0);
+      expect(parts).toBe(line.end_mrr - line.start_mrr);
+    }
+    const usd = document.totals.find((line: { currency: string }) => line.currency === 'usd');
+    // The three demo customers who left in late September and came back in October.
+    expect(usd.movements.reactivation.customers).toBe(3);
+    expect(usd.movements.new.mrr).toBeGreaterThan(0);
+    expect(usd.movements.churn.mrr).toBeLessThan(0);
+    // Tiers add up to the totals.
+    const tiersUsd = document.tiers.filter((line: { currency: string }) => line.currency === 'usd');
+    expect(tiersUsd.reduce((sum: number, line: { end_mrr: number }) => sum + line.end_mrr, 0)).toBeGreaterThanOrEqual(usd.end_mrr - tiersUsd.length);
+  });
+
+  it('refuses dates without snapshots', async () => {
+    const run = await runKpi(['mrr', '--demo', '--from', '2025-01-01', '--to', '2026-11-16']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no snapshot at or before --from 2025-01-01T23:59:59.999Z');
+    expect(run.stderr).toContain('The oldest one there was taken 2026-09-14T00:00:00.000Z');
+  });
+});
