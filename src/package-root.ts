@@ -7,3 +7,6 @@ export const DEMO_ACCOUNT_FILE = fileURLToPath(new URL('../fixtures/demo-account
 
 /** The bundled weekly snapshots of the fictional demo account (`--demo`). */
 export const DEMO_SNAPSHOTS_DIR = fileURLToPath(new URL('../fixtures/demo-snapshots/', import.meta.url));
+
+/** The demo company's configuration and data files (`kpi report --demo`). */
+export const DEMO_CONFIG_FILE = fileURLToPath(new URL('../fixtures/demo/kpi.config.yaml', import.meta.url));

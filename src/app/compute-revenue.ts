@@ -18,42 +18,62 @@ export interface ComputeRevenueOptions {
 
 /** Reads one billing source and values it by the configuration's rules. */
 export async function computeRevenue(source: BillingSource, config: KpiConfig, options: ComputeRevenueOptions): Promise<RevenueReport> {
-  const { totals, layout, pricing } = await accumulateRevenue(source, config, options);
-  return buildRevenueReport(totals, {
-    measure: options.measure,
-    layout,
-    source: source.description,
-    asOf: source.asOf,
-    generatedAt: options.now,
-    countedStatuses: config.countedStatuses,
-    reporting: config.reporting,
-    catalogCurrencies: configuredCurrencies(layout, pricing),
-  });
+  const reports = await computeRevenueReports(source, config, [options.measure], options);
+  return reports[options.measure] as RevenueReport;
+}
+
+/** Several measures from one pass over the subscriptions (the report needs MRR and ARR). */
+export async function computeRevenueReports(
+  source: BillingSource,
+  config: KpiConfig,
+  measures: readonly Measure[],
+  options: Omit<ComputeRevenueOptions, 'measure'>,
+): Promise<Partial<Record<Measure, RevenueReport>>> {
+  const accumulated = await accumulateRevenue(source, config, measures, options);
+  return Object.fromEntries(
+    accumulated.map(({ measure, totals, layout, pricing }) => [
+      measure,
+      buildRevenueReport(totals, {
+        measure,
+        layout,
+        source: source.description,
+        asOf: source.asOf,
+        generatedAt: options.now,
+        countedStatuses: config.countedStatuses,
+        reporting: config.reporting,
+        catalogCurrencies: configuredCurrencies(layout, pricing),
+      }),
+    ]),
+  );
 }
 
 export interface AccumulatedRevenue {
+  measure: Measure;
   totals: MrrTotals;
   layout: TierLayout;
   pricing: PricingCatalog;
 }
 
-/** The exact monthly totals (and, with `explain`, each subscription's contribution) before any rounding. */
+/**
+ * The exact monthly totals (and, with `explain`, each subscription's contribution) before
+ * any rounding, one per measure, from a single pass over the subscriptions.
+ */
 export async function accumulateRevenue(
   source: BillingSource,
   config: KpiConfig,
-  options: Omit<ComputeRevenueOptions, 'now'>,
-): Promise<AccumulatedRevenue> {
+  measures: readonly Measure[],
+  options: Pick<ComputeRevenueOptions, 'explain' | 'onProgress'>,
+): Promise<AccumulatedRevenue[]> {
   const [products, pricing] = await Promise.all([source.listProducts(), source.loadPricing()]);
-  const layout = resolveTierLayout(config, products, { otherRecurring: options.measure === 'arr' });
-  const accumulator = new MrrAccumulator(
-    layout,
-    { ...config.discounts, asOf: source.asOf },
-    { explain: options.explain },
-  );
+  const perMeasure = measures.map((measure) => {
+    const layout = resolveTierLayout(config, products, { otherRecurring: measure === 'arr' });
+    const accumulator = new MrrAccumulator(layout, { ...config.discounts, asOf: source.asOf }, { explain: options.explain });
+    return { measure, layout, accumulator };
+  });
   let read = 0;
   for await (const subscription of source.subscriptions(config.countedStatuses, pricing)) {
     try {
-      accumulator.add(subscription);
+      for (const { accumulator } of perMeasure) accumulator.add(subscription);
     } catch (error) {
       // The rules refuse data they cannot value (a quantity beyond the last tier, an
       // interval_count of 0): that is the data's fault, and no figure is better than a wrong one.
@@ -62,7 +82,14 @@ export async function accumulateRevenue(
     }
     options.onProgress?.(++read);
   }
-  const totals = accumulator.result();
+  return perMeasure.map(({ measure, layout, accumulator }) => {
+    const totals = accumulator.result();
+    checkRates(totals, config);
+    return { measure, totals, layout, pricing };
+  });
+}
+
+function checkRates(totals: MrrTotals, config: KpiConfig): void {
   const missing = missingRates(currenciesOf(totals), config.reporting);
   if (missing.length > 0 && config.reporting) {
     const target = config.reporting.currency.toUpperCase();
@@ -71,7 +98,6 @@ export async function accumulateRevenue(
       `Add e.g. "reporting: { rates: { ${missing[0]}: <${target} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
     );
   }
-  return { totals, layout, pricing };
 }
 
 function configuredCurrencies(layout: TierLayout, pricing: PricingCatalog): string[] {

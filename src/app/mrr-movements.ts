@@ -6,7 +6,7 @@ import { conversionFactor, missingRates } from '../reports/revenue-report.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import { snapshotReader } from '../snapshots/snapshot-reader.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
-import { accumulateRevenue } from './compute-revenue.js';
+import { accumulateRevenue, type AccumulatedRevenue } from './compute-revenue.js';
 import { describeSnapshot } from './weekly-arr.js';
 
 export interface MovementLine {
@@ -79,7 +79,7 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
 
 async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ rows: CustomerMrr[]; tierNames: string[] }> {
   const source = new WireBillingSource(snapshotReader(dated.file, dated.path), describeSnapshot(dated.file), dated.file.taken_at);
-  const { totals, layout } = await accumulateRevenue(source, config, { measure: 'mrr', explain: true });
+  const [{ totals, layout }] = (await accumulateRevenue(source, config, ['mrr'], { explain: true })) as [AccumulatedRevenue];
   const rows = (totals.contributions ?? []).map((row) => ({
     customerId: row.customerId,
     subscriptionId: row.subscriptionId,

@@ -5,6 +5,7 @@ import { ExitCode, KpiError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { revenueCommand } from './commands/revenue.js';
 import { snapshotCommand } from './commands/snapshot.js';
+import { reportCommand, ReportExit } from './commands/report.js';
 import type { CliContext } from './context.js';
 
 function packageVersion(): string {
@@ -34,6 +35,7 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
     );
   program.addCommand(revenueCommand(context, 'mrr'));
   program.addCommand(revenueCommand(context, 'arr'));
+  program.addCommand(reportCommand(context));
   program.addCommand(snapshotCommand(context));
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
@@ -55,6 +57,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
 }
 
 function reportError(error: unknown, context: CliContext): number {
+  if (error instanceof ReportExit) return error.exitCode;
   if (error instanceof CommanderError) {
     // Commander has already printed its message (help and version exit cleanly).
     return error.exitCode === 0 ? ExitCode.Success : ExitCode.BadInput;

@@ -1,38 +1,31 @@
 import type { ConfigFile } from './schema.js';
+import { HANDBOOK_ARR, HANDBOOK_TIERS } from './handbook-tiers.js';
+import type { ReportConfigFile } from '../report/kpi-config.js';
 
 /**
- * The handbook's self-service MRR and ARR, as a configuration.
- *
- * Starter counts list prices (number of subscriptions x subscription cost, promotional
- * discounts ignored). The paid tier was called Team until 2025 and Pro since; its products
- * are listed under both names, oldest first, so the same default reads an account from
- * either era and the output calls the tier by the name the account uses.
+ * The handbook's weekly KPIs (strategy page). Sources that only a company can name (its
+ * CRM export, its repositories, its platform's statistics) are left unconfigured: they
+ * show as "not configured", never as zero. `kpi init` writes a config with examples.
  */
+export const DEFAULT_REPORT: ReportConfigFile = {
+  time_zone: 'UTC',
+  kpis: [
+    { id: 'engineering_throughput', name: 'Engineering Throughput', unit: 'count', period: 'last_week' },
+    { id: 'nr_active_instances', name: 'NR Active Instances', unit: 'count' },
+    { id: 'mqls', name: 'MQLs', unit: 'count', period: 'last_week' },
+    { id: 'carr_projected', name: 'CARR Projected (This Q)', unit: 'money', currency: 'usd', period: 'this_quarter', target: { kpi: 'carr_goal' } },
+    { id: 'carr_closed', name: 'CARR Closed (This Q)', unit: 'money', currency: 'usd', period: 'this_quarter', target: { kpi: 'carr_goal' } },
+    { id: 'carr_goal', name: 'CARR Goal (This Q)', unit: 'money', currency: 'usd', period: 'this_quarter' },
+    { id: 'mrr', name: 'MRR', unit: 'money', source: { type: 'stripe', metric: 'mrr' } },
+    { id: 'arr', name: 'ARR', unit: 'money', source: { type: 'stripe', metric: 'arr' }, target: { weekly_growth_percent: 10 } },
+  ],
+};
+
+/** The handbook's self-service MRR and ARR rules, as a configuration file would spell them. */
 export const DEFAULT_CONFIG: ConfigFile = {
   version: 1,
   counted_statuses: ['active', 'past_due'],
   discounts: { count_repeating: false, count_once: false },
-  tiers: [
-    {
-      name: 'Starter',
-      rule: 'list-price',
-      products: ['FlowFuse Cloud - Starter', 'Starter - Small Instance Add-On', 'Starter - Remote Instance Add-On'],
-    },
-    {
-      names: ['Team', 'Pro'],
-      rule: 'billed',
-      products: [
-        { names: ['FlowFuse Team Platform - Cloud', 'FlowFuse Pro Platform - Cloud'] },
-        { names: ['Team - Small Instance Add-On', 'Pro - Small Instance Add-On'] },
-        { names: ['Team - Medium Instance Add-On', 'Pro - Medium Instance Add-On'] },
-        { names: ['Team - Large Instance Add-On', 'Pro - Large Instance Add-On'] },
-        { names: ['Team - Remote Instance Add-On', 'Pro - Remote Instance Add-On'] },
-      ],
-    },
-  ],
-  arr: {
-    weekly_growth_target: 10,
-    // Yearly self-hosted licences bill through Stripe too: ARR counts them, self-service MRR does not.
-    other_recurring: [{ name: 'Enterprise', rule: 'billed', products: [{ name: 'FlowFuse Enterprise - Self-Hosted', optional: true }] }],
-  },
+  tiers: HANDBOOK_TIERS,
+  arr: HANDBOOK_ARR,
 };

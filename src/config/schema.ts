@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../billing/model.js';
+import { reportSchema, type ReportConfig } from '../report/kpi-config.js';
+import { HANDBOOK_ARR, HANDBOOK_TIERS } from './handbook-tiers.js';
 
 export const MRR_RULES = ['list-price', 'billed'] as const;
 export type MrrRule = (typeof MRR_RULES)[number];
@@ -78,7 +80,8 @@ export const configFileSchema = z.strictObject({
       rates: z.record(currencyCode, positiveDecimal).default({}),
     })
     .optional(),
-  tiers: z.array(tierEntry).min(1, 'configure at least one tier'),
+  /** Default: the handbook's Starter and Team/Pro tiers. */
+  tiers: z.array(tierEntry).min(1, 'configure at least one tier').default(() => structuredClone(HANDBOOK_TIERS) as never),
   arr: z
     .strictObject({
       /** Week-over-week ARR growth the strategy aims for, in percent. */
@@ -86,9 +89,11 @@ export const configFileSchema = z.strictObject({
       /** Recurring revenue outside self-service (a yearly enterprise plan): in ARR, not in MRR. */
       other_recurring: z.array(tierEntry).default([]),
     })
-    .default({ weekly_growth_target: 10, other_recurring: [] }),
+    .default(() => structuredClone(HANDBOOK_ARR) as never),
   /** Where snapshots are kept (see README: data directory). */
   data_dir: z.string().trim().min(1).optional(),
+  /** The weekly KPI scoreboard (`kpi report`); default: the handbook's KPIs. */
+  report: reportSchema.optional(),
 });
 export type ConfigFile = z.input<typeof configFileSchema>;
 
@@ -122,6 +127,8 @@ export interface KpiConfig {
   tiers: TierConfig[];
   arr: { weeklyGrowthTargetPercent: number; otherRecurring: TierConfig[] };
   dataDir: string | null;
+  /** Null means the handbook's default scoreboard. */
+  report: ReportConfig | null;
 }
 
 export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: string): KpiConfig {
@@ -136,6 +143,7 @@ export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: str
       otherRecurring: file.arr.other_recurring.map((tier) => toTierConfig(tier, 'other-recurring')),
     },
     dataDir: file.data_dir ?? null,
+    report: file.report ?? null,
   };
 }
 

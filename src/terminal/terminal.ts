@@ -9,9 +9,11 @@ export interface Palette {
   dim(text: string): string;
   emphasis(text: string): string;
   warning(text: string): string;
+  danger(text: string): string;
+  success(text: string): string;
 }
 
-const PLAIN: Palette = { heading: same, dim: same, emphasis: same, warning: same };
+const PLAIN: Palette = { heading: same, dim: same, emphasis: same, warning: same, danger: same, success: same };
 
 function same(text: string): string {
   return text;
@@ -38,6 +40,8 @@ export function makePalette(enabled: boolean): Palette {
     dim: (text) => chalk.dim(text),
     emphasis: (text) => chalk.bold(text),
     warning: (text) => chalk.yellow(text),
+    danger: (text) => chalk.red(text),
+    success: (text) => chalk.green(text),
   };
 }
 

@@ -1,0 +1,187 @@
+import type { KpiConfig } from '../config/schema.js';
+import { minorUnitExponent } from '../money/currency.js';
+import { Rational } from '../money/rational.js';
+import type { KpiDefinition, KpiTarget, ReportConfig } from '../report/kpi-config.js';
+import { resolvePeriod, type CalendarSettings, type Period } from '../report/periods.js';
+import type { RecordedReport } from '../report/history.js';
+import { readCommandSource } from '../report/sources/command-source.js';
+import { readCsvSource } from '../report/sources/csv-source.js';
+import { readGithubSource } from '../report/sources/github-source.js';
+import { readJsonSource } from '../report/sources/json-source.js';
+import { SourceError, type SourceContext, type SourcedValue } from '../report/sources/source-types.js';
+import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../report/status.js';
+import type { Measure, RevenueReport } from '../reports/revenue-report.js';
+import { KpiError } from '../errors.js';
+
+export interface KpiResult {
+  id: string;
+  name: string;
+  unit: KpiDefinition['unit'];
+  currency: string | null;
+  period: Period;
+  source: string;
+  value: number | null;
+  target: number | null;
+  direction: 'higher' | 'lower';
+  status: KpiStatus;
+  /** Why there is no value or no target; null when all is well. */
+  reason: string | null;
+  note: string | null;
+  trend: { direction: TrendDirection; previous: number; recordedAt: string } | null;
+}
+
+export interface KpiReport {
+  generatedAt: Date;
+  timeZone: string;
+  results: KpiResult[];
+}
+
+/** What the report needs from outside: Stripe figures (read once) and last week's ARR. */
+export interface KpiReportInputs {
+  now: Date;
+  env: NodeJS.ProcessEnv;
+  /** Relative paths in the config are resolved from here. */
+  baseDir: string;
+  /** MRR and ARR reports from one read of the billing source. */
+  stripe(): Promise<Partial<Record<Measure, RevenueReport>>>;
+  /** The same figures from the latest snapshot taken within `period` (last week), if any. */
+  stripeAt(period: Period): Promise<Partial<Record<Measure, RevenueReport>> | null>;
+  previous: RecordedReport | null;
+}
+
+/**
+ * Evaluates every KPI of the configuration: its value from its source over its period,
+ * its target, and a status. A failing source makes only its own KPI "error" (n/a).
+ */
+export async function buildKpiReport(config: KpiConfig, report: ReportConfig, inputs: KpiReportInputs): Promise<KpiReport> {
+  const calendar: CalendarSettings = { timeZone: report.time_zone, fiscalYearStartMonth: report.fiscal_year_start_month };
+  const sourced = await Promise.all(
+    report.kpis.map(async (kpi) => {
+      const period = resolvePeriod(kpi.period, inputs.now, calendar);
+      if (!kpi.source) return { kpi, period, value: null, error: null, notConfigured: true };
+      try {
+        const value = await readSource(kpi, { kpi, period, calendar, env: inputs.env, baseDir: inputs.baseDir }, inputs);
+        return { kpi, period, value, error: null, notConfigured: false };
+      } catch (error) {
+        if (error instanceof SourceError || error instanceof KpiError) return { kpi, period, value: null, error: error.message, notConfigured: false };
+        throw error;
+      }
+    }),
+  );
+  const byId = new Map(sourced.map((entry) => [entry.kpi.id, entry]));
+
+  const results: KpiResult[] = [];
+  for (const { kpi, period, value, error, notConfigured } of sourced) {
+    const currency = value?.currency ?? kpi.currency ?? null;
+    const base = {
+      id: kpi.id,
+      name: kpi.name,
+      unit: kpi.unit,
+      currency: kpi.unit === 'money' ? currency : null,
+      period,
+      source: kpi.source?.type ?? 'not configured',
+      direction: kpi.direction,
+      note: value?.note ?? null,
+    };
+    if (notConfigured) {
+      results.push({ ...base, value: null, target: null, status: 'not_configured', reason: 'no source configured', trend: null });
+      continue;
+    }
+    if (!value) {
+      results.push({ ...base, value: null, target: null, status: 'error', reason: error, trend: null });
+      continue;
+    }
+    const target = kpi.target ? await resolveTarget(kpi, kpi.target, period, value, byId, inputs, calendar) : { value: null, reason: 'no target set' };
+    const status: KpiStatus =
+      target.value === null ? 'no_target' : statusOf(value.value, target.value, kpi.direction, kpi.yellow_within_percent ?? report.yellow_within_percent);
+    const previous = inputs.previous?.kpis[kpi.id];
+    const direction = trendOf(previous?.value, value.value);
+    results.push({
+      ...base,
+      value: value.value,
+      target: target.value,
+      status,
+      reason: target.value === null ? target.reason : null,
+      trend: direction && previous?.value !== null && previous?.value !== undefined ? { direction, previous: previous.value, recordedAt: inputs.previous!.recorded_at } : null,
+    });
+  }
+  return { generatedAt: inputs.now, timeZone: report.time_zone, results };
+}
+
+async function readSource(kpi: KpiDefinition, context: SourceContext, inputs: KpiReportInputs): Promise<SourcedValue> {
+  const source = kpi.source!;
+  switch (source.type) {
+    case 'value':
+      return kpi.unit === 'money' ? { value: toMinorUnits(source.value, kpi.currency as string), currency: kpi.currency } : { value: source.value };
+    case 'csv':
+      return readCsvSource(source, context);
+    case 'json':
+      return scaleMoney(kpi, await readJsonSource(source, context));
+    case 'command':
+      return scaleMoney(kpi, await readCommandSource(source, context));
+    case 'github':
+      return readGithubSource(source, context);
+    case 'stripe':
+      return stripeValue(kpi, await inputs.stripe());
+  }
+}
+
+/** Money from files and commands is in major units (what people write); kpi keeps minor units. */
+function scaleMoney(kpi: KpiDefinition, sourced: SourcedValue): SourcedValue {
+  if (kpi.unit !== 'money') return sourced;
+  return { ...sourced, value: toMinorUnits(sourced.value, kpi.currency as string), currency: kpi.currency };
+}
+
+function toMinorUnits(major: number, currency: string): number {
+  return Number(Rational.fromNumber(major).times(10 ** minorUnitExponent(currency)).roundHalfUp());
+}
+
+function stripeValue(kpi: KpiDefinition, reports: Partial<Record<Measure, RevenueReport>>): SourcedValue {
+  const source = kpi.source as Extract<KpiDefinition['source'], { type: 'stripe' }>;
+  const report = source.metric === 'arr' ? reports.arr : reports.mrr;
+  if (!report) throw new SourceError(`no ${source.metric} figures`);
+  const tier = source.tier ? report.tiers.find((line) => line.name.toLowerCase() === source.tier!.toLowerCase()) : null;
+  if (source.tier && !tier) {
+    throw new SourceError(`no tier "${source.tier}" (tiers: ${report.tiers.map((line) => line.name).join(', ')})`);
+  }
+  if (source.metric === 'subscriptions') return { value: tier ? tier.subscriptions : report.subscriptions };
+  const amount = tier ? tier.amount : report.amount;
+  if (amount.total === null || !report.reportingCurrency) {
+    throw new SourceError(
+      `the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one figure needs conversion rates (config "reporting")`,
+    );
+  }
+  return { value: Number(amount.total), currency: report.reportingCurrency, note: report.warnings.length > 0 ? report.warnings.join('; ') : undefined };
+}
+
+async function resolveTarget(
+  kpi: KpiDefinition,
+  target: KpiTarget,
+  period: Period,
+  value: SourcedValue,
+  byId: Map<string, { value: SourcedValue | null; kpi: KpiDefinition }>,
+  inputs: KpiReportInputs,
+  calendar: CalendarSettings,
+): Promise<{ value: number | null; reason: string }> {
+  const money = (major: number) => (kpi.unit === 'money' ? toMinorUnits(major, value.currency ?? (kpi.currency as string)) : major);
+  if (typeof target === 'number') return { value: money(target), reason: '' };
+  if ('kpi' in target && typeof target.kpi === 'string') {
+    const other = byId.get(target.kpi);
+    if (!other?.value) return { value: null, reason: `target KPI "${target.kpi}" has no value` };
+    if ((other.value.currency ?? null) !== (value.currency ?? null) && kpi.unit === 'money') {
+      return { value: null, reason: `target KPI "${target.kpi}" is in another currency` };
+    }
+    return { value: other.value.value, reason: '' };
+  }
+  if ('weekly_growth_percent' in target && typeof target.weekly_growth_percent === 'number') {
+    const lastWeek = resolvePeriod('last_week', inputs.now, calendar);
+    const before = kpi.source?.type === 'stripe' ? await inputs.stripeAt(lastWeek) : null;
+    if (!before) return { value: null, reason: 'no snapshot from last week to grow from (take one a week with `kpi snapshot`)' };
+    const previous = stripeValue(kpi, before);
+    if (previous.currency !== value.currency) return { value: null, reason: 'last week is in another currency' };
+    return { value: Number(Rational.of(previous.value).times(Rational.ONE.plus(Rational.fromNumber(target.weekly_growth_percent).dividedBy(100))).roundHalfUp()), reason: '' };
+  }
+  const perQuarter = target as Record<string, number>;
+  const quarterTarget = perQuarter[period.quarter];
+  return quarterTarget === undefined ? { value: null, reason: `no target for ${period.quarter}` } : { value: money(quarterTarget), reason: '' };
+}

@@ -1,0 +1,129 @@
+import { dirname, join } from 'node:path';
+import { Command, Option } from 'commander';
+import { computeRevenueReports } from '../../app/compute-revenue.js';
+import { buildKpiReport, type KpiReport } from '../../app/kpi-report.js';
+import { DEFAULT_REPORT } from '../../config/defaults.js';
+import { loadConfig, loadConfigFile } from '../../config/load.js';
+import type { KpiConfig } from '../../config/schema.js';
+import { ExitCode } from '../../errors.js';
+import { DEMO_CONFIG_FILE } from '../../package-root.js';
+import { reportSchema, type ReportConfig } from '../../report/kpi-config.js';
+import { appendRecord, readRecords, type RecordedReport } from '../../report/history.js';
+import type { Period } from '../../report/periods.js';
+import { failsOn } from '../../report/status.js';
+import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
+import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
+import { resolveDataDir } from '../../snapshots/snapshot-store.js';
+import { colourEnabled, makePalette } from '../../terminal/terminal.js';
+import { historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
+import type { CliContext } from '../context.js';
+import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
+
+const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
+
+interface ReportFlags extends SourceFlags, Omit<OutputFlags, 'format'> {
+  format: (typeof REPORT_FORMATS)[number];
+  only?: 'off-track';
+  failOn?: 'red' | 'yellow';
+  record?: boolean;
+  historyFile?: string;
+}
+
+/** A KPI at or beyond `--fail-on`: the run still prints the report, then exits with this. */
+export const EXIT_OFF_TRACK = 3;
+
+export function reportCommand(context: CliContext): Command {
+  const command = new Command('report').description('The weekly KPI scoreboard: each KPI green, yellow or red against its target, with its trend');
+  addSourceOptions(command);
+  addOutputOptions(command, REPORT_FORMATS);
+  return command
+    .addOption(new Option('--only <which>', 'show only red and yellow KPIs (exception-based reporting)').choices(['off-track']))
+    .addOption(new Option('--fail-on <level>', `exit ${EXIT_OFF_TRACK} when any KPI is at or beyond this level (for CI)`).choices(['red', 'yellow']))
+    .option('--record', 'append this report\'s values to the history file (the next report\'s trend reads it)')
+    .option('--history-file <file>', 'the history file (default: report-history.jsonl in the data directory)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kpi report --demo                       the demo company's scoreboard
+  kpi report --only off-track             only red and yellow KPIs, for the strategy meeting
+  kpi report --format markdown > pre-read.md
+  kpi report --format json --fail-on red  for CI: exit ${EXIT_OFF_TRACK} when a KPI is red
+  kpi report --record                     keep this week's values for next week's trend
+
+Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_TRACK} a KPI is at or beyond --fail-on,
+2 bad usage/config, 4 Stripe authentication failed.` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
+    )
+    .action(async (flags: ReportFlags) => {
+      const configPath = flags.config ?? (flags.demo ? DEMO_CONFIG_FILE : undefined);
+      const config = configPath ? loadConfigFile(configPath) : loadConfig({ cwd: context.cwd });
+      const reportConfig: ReportConfig = config.report ?? reportSchema.parse(DEFAULT_REPORT);
+      const baseDir = configPath ? dirname(configPath) : config.origin === 'built-in default' ? context.cwd : dirname(join(context.cwd, config.origin));
+      const { snapshots } = historySnapshots(flags, context.env, config);
+      // The demo is frozen at its last snapshot.
+      const now = flags.demo && snapshots.length > 0 ? new Date((snapshots.at(-1)?.takenAt ?? 0) * 1000) : context.now();
+      const historyFile =
+        flags.historyFile ?? reportConfig.history_file ?? join(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }), flags.demo ? 'demo-report-history.jsonl' : 'report-history.jsonl');
+      const previous = readRecords(historyFile).at(-1) ?? null;
+
+      let stripe: Promise<Partial<Record<Measure, RevenueReport>>> | null = null;
+      const report = await buildKpiReport(config, reportConfig, {
+        now,
+        env: context.env,
+        baseDir,
+        previous,
+        stripe: () => (stripe ??= openBillingSource(flags, context.env, now).then((source) => revenue(source, config, now))),
+        stripeAt: async (period: Period) => {
+          const within = snapshots.filter((snapshot) => snapshot.takenAt * 1000 >= period.start.getTime() && snapshot.takenAt * 1000 < period.end.getTime()).at(-1);
+          return within ? revenue(snapshotSource(within.path), config, now) : null;
+        },
+      });
+
+      const view: ReportView = { report, onlyOffTrack: flags.only === 'off-track' };
+      const output =
+        flags.format === 'json'
+          ? renderKpiReportJson(view)
+          : flags.format === 'markdown'
+            ? renderKpiReportMarkdown(view)
+            : flags.format === 'table'
+              ? renderKpiReportTable(view, makePalette(colourEnabled(context.stdout, context.env, !flags.color)))
+              : renderKpiReportDelimited(view, flags.format);
+      context.stdout.write(output);
+
+      if (flags.record) appendRecord(historyFile, toRecord(report));
+      const failed = report.results.filter((result) => result.status === 'error');
+      for (const result of failed) context.stderr.write(`kpi: warning: ${result.name} is n/a: ${result.reason}\n`);
+      if (failed.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
+      if (flags.failOn && failsOn(report.results.map((result) => result.status), flags.failOn)) throw new ReportExit(EXIT_OFF_TRACK);
+    });
+}
+
+/** Ends the run with a code after the report was printed: not an error message. */
+export class ReportExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`report exit ${exitCode}`);
+  }
+}
+
+function revenue(source: Awaited<ReturnType<typeof openBillingSource>>, config: KpiConfig, now: Date) {
+  return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now });
+}
+
+function toRecord(report: KpiReport): RecordedReport {
+  return {
+    recorded_at: report.generatedAt.toISOString(),
+    kpis: Object.fromEntries(
+      report.results.map((result) => [
+        result.id,
+        {
+          value: result.value,
+          unit: result.unit,
+          currency: result.currency,
+          status: result.status,
+          period_start: result.period.start.toISOString(),
+          period_end: result.period.end.toISOString(),
+        },
+      ]),
+    ),
+  };
+}

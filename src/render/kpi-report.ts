@@ -1,0 +1,157 @@
+import type { KpiReport, KpiResult } from '../app/kpi-report.js';
+import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { OFF_TRACK, type KpiStatus } from '../report/status.js';
+import type { Palette } from '../terminal/terminal.js';
+import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { newTable } from './table-style.js';
+
+export const KPI_REPORT_JSON_SCHEMA_VERSION = 1;
+
+export interface ReportView {
+  report: KpiReport;
+  /** `--only off-track`: the KPIs shown are the red and yellow ones. */
+  onlyOffTrack: boolean;
+}
+
+const STATUS_WORDS: Record<KpiStatus, string> = {
+  green: 'GREEN',
+  yellow: 'YELLOW',
+  red: 'RED',
+  no_target: 'no target',
+  not_configured: 'not configured',
+  error: 'n/a',
+};
+const STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '✔', yellow: '▲', red: '✖', no_target: '·', not_configured: '·', error: '?' };
+/** Off-track first (red, then yellow), then failures, then the rest: exception-based reporting. */
+const ORDER: Record<KpiStatus, number> = { red: 0, yellow: 1, error: 2, green: 3, no_target: 4, not_configured: 5 };
+
+function shown(view: ReportView): KpiResult[] {
+  return view.onlyOffTrack ? view.report.results.filter((result) => OFF_TRACK.has(result.status)) : view.report.results;
+}
+
+export function allOnTrack(report: KpiReport): boolean {
+  return !report.results.some((result) => OFF_TRACK.has(result.status));
+}
+
+export function formatKpiValue(value: number | null, result: Pick<KpiResult, 'unit' | 'currency'>): string {
+  if (value === null) return '–';
+  if (result.unit === 'money' && result.currency) return formatMoneyForHumans(BigInt(Math.round(value)), result.currency);
+  const number = value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return result.unit === 'percent' ? `${number} %` : number;
+}
+
+/** Reasons worth a line: failures and missing targets, not the obvious "not configured" or "no target set". */
+function reasonOf(result: KpiResult): string[] {
+  if (!result.reason || result.status === 'not_configured' || result.reason === 'no target set') return [];
+  return [result.reason];
+}
+
+function periodText(result: KpiResult): string {
+  if (result.period.name === 'now') return 'now';
+  const end = new Date(result.period.end.getTime() - 1);
+  return `${result.period.name.replace(/_/g, ' ')} (${result.period.start.toISOString().slice(0, 10)} – ${end.toISOString().slice(0, 10)})`;
+}
+
+function trendText(result: KpiResult): string {
+  if (!result.trend) return '';
+  const arrow = { up: '↑', down: '↓', flat: '→' }[result.trend.direction];
+  return `${arrow} from ${formatKpiValue(result.trend.previous, result)}`;
+}
+
+export function renderKpiReportJson(view: ReportView): string {
+  const document = {
+    schema_version: KPI_REPORT_JSON_SCHEMA_VERSION,
+    kind: 'kpi_report',
+    generated_at: view.report.generatedAt.toISOString(),
+    time_zone: view.report.timeZone,
+    only_off_track: view.onlyOffTrack,
+    all_on_track: allOnTrack(view.report),
+    kpis: shown(view).map((result) => ({
+      id: result.id,
+      name: result.name,
+      value: result.value,
+      unit: result.unit,
+      currency: result.currency,
+      period: { name: result.period.name, start: result.period.start.toISOString(), end: result.period.end.toISOString() },
+      target: result.target,
+      direction: result.direction,
+      status: result.status,
+      trend: result.trend ? { direction: result.trend.direction, previous: result.trend.previous, recorded_at: result.trend.recordedAt } : null,
+      source: result.source,
+      error: result.status === 'error' ? result.reason : null,
+      note: result.note ?? (result.status === 'error' ? null : result.reason),
+    })),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function renderKpiReportTable(view: ReportView, palette: Palette): string {
+  const colour = (status: KpiStatus, text: string) =>
+    status === 'red' ? palette.danger(text) : status === 'yellow' ? palette.warning(text) : status === 'green' ? palette.success(text) : palette.dim(text);
+  const results = [...shown(view)].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const lines = [palette.heading('KPI report') + palette.dim(` · ${view.report.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · periods in ${view.report.timeZone}`), ''];
+  if (results.length === 0) {
+    lines.push(view.onlyOffTrack ? 'All KPIs are green: nothing is off track.' : 'No KPIs configured.');
+    return `${lines.join('\n')}\n`;
+  }
+  const table = newTable(['Status', 'KPI', 'Value', 'Target', 'Trend', 'Period'], palette, [2, 3]);
+  for (const result of results) {
+    table.push([
+      colour(result.status, `${STATUS_SYMBOLS[result.status]} ${STATUS_WORDS[result.status]}`),
+      result.name,
+      formatKpiValue(result.value, result),
+      formatKpiValue(result.target, result),
+      trendText(result),
+      periodText(result),
+    ]);
+  }
+  lines.push(table.toString());
+  const notes = results.flatMap((result) => [...reasonOf(result), ...(result.note ? [result.note] : [])].map((text) => `${result.name}: ${text}`));
+  if (notes.length > 0) lines.push('', ...notes.map((text) => palette.dim(text)));
+  if (view.onlyOffTrack) lines.push('', palette.dim(`${view.report.results.length - results.length} other KPIs are green, have no target or no value.`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderKpiReportDelimited(view: ReportView, format: Delimited): string {
+  const rows: Cell[][] = shown(view).map((result) => {
+    const number = (value: number | null): Cell =>
+      value === null ? '' : result.unit === 'money' && result.currency ? { number: formatMajorUnits(BigInt(Math.round(value)), result.currency) } : value;
+    return [
+      result.id,
+      result.name,
+      result.status,
+      number(result.value),
+      result.unit,
+      result.currency ?? '',
+      number(result.target),
+      result.period.name,
+      result.period.start.toISOString(),
+      result.period.end.toISOString(),
+      result.trend?.direction ?? '',
+      result.source,
+      result.reason ?? '',
+    ];
+  });
+  return renderDelimited(format, ['id', 'name', 'status', 'value', 'unit', 'currency', 'target', 'period', 'period_start', 'period_end', 'trend', 'source', 'reason'], rows);
+}
+
+/** For the pre-read doc: a dated title, off-track KPIs first, plain Markdown. */
+export function renderKpiReportMarkdown(view: ReportView): string {
+  const date = view.report.generatedAt.toISOString().slice(0, 10);
+  const results = [...shown(view)].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [`# KPI report, ${date}`, ''];
+  if (allOnTrack(view.report)) lines.push('All KPIs with a target are on track.', '');
+  if (results.length > 0) {
+    lines.push('| Status | KPI | Value | Target | Trend | Period |', '| --- | --- | ---: | ---: | --- | --- |');
+    for (const result of results) {
+      lines.push(
+        `| ${STATUS_SYMBOLS[result.status]} ${STATUS_WORDS[result.status]} | ${cell(result.name)} | ${cell(formatKpiValue(result.value, result))} | ${cell(formatKpiValue(result.target, result))} | ${cell(trendText(result))} | ${cell(periodText(result))} |`,
+      );
+    }
+    const notes = results.flatMap((result) => [...reasonOf(result), ...(result.note ? [result.note] : [])].map((text) => `- ${cell(result.name)}: ${cell(text)}`));
+    if (notes.length > 0) lines.push('', ...notes);
+  }
+  lines.push('', `_Generated by kpi at ${view.report.generatedAt.toISOString()}; periods in ${view.report.timeZone}._`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The `report` part of the configuration: which KPIs the weekly scoreboard shows, where
+ * each comes from, over which period, and against which target.
+ */
+import { z } from 'zod';
+import { PERIOD_PATTERN, isValidTimeZone } from './periods.js';
+
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case, e.g. "carr_closed"');
+const currency = z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as "usd"').transform((code) => code.toLowerCase());
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as "STATS_TOKEN"');
+
+const stripeSource = z.strictObject({
+  type: z.literal('stripe'),
+  metric: z.enum(['mrr', 'arr', 'subscriptions']),
+  /** One tier (or other recurring group) only; default: all. */
+  tier: z.string().min(1).optional(),
+});
+const githubSource = z.strictObject({
+  type: z.literal('github'),
+  /** "owner/name" of each repository whose merged pull requests count. */
+  repositories: z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be "owner/name"')).min(1),
+});
+const csvSource = z.strictObject({
+  type: z.literal('csv'),
+  file: z.string().min(1),
+  /** Count the rows, or sum this column. */
+  sum: z.string().min(1).optional(),
+  /** Keep only rows whose column equals the value (all must match). */
+  where: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
+  /** Keep only rows whose date in this column falls in the KPI's period. */
+  date_column: z.string().min(1).optional(),
+});
+const jsonSource = z.strictObject({
+  type: z.literal('json'),
+  /** A file path or an http(s) URL. */
+  location: z.string().min(1),
+  /** RFC 6901 JSON pointer to the number, e.g. "/instances/active". */
+  pointer: z.string().regex(/^(\/.*)?$/, 'must be a JSON pointer such as "/stats/active" ("" for the whole document)'),
+  /** An HTTP header whose value comes from an environment variable (never from the config). */
+  auth: z.strictObject({ header: z.string().min(1).default('Authorization'), env: envName, scheme: z.string().default('Bearer') }).optional(),
+});
+const commandSource = z.strictObject({
+  type: z.literal('command'),
+  run: z.string().min(1),
+  timeout_seconds: z.number().positive().max(600).default(30),
+});
+const valueSource = z.strictObject({ type: z.literal('value'), value: z.number() });
+
+export const kpiSource = z.discriminatedUnion('type', [stripeSource, githubSource, csvSource, jsonSource, commandSource, valueSource]);
+
+const target = z.union([
+  z.number(),
+  z.strictObject({ kpi: id }),
+  z.strictObject({ weekly_growth_percent: z.number() }),
+  z.record(z.string().regex(/^\d{4}-Q[1-4]$/, 'quarters are written like "2026-Q4"'), z.number()),
+]);
+
+const kpi = z
+  .strictObject({
+    id,
+    name: z.string().min(1),
+    unit: z.enum(['count', 'money', 'percent']),
+    /** For money: the currency amounts are in (targets and values in major units in the config). */
+    currency: currency.optional(),
+    source: kpiSource.nullable().default(null),
+    period: z.string().regex(PERIOD_PATTERN, 'must be now, this_week, last_week, this_month, last_month, this_quarter, last_quarter, this_year or last_N_days').default('now'),
+    target: target.nullable().default(null),
+    direction: z.enum(['higher', 'lower']).default('higher'),
+    /** How far short of the target (in % of it) is still yellow; further is red. */
+    yellow_within_percent: z.number().min(0).max(100).optional(),
+  })
+  .superRefine((entry, context) => {
+    if (entry.unit === 'money' && !entry.currency && entry.source?.type !== 'stripe') {
+      context.addIssue({ code: 'custom', path: ['currency'], message: 'money KPIs need a currency (e.g. "usd") unless they come from Stripe' });
+    }
+  });
+
+export const reportSchema = z
+  .strictObject({
+    time_zone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as "UTC" or "Europe/Amsterdam"').default('UTC'),
+    fiscal_year_start_month: z.number().int().min(1).max(12).default(1),
+    yellow_within_percent: z.number().min(0).max(100).default(10),
+    /** Where `--record` appends values; default: report-history.jsonl in the data directory. */
+    history_file: z.string().min(1).optional(),
+    kpis: z.array(kpi).min(1),
+  })
+  .superRefine((report, context) => {
+    const ids = new Set<string>();
+    report.kpis.forEach((entry, index) => {
+      if (ids.has(entry.id)) context.addIssue({ code: 'custom', path: ['kpis', index, 'id'], message: `"${entry.id}" is used twice` });
+      ids.add(entry.id);
+    });
+    report.kpis.forEach((entry, index) => {
+      const target = entry.target;
+      if (target && typeof target === 'object' && 'kpi' in target && !ids.has(target.kpi as string)) {
+        context.addIssue({ code: 'custom', path: ['kpis', index, 'target', 'kpi'], message: `no KPI has the id "${target.kpi}"` });
+      }
+    });
+  });
+
+export type ReportConfigFile = z.input<typeof reportSchema>;
+export type ReportConfig = z.output<typeof reportSchema>;
+export type KpiDefinition = ReportConfig['kpis'][number];
+export type KpiSource = z.output<typeof kpiSource>;
+export type KpiTarget = NonNullable<KpiDefinition['target']>;

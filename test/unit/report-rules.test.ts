@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { resolvePeriod } from '../../src/report/periods.js';
+import { failsOn, statusOf, trendOf } from '../../src/report/status.js';
+import { parseAmount } from '../../src/report/sources/csv-source.js';
+import { pointTo } from '../../src/report/sources/json-source.js';
+
+const period = (name: string, now: string, timeZone = 'UTC', fiscalYearStartMonth = 1) => {
+  const result = resolvePeriod(name, new Date(now), { timeZone, fiscalYearStartMonth });
+  return [result.start.toISOString(), result.end.toISOString(), result.quarter];
+};
+
+describe('periods', () => {
+  it('weeks run Monday to Monday in the report time zone', () => {
+    expect(period('this_week', '2026-11-22T23:30:00Z')).toEqual(['2026-11-16T00:00:00.000Z', '2026-11-23T00:00:00.000Z', '2026-Q4']);
+    // Sunday 23:30 UTC is already Monday 00:30 in Berlin (UTC+1 in November): a new week there.
+    expect(period('this_week', '2026-11-22T23:30:00Z', 'Europe/Berlin')).toEqual(['2026-11-22T23:00:00.000Z', '2026-11-29T23:00:00.000Z', '2026-Q4']);
+    expect(period('last_week', '2026-11-16T00:00:00Z')).toEqual(['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z', '2026-Q4']);
+    // Across the year end: Friday 2027-01-01 belongs to the week of Monday 2026-12-28.
+    expect(period('this_week', '2027-01-01T12:00:00Z').slice(0, 2)).toEqual(['2026-12-28T00:00:00.000Z', '2027-01-04T00:00:00.000Z']);
+  });
+
+  it('quarters are calendar quarters unless a fiscal year start is set', () => {
+    expect(period('this_quarter', '2026-11-22T12:00:00Z')).toEqual(['2026-10-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z', '2026-Q4']);
+    expect(period('last_quarter', '2026-01-05T12:00:00Z')).toEqual(['2025-10-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '2025-Q4']);
+    // 23:30 UTC on 31 March is 1 April in Tokyo: the second quarter there.
+    expect(period('this_quarter', '2026-03-31T23:30:00Z', 'Asia/Tokyo')).toEqual(['2026-03-31T15:00:00.000Z', '2026-06-30T15:00:00.000Z', '2026-Q2']);
+    // Fiscal year from February: Nov-Jan is its fourth quarter, in the fiscal year ending January 2027.
+    expect(period('this_quarter', '2026-11-22T12:00:00Z', 'UTC', 2)).toEqual(['2026-11-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z', '2027-Q4']);
+    expect(period('this_year', '2026-01-15T12:00:00Z', 'UTC', 2).slice(0, 2)).toEqual(['2025-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z']);
+    expect(period('this_year', '2026-06-15T12:00:00Z').slice(0, 2)).toEqual(['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+  });
+
+  it('months and rolling days', () => {
+    // New York is UTC-5 in December.
+    expect(period('this_month', '2026-12-31T23:30:00Z', 'America/New_York').slice(0, 2)).toEqual(['2026-12-01T05:00:00.000Z', '2027-01-01T05:00:00.000Z']);
+    expect(period('last_month', '2026-01-10T00:00:00Z').slice(0, 2)).toEqual(['2025-12-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']);
+    expect(period('last_30_days', '2026-11-22T12:00:00Z').slice(0, 2)).toEqual(['2026-10-23T12:00:00.000Z', '2026-11-22T12:00:00.000Z']);
+  });
+});
+
+describe('status', () => {
+  it('higher is better: green at target, yellow within the slack, red beyond', () => {
+    expect(statusOf(100, 100, 'higher', 10)).toBe('green');
+    expect(statusOf(90, 100, 'higher', 10)).toBe('yellow'); // exactly 10 % short
+    expect(statusOf(89.9, 100, 'higher', 10)).toBe('red');
+    expect(statusOf(120, 100, 'higher', 10)).toBe('green');
+  });
+
+  it('lower is better: the mirror image', () => {
+    expect(statusOf(5, 5, 'lower', 20)).toBe('green');
+    expect(statusOf(6, 5, 'lower', 20)).toBe('yellow'); // 20 % over
+    expect(statusOf(6.1, 5, 'lower', 20)).toBe('red');
+    expect(statusOf(2, 5, 'lower', 20)).toBe('green');
+  });
+
+  it('trends and --fail-on', () => {
+    expect(trendOf(10, 12)).toBe('up');
+    expect(trendOf(10, 8)).toBe('down');
+    expect(trendOf(10, 10)).toBe('flat');
+    expect(trendOf(undefined, 10)).toBeNull();
+    expect(failsOn(['green', 'yellow'], 'red')).toBe(false);
+    expect(failsOn(['green', 'yellow'], 'yellow')).toBe(true);
+    expect(failsOn(['red', 'not_configured'], 'red')).toBe(true);
+    expect(failsOn(['error', 'no_target'], 'yellow')).toBe(false);
+  });
+});
+
+describe('CSV amounts and JSON pointers', () => {
+  it.each([
+    ['$48,000.00', '48000'],
+    ['12,000', '12000'],
+    ['1 234.50 USD', '2469/2'],
+    ['€ 99', '99'],
+    ["1'000.25", '4001/4'],
+    ['(2,000.00)', '-2000'],
+    ['-15.5', '-31/2'],
+  ])('reads %s', (text, exact) => {
+    expect(parseAmount(text)?.toString()).toBe(exact);
+  });
+
+  it.each(['TBD', '', '12.3.4', '1,2a'])('refuses %j', (text) => {
+    expect(parseAmount(text)).toBeNull();
+  });
+
+  it('walks RFC 6901 pointers', () => {
+    const document = { a: [{ 'b/c': 1, 'd~e': 2 }], '': 3 };
+    expect(pointTo(document, '/a/0/b~1c')).toBe(1);
+    expect(pointTo(document, '/a/0/d~0e')).toBe(2);
+    expect(pointTo(document, '/')).toBe(3);
+    expect(pointTo(document, '')).toBe(document);
+    expect(pointTo(document, '/a/1')).toBeUndefined();
+    expect(pointTo(document, '/a/x')).toBeUndefined();
+  });
+});
