@@ -44,8 +44,8 @@ export interface KpiReportInputs {
   baseDir: string;
   /** MRR and ARR reports from one read of the billing source. */
   stripe(): Promise<Partial<Record<Measure, RevenueReport>>>;
-  /** The same figures from the latest snapshot taken within `period` (last week), if any. */
-  stripeAt(period: Period): Promise<Partial<Record<Measure, RevenueReport>> | null>;
+  /** The same figures a week ago: the latest snapshot at least six days old, if any. */
+  stripeWeekAgo(): Promise<Partial<Record<Measure, RevenueReport>> | null>;
   previous: RecordedReport | null;
 }
 
@@ -91,7 +91,7 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
       results.push({ ...base, value: null, target: null, status: 'error', reason: error, trend: null });
       continue;
     }
-    const target = kpi.target ? await resolveTarget(kpi, kpi.target, period, value, byId, inputs, calendar) : { value: null, reason: 'no target set' };
+    const target = kpi.target ? await resolveTarget(kpi, kpi.target, period, value, byId, inputs) : { value: null, reason: 'no target set' };
     const status: KpiStatus =
       target.value === null ? 'no_target' : statusOf(value.value, target.value, kpi.direction, kpi.yellow_within_percent ?? report.yellow_within_percent);
     const previous = inputs.previous?.kpis[kpi.id];
@@ -161,7 +161,6 @@ async function resolveTarget(
   value: SourcedValue,
   byId: Map<string, { value: SourcedValue | null; kpi: KpiDefinition }>,
   inputs: KpiReportInputs,
-  calendar: CalendarSettings,
 ): Promise<{ value: number | null; reason: string }> {
   const money = (major: number) => (kpi.unit === 'money' ? toMinorUnits(major, value.currency ?? (kpi.currency as string)) : major);
   if (typeof target === 'number') return { value: money(target), reason: '' };
@@ -174,8 +173,7 @@ async function resolveTarget(
     return { value: other.value.value, reason: '' };
   }
   if ('weekly_growth_percent' in target && typeof target.weekly_growth_percent === 'number') {
-    const lastWeek = resolvePeriod('last_week', inputs.now, calendar);
-    const before = kpi.source?.type === 'stripe' ? await inputs.stripeAt(lastWeek) : null;
+    const before = kpi.source?.type === 'stripe' ? await inputs.stripeWeekAgo() : null;
     if (!before) return { value: null, reason: 'no snapshot from last week to grow from (take one a week with `kpi snapshot`)' };
     const previous = stripeValue(kpi, before);
     if (previous.currency !== value.currency) return { value: null, reason: 'last week is in another currency' };

@@ -41,10 +41,16 @@ export interface DatedSnapshot {
 /** The MRR change between two snapshots, split into Stripe's movements, per tier. */
 export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date): Promise<MovementsReport> {
   const [start, end] = await Promise.all([customerMrr(config, from), customerMrr(config, to)]);
-  // Win-backs: customers with a subscription that had ended by the start, as the later snapshot knows it.
+  // Win-backs: customers who had paid on a subscription that ended before the start (a
+  // trial that never converted, or a payment that never went through, is not churn).
+  const startedAt = from.file.taken_at;
   const endedBeforeStart = new Set(
     [...to.file.subscriptions, ...from.file.subscriptions]
-      .filter((subscription) => (subscription.ended_at ?? Number.POSITIVE_INFINITY) <= from.file.taken_at)
+      .filter((subscription) => {
+        const ended = subscription.ended_at;
+        if (ended === null || ended > startedAt || subscription.status !== 'canceled') return false;
+        return subscription.trial_end === null || subscription.trial_end < ended;
+      })
       .map((subscription) => (typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id)),
   );
   const groups = computeMovements(start.rows, end.rows, (customer) => endedBeforeStart.has(customer));

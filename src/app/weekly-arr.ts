@@ -1,7 +1,7 @@
 import type { KpiConfig } from '../config/schema.js';
 import { growthPercent, metTarget } from '../history/growth.js';
 import { reconstructAccountAt } from '../history/reconstruct.js';
-import { lastWeeks, type Week } from '../history/weeks.js';
+import { lastWeeks, weekContaining, type Week } from '../history/weeks.js';
 import type { RevenueReport } from '../reports/revenue-report.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import { snapshotAccount, snapshotReader } from '../snapshots/snapshot-reader.js';
@@ -38,33 +38,39 @@ export interface WeeklyArrOptions {
   backfill: boolean;
   snapshots: StoredSnapshot[];
   load(snapshot: StoredSnapshot): SnapshotFile;
+  /** For `backfill` without any snapshot: the account read just now. */
+  newest?: SnapshotFile;
 }
 
 /**
- * ARR per week from the snapshots: each week's figure is the latest snapshot taken within
- * that week. Weeks without one are missing (never invented), unless `backfill` asks to
- * reconstruct them from the newest snapshot's lifecycle dates, labelled as such.
+ * ARR per week from the snapshots: each week's figure is the latest snapshot taken after
+ * the week began and at or before its end (so a snapshot taken on Monday at 00:00 closes
+ * the week before). Weeks without one are missing (never invented), unless `backfill`
+ * asks to reconstruct them from the newest snapshot's lifecycle dates, labelled as such.
+ * The series ends with the current week if it has a snapshot yet, else with the last one.
  */
 export async function weeklyArr(config: KpiConfig, options: WeeklyArrOptions): Promise<WeeklyArrSeries> {
   const now = Math.floor(options.now.getTime() / 1000);
-  const weeks = lastWeeks(now, options.weeks);
   const usable = options.snapshots.filter((snapshot) => snapshot.takenAt <= now);
-  const newest = usable.at(-1) ?? null;
-  let newestFile: SnapshotFile | null = null;
+  const closes = (week: Week) => (snapshot: StoredSnapshot) => snapshot.takenAt > week.start && snapshot.takenAt <= week.end;
+  const current = weekContaining(now);
+  const weeks = lastWeeks(usable.some(closes(current)) ? now : current.start - 1, options.weeks);
+  let newestFile: SnapshotFile | null = options.newest ?? null;
+  const newest = usable.at(-1) ?? (newestFile ? { path: 'Stripe (read now)', takenAt: newestFile.taken_at } : null);
 
   const rows: WeeklyArrRow[] = [];
   for (const week of weeks) {
-    const snapshot = [...usable].reverse().find((candidate) => candidate.takenAt >= week.start && candidate.takenAt < week.end) ?? null;
+    const snapshot = [...usable].reverse().find(closes(week)) ?? null;
     let report: RevenueReport | null = null;
     let basis: WeekBasis = 'missing';
     if (snapshot) {
       const file = options.load(snapshot);
       report = await arrOf(new WireBillingSource(snapshotReader(file, snapshot.path), describeSnapshot(file), file.taken_at), config, options.now);
       basis = 'snapshot';
-    } else if (options.backfill && newest && newest.takenAt >= week.start) {
+    } else if (options.backfill && newest && newest.takenAt > week.start) {
       newestFile ??= options.load(newest);
       // The end of the week, or now for the current one.
-      const at = Math.min(week.end - 1, now);
+      const at = Math.min(week.end, now);
       const base = snapshotAccount(newestFile, newest.path);
       const reader = new AccountFileReader(reconstructAccountAt(base, at));
       report = await arrOf(new WireBillingSource(reader, `reconstructed from ${describeSnapshot(newestFile)}`, at), config, options.now);

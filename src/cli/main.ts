@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode, KpiError } from '../errors.js';
+import { ExitCode, KpiError, UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { revenueCommand } from './commands/revenue.js';
 import { snapshotCommand } from './commands/snapshot.js';
@@ -42,9 +42,11 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
 }
 
 /** Runs the CLI and returns the exit code. Errors go to stderr; stdout gets output only on success. */
-export async function run(argv: string[], context: CliContext): Promise<number> {
+export async function run(argv: string[], baseContext: CliContext): Promise<number> {
+  const context = withClock(baseContext);
   const program = buildProgram(context);
   try {
+    context.now(); // an invalid KPI_NOW is a usage error before anything runs
     if (argv.length <= 2) {
       program.outputHelp();
       return ExitCode.Success;
@@ -54,6 +56,25 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   } catch (error) {
     return reportError(error, context);
   }
+}
+
+/**
+ * `KPI_NOW` (an ISO timestamp) stands in for the clock: reproducible reports, and
+ * re-running last Monday's report later.
+ */
+function withClock(context: CliContext): CliContext {
+  const fixed = context.env.KPI_NOW;
+  if (!fixed) return context;
+  return {
+    ...context,
+    now: () => {
+      const date = new Date(fixed);
+      if (!/^\d{4}-\d{2}-\d{2}/.test(fixed) || Number.isNaN(date.getTime())) {
+        throw new UsageError(`KPI_NOW is not a timestamp: "${fixed}"`, 'Expected something like 2026-11-23T09:00:00Z.');
+      }
+      return date;
+    },
+  };
 }
 
 function reportError(error: unknown, context: CliContext): number {

@@ -1,15 +1,17 @@
 import { Rational } from '../money/rational.js';
 
 /**
- * MRR movements between two moments, by Stripe's definitions, per customer:
- * - new: no MRR at the start, some at the end, never paid before;
- * - reactivation: no MRR at the start, some at the end, and a subscription of theirs had
- *   ended before the start (a win-back);
- * - expansion / contraction: MRR at both ends, more / less at the end;
- * - churn: MRR at the start, none at the end.
- * Customers are compared within one tier and one currency, so the parts of each add up to
- * its change exactly; a customer moving from Starter to Pro is churn in one tier and new
- * (or reactivation) in the other.
+ * MRR movements between two moments, by Stripe's definitions, subscription by
+ * subscription within each tier and currency:
+ * - churn: a subscription leaves the counted set (canceled, unpaid, paused ...);
+ * - contraction: a subscription still counted bills less in this tier (a downgrade, or a
+ *   move to another tier);
+ * - expansion: a subscription bills more, or a paying customer adds one (or moves into
+ *   this tier from another);
+ * - new: a customer with no MRR at the start pays at the end and never paid before;
+ * - reactivation: the same, for a customer who had paid before and churned (a win-back).
+ * Every change of every subscription lands in exactly one part, so the parts of each tier
+ * and currency add up to its change exactly.
  */
 export const MOVEMENT_KINDS = ['new', 'reactivation', 'expansion', 'contraction', 'churn'] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -41,53 +43,66 @@ export interface GroupMovements {
 export function computeMovements(
   start: readonly CustomerMrr[],
   end: readonly CustomerMrr[],
-  hadEndedBeforeStart: (customerId: string) => boolean,
+  hadChurnedBeforeStart: (customerId: string) => boolean,
 ): GroupMovements[] {
-  interface Side {
-    amount: Rational;
-    subscriptions: Set<string>;
+  interface Holding {
+    customerId: string;
+    start: Rational;
+    end: Rational;
   }
-  const key = (row: CustomerMrr) => `${row.group}\u0000${row.currency}`;
-  const groups = new Map<string, { group: number; currency: string; customers: Map<string, { start?: Side; end?: Side }> }>();
+  const groups = new Map<string, { group: number; currency: string; subscriptions: Map<string, Holding> }>();
   const add = (row: CustomerMrr, side: 'start' | 'end') => {
-    let entry = groups.get(key(row));
-    if (!entry) groups.set(key(row), (entry = { group: row.group, currency: row.currency, customers: new Map() }));
-    const customer = entry.customers.get(row.customerId) ?? {};
-    entry.customers.set(row.customerId, customer);
-    const sideValue = (customer[side] ??= { amount: Rational.ZERO, subscriptions: new Set() });
-    sideValue.amount = sideValue.amount.plus(row.amount);
-    sideValue.subscriptions.add(row.subscriptionId);
+    const key = `${row.group}\u0000${row.currency}`;
+    let entry = groups.get(key);
+    if (!entry) groups.set(key, (entry = { group: row.group, currency: row.currency, subscriptions: new Map() }));
+    const holding = entry.subscriptions.get(row.subscriptionId) ?? { customerId: row.customerId, start: Rational.ZERO, end: Rational.ZERO };
+    holding[side] = holding[side].plus(row.amount);
+    entry.subscriptions.set(row.subscriptionId, holding);
   };
   start.forEach((row) => add(row, 'start'));
   end.forEach((row) => add(row, 'end'));
+  const payingAtStart = new Set(start.filter((row) => row.amount.isPositive()).map((row) => row.customerId));
+  const countedAtEnd = new Set(end.filter((row) => row.amount.isPositive()).map((row) => row.subscriptionId));
 
   return [...groups.values()]
     .sort((a, b) => a.group - b.group || a.currency.localeCompare(b.currency))
-    .map(({ group, currency, customers }) => {
+    .map(({ group, currency, subscriptions }) => {
       const parts = Object.fromEntries(MOVEMENT_KINDS.map((kind) => [kind, { amount: Rational.ZERO, customers: 0, subscriptions: 0 }])) as Record<MovementKind, MovementPart>;
+      const customers = Object.fromEntries(MOVEMENT_KINDS.map((kind) => [kind, new Set<string>()])) as Record<MovementKind, Set<string>>;
       let startTotal = Rational.ZERO;
       let endTotal = Rational.ZERO;
-      for (const [customerId, sides] of customers) {
-        const before = sides.start?.amount ?? Rational.ZERO;
-        const after = sides.end?.amount ?? Rational.ZERO;
-        startTotal = startTotal.plus(before);
-        endTotal = endTotal.plus(after);
-        const kind = classify(before, after, () => hadEndedBeforeStart(customerId));
+      for (const [subscriptionId, holding] of subscriptions) {
+        startTotal = startTotal.plus(holding.start);
+        endTotal = endTotal.plus(holding.end);
+        const kind = classify(holding, {
+          stillCounted: countedAtEnd.has(subscriptionId),
+          customerPaidAtStart: payingAtStart.has(holding.customerId),
+          customerChurnedBefore: () => hadChurnedBeforeStart(holding.customerId),
+        });
         if (!kind) continue;
-        const part = parts[kind];
-        part.amount = part.amount.plus(after.minus(before));
-        part.customers += 1;
-        part.subscriptions += new Set([...(sides.start?.subscriptions ?? []), ...(sides.end?.subscriptions ?? [])]).size;
+        parts[kind].amount = parts[kind].amount.plus(holding.end.minus(holding.start));
+        parts[kind].subscriptions += 1;
+        customers[kind].add(holding.customerId);
       }
+      for (const kind of MOVEMENT_KINDS) parts[kind].customers = customers[kind].size;
       return { group, currency, start: startTotal, end: endTotal, parts };
     });
 }
 
-function classify(before: Rational, after: Rational, hadEnded: () => boolean): MovementKind | null {
-  if (!before.isPositive()) return after.isPositive() ? (hadEnded() ? 'reactivation' : 'new') : null;
-  if (!after.isPositive()) return 'churn';
-  const change = after.compare(before);
-  return change > 0 ? 'expansion' : change < 0 ? 'contraction' : null;
+function classify(
+  holding: { start: Rational; end: Rational },
+  facts: { stillCounted: boolean; customerPaidAtStart: boolean; customerChurnedBefore: () => boolean },
+): MovementKind | null {
+  const before = holding.start.isPositive();
+  const after = holding.end.isPositive();
+  if (before && after) {
+    const change = holding.end.compare(holding.start);
+    return change > 0 ? 'expansion' : change < 0 ? 'contraction' : null;
+  }
+  if (before) return facts.stillCounted ? 'contraction' : 'churn';
+  if (!after) return null;
+  if (facts.customerPaidAtStart) return 'expansion';
+  return facts.customerChurnedBefore() ? 'reactivation' : 'new';
 }
 
 /**

@@ -48,7 +48,9 @@ export function renderMovementsTable(report: MovementsReport, palette: Palette):
     table.push([
       style(line.tier),
       money(line.start, line.currency),
-      ...MOVEMENT_KINDS.map((kind) => `${money(line.parts[kind].amount, line.currency, true)}\n${palette.dim(`${line.parts[kind].customers} cust.`)}`),
+      ...MOVEMENT_KINDS.map(
+        (kind) => `${money(line.parts[kind].amount, line.currency, true)}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}`,
+      ),
       style(money(line.end, line.currency)),
     ]);
   };
@@ -62,7 +64,7 @@ export function renderMovementsTable(report: MovementsReport, palette: Palette):
     '',
     table.toString(),
     '',
-    palette.dim('New + reactivation + expansion + contraction + churn = end - start, per tier and currency. A customer changing tier is churn in one and new in the other.'),
+    palette.dim('New + reactivation + expansion + contraction + churn = end - start, per tier and currency. A subscription moving between tiers is contraction in one and expansion in the other.'),
   ];
   if (report.converted) {
     const rates = Object.entries(report.converted.rates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.converted!.currency.toUpperCase()}`);
@@ -81,5 +83,6 @@ export function renderMovementsDelimited(report: MovementsReport, format: Delimi
   };
   report.lines.forEach(add);
   report.totals.forEach(add);
+  if (report.converted) add({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` });
   return renderDelimited(format, ['tier', 'movement', 'mrr', 'currency', 'customers', 'subscriptions'], rows);
 }

@@ -29,7 +29,7 @@ const FILE_NAME = /^snapshot-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-
 
 export interface StoredSnapshot {
   path: string;
-  /** Unix seconds, from the file name (checked against the content when read). */
+  /** Unix seconds, from the file name (the figures use the content's `taken_at`). */
   takenAt: number;
 }
 
@@ -43,7 +43,7 @@ export function writeSnapshot(directory: string, snapshot: SnapshotFile, options
   const stamp = new Date(snapshot.taken_at * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
   const data = gzipSync(Buffer.from(JSON.stringify(snapshot)));
   for (let attempt = 0; ; attempt++) {
-    // A fixed suffix (bundled fixtures) is tried once; a clash then is an error, not an overwrite.
+    // A fixed suffix (bundled fixtures) is tried first; on a clash a random one is used, never an overwrite.
     const suffix = options.suffix && attempt === 0 ? options.suffix : randomBytes(4).toString('hex');
     const finalPath = join(directory, `snapshot-${stamp}-${suffix}.json.gz`);
     const temporary = `${finalPath}.${process.pid}.tmp`;
@@ -51,9 +51,12 @@ export function writeSnapshot(directory: string, snapshot: SnapshotFile, options
     try {
       writeSync(descriptor, data);
       fsyncSync(descriptor);
-    } finally {
+    } catch (error) {
       closeSync(descriptor);
+      unlinkSync(temporary);
+      throw error;
     }
+    closeSync(descriptor);
     try {
       linkSync(temporary, finalPath);
       return finalPath;
@@ -87,8 +90,18 @@ export function listSnapshots(directory: string): StoredSnapshot[] {
 const decimal = z.union([z.string(), z.null()]).optional();
 const discount = z.union([
   z.string(),
-  z.looseObject({ id: z.string(), source: z.looseObject({ coupon: z.union([z.string(), z.looseObject({ id: z.string() }), z.null()]) }), end: z.number().nullable() }),
+  z.looseObject({
+    id: z.string(),
+    source: z.looseObject({ coupon: z.union([z.string(), z.looseObject({ id: z.string(), duration: z.enum(['forever', 'once', 'repeating']) }), z.null()]) }),
+    start: z.number(),
+    end: z.number().nullable(),
+  }),
 ]);
+const recurring = z.looseObject({
+  interval: z.enum(['day', 'week', 'month', 'year']),
+  interval_count: z.number().int().positive(),
+  usage_type: z.enum(['licensed', 'metered']),
+});
 const snapshotSchema = z.looseObject({
   object: z.literal(SNAPSHOT_OBJECT),
   version: z.literal(SNAPSHOT_VERSION),
@@ -102,10 +115,13 @@ const snapshotSchema = z.looseObject({
       currency: z.string(),
       product: z.string(),
       type: z.enum(['recurring', 'one_time']),
+      recurring: recurring.nullable(),
       billing_scheme: z.enum(['per_unit', 'tiered']),
       unit_amount: z.number().nullable(),
       unit_amount_decimal: decimal,
-    }),
+      tiers: z.array(z.looseObject({ up_to: z.number().nullable() })).optional(),
+    }).refine((price) => (price.type === 'recurring') === (price.recurring !== null), { message: 'a recurring price needs "recurring", a one-time price must not have it', path: ['recurring'] })
+      .refine((price) => price.billing_scheme !== 'tiered' || (price.tiers?.length ?? 0) > 0, { message: 'a tiered price needs its tiers', path: ['tiers'] }),
   ),
   coupons: z.array(z.looseObject({ id: z.string(), duration: z.enum(['forever', 'once', 'repeating']) })),
   subscriptions: z.array(
@@ -115,10 +131,21 @@ const snapshotSchema = z.looseObject({
       status: z.enum(SUBSCRIPTION_STATUSES),
       currency: z.string(),
       created: z.number().int(),
-      items: z.looseObject({ data: z.array(z.looseObject({ id: z.string(), price: z.looseObject({ id: z.string() }), discounts: z.array(discount) })) }),
+      items: z.looseObject({
+        data: z.array(z.looseObject({ id: z.string(), price: z.looseObject({ id: z.string() }), quantity: z.number().int().min(0).optional(), discounts: z.array(discount), created: z.number() })),
+      }),
       discounts: z.array(discount),
     }),
   ),
+}).superRefine((snapshot, context) => {
+  // A repeated object would be counted twice: a sign of a damaged or hand-edited file.
+  for (const [collection, objects] of [['products', snapshot.products], ['prices', snapshot.prices], ['coupons', snapshot.coupons], ['subscriptions', snapshot.subscriptions]] as const) {
+    const seen = new Set<string>();
+    objects.forEach((object, index) => {
+      if (seen.has(object.id)) context.addIssue({ code: 'custom', path: [collection, index, 'id'], message: `${object.id} appears twice` });
+      seen.add(object.id);
+    });
+  }
 });
 
 /**

@@ -31,19 +31,33 @@ describe('MRR movements', () => {
     const amounts = Object.fromEntries(Object.entries(group!.parts).map(([kind, part]) => [kind, part.amount.toString()]));
     expect(amounts).toEqual({ new: '2000', reactivation: '2000', expansion: '3500', contraction: '-2500', churn: '-1500' });
     // 2000 + 2000 + 3500 - 2500 - 1500 = 3500 = 52500 - 49000
-    expect(group!.parts.expansion).toMatchObject({ customers: 2, subscriptions: 3 });
+    // Expansion: "grows" (+3000) and the second subscription of "two-subs" (+500).
+    expect(group!.parts.expansion).toMatchObject({ customers: 2, subscriptions: 2 });
     expect(group!.parts.churn).toMatchObject({ customers: 1, subscriptions: 1 });
   });
 
-  it('keeps tiers and currencies apart: a tier change is churn in one, new in the other', () => {
-    const groups = computeMovements([row('upgrader', 2000, 0), row('euro', 1900, 1, 'eur')], [row('upgrader', 42500, 1), row('euro', 1900, 1, 'eur')], () => false);
+  it('does not let a growing subscription hide a churned one of the same customer', () => {
+    const start = [row('c', 50, 0, 'usd', 'sub_1'), row('c', 50, 0, 'usd', 'sub_2')];
+    const end = [row('c', 120, 0, 'usd', 'sub_2')];
+    const [group] = computeMovements(start, end, () => false);
+    // sub_1 left the counted set: churn -50; sub_2 grew: expansion +70; 120 - 100 = +20
+    expect(group!.parts.churn.amount.toString()).toBe('-50');
+    expect(group!.parts.expansion.amount.toString()).toBe('70');
+  });
+
+  it('keeps tiers and currencies apart: a move between tiers is contraction in one, expansion in the other', () => {
+    // The same subscription moves from Starter (group 0) to Pro (group 1); the customer had churned once before.
+    const groups = computeMovements([row('upgrader', 2000, 0), row('euro', 1900, 1, 'eur')], [row('upgrader', 42500, 1), row('euro', 1900, 1, 'eur')], () => true);
     expect(groups.map((group) => [group.group, group.currency])).toEqual([
       [0, 'usd'],
       [1, 'eur'],
       [1, 'usd'],
     ]);
-    expect(groups[0]!.parts.churn.amount.toString()).toBe('-2000');
-    expect(groups[2]!.parts.new.amount.toString()).toBe('42500');
+    expect(groups[0]!.parts.contraction.amount.toString()).toBe('-2000');
+    expect(groups[0]!.parts.churn.amount.toString()).toBe('0');
+    // A paying customer, so neither new nor reactivation.
+    expect(groups[2]!.parts.expansion.amount.toString()).toBe('42500');
+    expect(groups[2]!.parts.reactivation.amount.toString()).toBe('0');
     expect(groups[1]!.parts.expansion.customers).toBe(0);
   });
 

@@ -33,17 +33,25 @@ describe('rate limiter', () => {
     const limiter = new RateLimiter(100, clock, 0.05);
     limiter.onRateLimited();
     expect(limiter.currentRate).toBe(50);
+    // A burst of 429s from requests already in flight counts once.
+    for (let index = 0; index < 8; index++) limiter.onRateLimited();
+    expect(limiter.currentRate).toBe(50);
+    clock.time += 1000; // 1 s x 5 % of 100 = +5
     limiter.onRateLimited();
-    expect(limiter.currentRate).toBe(25);
+    expect(limiter.currentRate).toBe(27.5); // (50 + 5) / 2
     clock.time += 2000; // 2 s x 5 % of 100 per second = +10
-    expect(limiter.currentRate).toBe(35);
+    expect(limiter.currentRate).toBe(37.5);
     clock.time += 60_000;
     expect(limiter.currentRate).toBe(100);
   });
 
   it('never drops below one request per second', () => {
-    const limiter = new RateLimiter(4, new FakeClock(), 0);
-    for (let index = 0; index < 10; index++) limiter.onRateLimited();
+    const clock = new FakeClock();
+    const limiter = new RateLimiter(4, clock, 0);
+    for (let index = 0; index < 10; index++) {
+      limiter.onRateLimited();
+      clock.time += 1000;
+    }
     expect(limiter.currentRate).toBe(1);
   });
 });
@@ -84,5 +92,24 @@ describe('retries', () => {
     const endless = failing(['connection', 'connection', 'connection', 'connection', 'connection']);
     await expect(withRetries(endless.attempt, endless.classify, policy, clock, {}, () => 0.5)).rejects.toThrow('failure 4');
     expect(endless.calls()).toBe(4);
+  });
+});
+
+describe('which Stripe failures are retried', () => {
+  it('retries rate limits, server errors, dropped connections, timeouts and invalid JSON, not refusals', async () => {
+    const { default: Stripe } = await import('stripe');
+    const { classifyStripeFailure } = await import('../../src/sources/stripe/transport/stripe-transport.js');
+    const errors = Stripe.errors;
+    const make = (Type: new (raw: Record<string, unknown>) => Error, raw: Record<string, unknown>) => new Type(raw);
+    expect(classifyStripeFailure(make(errors.StripeRateLimitError, { statusCode: 429, message: 'Too many' }))).toBe('rate-limited');
+    expect(classifyStripeFailure(make(errors.StripeAPIError, { statusCode: 500, message: 'boom' }))).toBe('server-error');
+    expect(classifyStripeFailure(make(errors.StripeAPIError, { message: 'Invalid JSON received from the Stripe API' }))).toBe('invalid-response');
+    expect(classifyStripeFailure(make(errors.StripeConnectionError, { message: 'socket hang up' }))).toBe('connection');
+    expect(classifyStripeFailure(make(errors.StripeConnectionError, { message: 'Request aborted due to timeout being reached (30000ms)' }))).toBe('timeout');
+    expect(classifyStripeFailure(make(errors.StripeAuthenticationError, { statusCode: 401, message: 'bad key' }))).toBeNull();
+    expect(classifyStripeFailure(make(errors.StripeInvalidRequestError, { statusCode: 400, message: 'bad param' }))).toBeNull();
+    // A 401 whose body is not JSON is still a refusal, not something to retry.
+    expect(classifyStripeFailure(make(errors.StripeAPIError, { statusCode: 401, message: 'Invalid JSON received from the Stripe API' }))).toBeNull();
+    expect(classifyStripeFailure(new Error('not from Stripe'))).toBeNull();
   });
 });

@@ -9,7 +9,6 @@ import { ExitCode } from '../../errors.js';
 import { DEMO_CONFIG_FILE } from '../../package-root.js';
 import { reportSchema, type ReportConfig } from '../../report/kpi-config.js';
 import { appendRecord, readRecords, type RecordedReport } from '../../report/history.js';
-import type { Period } from '../../report/periods.js';
 import { failsOn } from '../../report/status.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
@@ -73,9 +72,10 @@ Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_
         baseDir,
         previous,
         stripe: () => (stripe ??= openBillingSource(flags, context.env, now).then((source) => revenue(source, config, now))),
-        stripeAt: async (period: Period) => {
-          const within = snapshots.filter((snapshot) => snapshot.takenAt * 1000 >= period.start.getTime() && snapshot.takenAt * 1000 < period.end.getTime()).at(-1);
-          return within ? revenue(snapshotSource(within.path), config, now) : null;
+        stripeWeekAgo: async () => {
+          const weekAgo = now.getTime() - 6 * 86_400_000;
+          const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);
+          return before ? revenue(snapshotSource(before.path), config, now) : null;
         },
       });
 

@@ -14,7 +14,9 @@ import type { Measure } from '../../reports/revenue-report.js';
 import { readSnapshot, type StoredSnapshot } from '../../snapshots/snapshot-store.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
 import { colourEnabled, makePalette, makeProgress, type Palette } from '../../terminal/terminal.js';
-import { historySnapshots, openBillingSource } from '../billing-source-options.js';
+import { historySnapshots, openBillingSource, openStripeReader } from '../billing-source-options.js';
+import { takeSnapshot } from '../../snapshots/take-snapshot.js';
+import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
 
@@ -107,11 +109,17 @@ function historyNow(context: CliContext, flags: SourceFlags, snapshots: StoredSn
 
 async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlags, palette: () => Palette): Promise<string> {
   const { snapshots, directory } = historySnapshots(flags, context.env, config);
-  if (snapshots.length === 0) {
-    throw new UsageError(`no snapshots in ${directory}`, 'Take one a week with `kpi snapshot` (a scheduled CI job does it well), or try `kpi arr --demo --weekly`.');
+  if (snapshots.length === 0 && !flags.backfill) {
+    throw new UsageError(`no snapshots in ${directory}`, 'Take one a week with `kpi snapshot` (a scheduled CI job does it well), add --backfill to reconstruct the weeks from Stripe, or try `kpi arr --demo --weekly`.');
   }
   const now = historyNow(context, flags, snapshots);
-  const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, load: (snapshot) => readSnapshot(snapshot.path) });
+  // Without any snapshot, --backfill reconstructs every week from the account as it is now.
+  let newest: SnapshotFile | undefined;
+  if (snapshots.length === 0) {
+    const { reader, description, livemode } = await openStripeReader(flags, context.env);
+    newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
+  }
+  const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
   if (flags.verbose) context.stderr.write(`kpi: config: ${config.origin}; snapshots: ${directory} (${snapshots.length})\n`);
   if (flags.format === 'json') return renderWeeklyArrJson(series, context.now());
   if (flags.format === 'table') return renderWeeklyArrTable(series, palette());

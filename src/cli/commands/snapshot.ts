@@ -1,3 +1,4 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
@@ -33,14 +34,34 @@ Examples:
       if (flags.demo) throw new UsageError('the demo account already comes as snapshots', 'Use `kpi mrr --demo` or `kpi arr --demo --weekly`.');
       const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
       const directory = snapshotsDir(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }));
+      // Find out now, not after reading the whole account, whether the snapshot can be saved.
+      ensureWritableDirectory(directory);
       const { reader, description, livemode } = await openStripeReader(flags, context.env);
       const progress = makeProgress(context.stderr);
       const snapshot = await takeSnapshot(reader, { takenAt: Math.floor(context.now().getTime() / 1000), source: description, livemode }, (read) =>
         progress.update(describeProgress(read, reader.readStats)),
       ).finally(() => progress.done());
-      const path = writeSnapshot(directory, snapshot);
+      let path: string;
+      try {
+        path = writeSnapshot(directory, snapshot);
+      } catch (error) {
+        throw new UsageError(`cannot save the snapshot in ${directory}: ${(error as Error).message}`);
+      }
       if (flags.verbose) context.stderr.write(`kpi: ${describeReadCost(snapshot.subscriptions.length, reader.readStats)}\n`);
       context.stderr.write(`kpi: saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}\n`);
       context.stdout.write(`${path}\n`);
     });
+}
+
+function ensureWritableDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, { recursive: true });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot save snapshots in ${directory}: ${code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
+      'Choose another place with --data-dir or KPI_DATA_DIR.',
+    );
+  }
 }

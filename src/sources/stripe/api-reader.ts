@@ -90,8 +90,9 @@ export class StripeApiReader implements WireAccountReader {
     const maxRps = this.transport.limiter.ceiling;
     const pages = readSubscriptionSlices(statuses, (slice) => this.subscriptionSlicePage(slice), {
       // Enough readers to use the whole rate while a page takes up to ~350 ms (Stripe answers a
-      // 100-item expanded page in a few hundred); each one in flight holds a page in memory.
-      concurrency: Math.min(32, Math.max(4, Math.ceil(maxRps * 0.35))),
+      // 100-item expanded page in a few hundred), capped because each one in flight holds a
+      // page (a few MB parsed) in memory: 20 keep 100,000 subscriptions under 200 MB.
+      concurrency: Math.min(20, Math.max(4, Math.ceil(maxRps * 0.35))),
       densityFloor: Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400,
     });
     return this.translatingErrors('subscriptions', withoutRepeats(pages));
@@ -222,8 +223,11 @@ export function translateStripeError(error: unknown, during: string, options: Ap
     case 'StripeRateLimitError':
       return new DataSourceError(`${where} kept rate-limiting kpi while ${during} (HTTP 429)${afterRetries}`, 'Wait a moment, or lower --max-rps.');
     default:
+      if (error.statusCode === undefined) {
+        return new DataSourceError(`${where} sent an unusable answer while ${during}: ${message}${afterRetries}`);
+      }
       return new DataSourceError(
-        `${where} answered HTTP ${error.statusCode ?? '?'} while ${during}: ${message}${error.requestId ? ` (request ${error.requestId})` : ''}${afterRetries}`,
+        `${where} answered HTTP ${error.statusCode} while ${during}: ${message}${error.requestId ? ` (request ${error.requestId})` : ''}${afterRetries}`,
       );
   }
 }

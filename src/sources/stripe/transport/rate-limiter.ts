@@ -19,6 +19,7 @@ export class RateLimiter {
   private rate: number;
   private nextSlot = 0;
   private lastAdjustment: number;
+  private lastCut = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly ceiling: number,
@@ -46,12 +47,18 @@ export class RateLimiter {
     if (slot > now) await this.clock.sleep(slot - now);
   }
 
-  /** The server said "too many": slow down at once. */
+  /**
+   * The server said "too many": slow down at once. Requests already in flight when the
+   * rate was cut answer 429 too; they say nothing new, so one cut per second at most.
+   */
   onRateLimited(): void {
+    const now = this.clock.now();
+    if (now - this.lastCut < 1000) return;
     this.recover();
     this.rate = Math.max(this.rate / 2, Math.min(1, this.ceiling));
-    this.lastAdjustment = this.clock.now();
-    this.nextSlot = Math.max(this.nextSlot, this.clock.now() + 1000 / this.rate);
+    this.lastAdjustment = now;
+    this.lastCut = now;
+    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate);
   }
 
   private recover(): void {

@@ -62,6 +62,8 @@ export function classifyStripeFailure(error: unknown): FailureKind | null {
   if (!(error instanceof Stripe.errors.StripeError)) return null;
   const status = error.statusCode ?? 0;
   if (error.type === 'StripeRateLimitError' || status === 429) return 'rate-limited';
+  // A refusal stays a refusal, whatever its body looks like.
+  if (status >= 400 && status < 500 && status !== 409) return null;
   if (error.type === 'StripeConnectionError') return /timeout|timed out/i.test(error.message) ? 'timeout' : 'connection';
   if (error.type === 'StripeAPIError') return /invalid json/i.test(error.message) ? 'invalid-response' : 'server-error';
   if (status >= 500 || status === 409) return 'server-error';

@@ -1,0 +1,180 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGithubServer, type GithubServer } from '../support/github-server.js';
+import { runKpi } from '../support/run-kpi.js';
+
+/**
+ * The demo company's scoreboard (fixtures/demo), worked out by hand; the demo is frozen at
+ * Monday 2026-11-16 00:00 UTC, so last week is 2026-11-09 to 2026-11-15 and this quarter Q4.
+ * - Engineering Throughput: 8 pull requests merged last week (4099 and 4112 fall outside): red against 10
+ *   (yellow would need 9, within 10 %).
+ * - MQLs: c-001, c-002, c-004, c-005, c-009 = 5 (c-003 is SQL, c-006 too late, c-007 too early,
+ *   c-008 unreadable): red against 6 (yellow from 5.4).
+ * - NR Active Instances: 2290 against 2500: yellow (2250 or more).
+ * - CARR Closed: 48,000 + 24,500 + 12,000 + 1,500 - 2,000 = 84,000 USD (Umbrella's "TBD" unreadable): red
+ *   against the 150,000 goal.
+ * - CARR Projected: the same plus Stark's 60,000 = 144,000: yellow (135,000 or more).
+ */
+const EXPECTED = {
+  engineering_throughput: { value: 8, target: 10, status: 'red' },
+  mqls: { value: 5, target: 6, status: 'red' },
+  nr_active_instances: { value: 2290, target: 2500, status: 'yellow' },
+  carr_closed: { value: 8_400_000, target: 15_000_000, status: 'red' },
+  carr_projected: { value: 14_400_000, target: 15_000_000, status: 'yellow' },
+  carr_goal: { value: 15_000_000, target: null, status: 'no_target' },
+};
+
+describe('kpi report --demo', () => {
+  it('scores every KPI of the demo company as JSON', async () => {
+    const run = await runKpi(['report', '--demo', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({ schema_version: 1, kind: 'kpi_report', time_zone: 'UTC', all_on_track: false });
+    const byId = Object.fromEntries(document.kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
+    for (const [id, expected] of Object.entries(EXPECTED)) expect(byId[id]).toMatchObject(expected);
+    expect(byId.mqls.period).toEqual({ name: 'last_week', start: '2026-11-09T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z' });
+    expect(byId.carr_closed.note).toBe('1 row of crm-deals.csv could not be read (line 5)');
+    expect(byId.carr_closed).toMatchObject({ unit: 'money', currency: 'usd', source: 'csv' });
+    // MRR converted with the demo's rate: 120,041.68 USD + 1,672.00 EUR x 1.08 = 121,847.44 USD,
+    // against the Q4 target of 125,000: yellow.
+    expect(byId.mrr).toMatchObject({ value: 12_184_744, target: 12_500_000, status: 'yellow', currency: 'usd' });
+    // ARR's target: last week's ARR (the 2026-11-09 snapshot) plus 10 %.
+    expect(byId.arr.status).toMatch(/^(green|yellow|red)$/);
+    expect(byId.arr.target).toBeGreaterThan(byId.arr.value * 1.0);
+  });
+
+  it('prints a table that reads without colour, off-track first', async () => {
+    const run = await runKpi(['report', '--demo']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^KPI report · 2026-11-16 00:00 UTC/);
+    expect(run.stdout).not.toMatch(/\x1b\[/);
+    const statusOrder = lines.filter((line) => /^(✖|▲|✔|·|\?) /.test(line)).map((line) => line.split(/\s+/)[1]);
+    expect(statusOrder.slice(0, 3)).toEqual(['RED', 'RED', 'RED']);
+    expect(statusOrder.at(-1)).toBe('no');
+  });
+
+  it('writes CSV and Markdown for the pre-read doc', async () => {
+    const csv = await runKpi(['report', '--demo', '--format', 'csv']);
+    const rows = csv.stdout.trim().split('\r\n');
+    expect(rows[0]).toBe('id,name,status,value,unit,currency,target,period,period_start,period_end,trend,source,reason');
+    expect(rows.find((row) => row.startsWith('carr_closed,'))).toBe(
+      'carr_closed,CARR Closed (This Q),red,84000.00,money,usd,150000.00,this_quarter,2026-10-01T00:00:00.000Z,2027-01-01T00:00:00.000Z,,csv,',
+    );
+    const markdown = await runKpi(['report', '--demo', '--format', 'markdown']);
+    expect(markdown.stdout.split('\n')[0]).toBe('# KPI report, 2026-11-16');
+    expect(markdown.stdout).toContain('| ✖ RED | Engineering Throughput | 8 | 10 |');
+    expect(markdown.stdout.indexOf('RED')).toBeLessThan(markdown.stdout.indexOf('no target'));
+  });
+
+  it('--only off-track shows red and yellow only; --fail-on exits 3', async () => {
+    const only = JSON.parse((await runKpi(['report', '--demo', '--only', 'off-track', '--format', 'json'])).stdout);
+    expect(only.kpis.map((kpi: { status: string }) => kpi.status).every((status: string) => status === 'red' || status === 'yellow')).toBe(true);
+    expect(only.kpis.some((kpi: { id: string }) => kpi.id === 'carr_goal')).toBe(false);
+    const failing = await runKpi(['report', '--demo', '--fail-on', 'red', '--format', 'json']);
+    expect(failing.code).toBe(3);
+    expect(JSON.parse(failing.stdout).kpis).toHaveLength(8);
+  });
+});
+
+describe('kpi report with its own sources', () => {
+  let github: GithubServer;
+  let stats: Server;
+  let statsUrl: string;
+  let directory: string;
+  const token = 'ghp_testTokenThatMustNotLeak';
+
+  beforeAll(async () => {
+    // 250 closed pull requests, one merged per hour back from Monday 2026-11-23 00:00 UTC:
+    // last week (2026-11-16 to 2026-11-23) holds 168 of them; every third was closed unmerged.
+    const pulls = Array.from({ length: 250 }, (_, index) => {
+      const at = new Date(Date.UTC(2026, 10, 23) - (index + 1) * 3_600_000).toISOString();
+      return { number: index + 1, merged_at: index % 3 === 2 ? null : at, updated_at: at };
+    });
+    github = await startGithubServer({ repositories: { 'acme/app': pulls, 'acme/lib': pulls.slice(0, 10) }, token, rateLimited: 1 });
+    stats = createServer((request, response) => {
+      const ok = request.headers.authorization === 'Bearer stats-secret';
+      response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(ok ? { instances: { active: 1234 } } : { error: 'unauthorised' }));
+    });
+    await new Promise<void>((resolve) => stats.listen(0, '127.0.0.1', resolve));
+    statsUrl = `http://127.0.0.1:${(stats.address() as { port: number }).port}/stats`;
+    directory = mkdtempSync(join(tmpdir(), 'kpi-report-'));
+  });
+  afterAll(async () => {
+    await github.close();
+    await new Promise((resolve) => stats.close(resolve));
+  });
+
+  const writeConfig = (kpis: unknown[]) => {
+    const path = join(directory, 'kpi.config.json');
+    writeFileSync(path, JSON.stringify({ report: { kpis } }));
+    return path;
+  };
+
+  it('counts merged pull requests through pages and a rate limit, and reads a JSON endpoint with a token', async () => {
+    const config = writeConfig([
+      { id: 'throughput', name: 'Engineering Throughput', unit: 'count', period: 'last_week', source: { type: 'github', repositories: ['acme/app', 'acme/lib'] }, target: 100 },
+      { id: 'active', name: 'Active Instances', unit: 'count', source: { type: 'json', location: statsUrl, pointer: '/instances/active', auth: { env: 'STATS_TOKEN' } }, target: 1000 },
+    ]);
+    // KPI_NOW fixes the clock on Wednesday 2026-11-25, so last week is 2026-11-16 to 2026-11-23.
+    const run = await runKpi(['report', '--config', config, '--format', 'json'], {
+      env: { GITHUB_API_URL: github.url, GITHUB_TOKEN: token, STATS_TOKEN: 'stats-secret', KPI_DATA_DIR: directory, KPI_NOW: '2026-11-25T12:00:00Z' },
+    });
+    expect(run.stderr).toBe('');
+    const byId = Object.fromEntries(JSON.parse(run.stdout).kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
+    // acme/app: hours 1..168 before 2026-11-23 are last week; of those, indexes 0..167 with index % 3 != 2 merged: 112.
+    // acme/lib: its 10 pull requests are all last week, 7 of them merged (indexes 2, 5, 8 unmerged). 112 + 7 = 119.
+    expect(byId.throughput).toMatchObject({ value: 119, target: 100, status: 'green' });
+    expect(byId.active).toMatchObject({ value: 1234, status: 'green' });
+    // Two pages for acme/app (100 + the page reaching back before the week), one for acme/lib, one refused.
+    expect(github.requests.filter((request) => request.path.startsWith('/repos/acme/app')).length).toBe(3);
+    expect(github.requests.every((request) => request.authorization === `Bearer ${token}`)).toBe(true);
+    expect(run.stdout).not.toContain(token);
+  });
+
+  it('keeps reporting when a source fails, and says so with exit 1', async () => {
+    const config = writeConfig([
+      { id: 'goal', name: 'Goal', unit: 'count', source: { type: 'value', value: 10 } },
+      { id: 'broken', name: 'Broken', unit: 'count', source: { type: 'command', run: 'echo oops; exit 3' } },
+      { id: 'slow', name: 'Slow', unit: 'count', source: { type: 'command', run: 'sleep 5; echo 1', timeout_seconds: 0.5 } },
+      { id: 'printed', name: 'Printed', unit: 'count', source: { type: 'command', run: 'echo 41; echo 42' }, target: { kpi: 'goal' } },
+      { id: 'missing', name: 'Missing file', unit: 'count', source: { type: 'csv', file: 'nope.csv' } },
+    ]);
+    const run = await runKpi(['report', '--config', config, '--format', 'json'], { env: { KPI_DATA_DIR: directory } });
+    expect(run.code).toBe(1);
+    const byId = Object.fromEntries(JSON.parse(run.stdout).kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
+    expect(byId.printed).toMatchObject({ value: 42, target: 10, status: 'green' });
+    expect(byId.broken).toMatchObject({ status: 'error', value: null, error: 'command failed (exit 3)' });
+    expect(byId.slow).toMatchObject({ status: 'error', error: 'command did not finish within 0.5 s' });
+    expect(byId.missing.error).toBe('cannot read nope.csv: file not found');
+    expect(run.stderr).toContain('kpi: warning: Broken is n/a: command failed (exit 3)');
+  });
+
+  it('records values and shows the trend next time; an empty off-track list says all is green', async () => {
+    const history = join(directory, 'history.jsonl');
+    const config = writeConfig([{ id: 'count', name: 'Count', unit: 'count', source: { type: 'command', run: 'cat value.txt' }, target: 5 }]);
+    writeFileSync(join(directory, 'value.txt'), '7\n');
+    const first = await runKpi(['report', '--config', config, '--record', '--history-file', history, '--format', 'json']);
+    expect(JSON.parse(first.stdout).kpis[0].trend).toBeNull();
+    writeFileSync(join(directory, 'value.txt'), '9\n');
+    const second = await runKpi(['report', '--config', config, '--record', '--history-file', history, '--format', 'json']);
+    expect(JSON.parse(second.stdout).kpis[0].trend).toMatchObject({ direction: 'up', previous: 7 });
+    const lines = readFileSync(history, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.kpis.count.value)).toEqual([7, 9]);
+    expect(Object.keys(lines[0].kpis.count).sort()).toEqual(['currency', 'period_end', 'period_start', 'status', 'unit', 'value']);
+    const table = await runKpi(['report', '--config', config, '--history-file', history, '--only', 'off-track']);
+    expect(table.stdout).toContain('All KPIs are green: nothing is off track.');
+  });
+
+  it('refuses a bad report config with the field path', async () => {
+    const config = writeConfig([{ id: 'Bad Id', name: 'x', unit: 'count', period: 'fortnight' }]);
+    const run = await runKpi(['report', '--config', config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/report\.kpis\[0\]\.id: must be lower_snake_case/);
+    expect(run.stderr).toMatch(/report\.kpis\[0\]\.period: must be now, this_week/);
+  });
+});
