@@ -10,3 +10,6 @@ export const DEMO_SNAPSHOTS_DIR = fileURLToPath(new URL('../fixtures/demo-snapsh
 
 /** The demo company's configuration and data files (`kpi report --demo`). */
 export const DEMO_CONFIG_FILE = fileURLToPath(new URL('../fixtures/demo/kpi.config.yaml', import.meta.url));
+
+/** The demo company's OKRs (`kpi okr status --demo`). */
+export const DEMO_OKR_FILE = fileURLToPath(new URL('../fixtures/demo/okrs.yaml', import.meta.url));

@@ -6,6 +6,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import { revenueCommand } from './commands/revenue.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { reportCommand, ReportExit } from './commands/report.js';
+import { okrCommand } from './commands/okr.js';
 import type { CliContext } from './context.js';
 
 function packageVersion(): string {
@@ -36,8 +37,15 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
   program.addCommand(revenueCommand(context, 'mrr'));
   program.addCommand(revenueCommand(context, 'arr'));
   program.addCommand(reportCommand(context));
+  program.addCommand(okrCommand(context));
   program.addCommand(snapshotCommand(context));
-  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  const inherit = (command: Command) => {
+    for (const child of command.commands) {
+      child.exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true);
+      inherit(child);
+    }
+  };
+  inherit(program);
   return program;
 }
 

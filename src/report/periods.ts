@@ -96,3 +96,20 @@ export function resolvePeriod(name: string, now: Date, calendar: CalendarSetting
       throw new RangeError(`unknown period "${name}"`);
   }
 }
+
+/**
+ * The bounds of a quarter named like "2026-Q4", in the calendar's time zone. With a
+ * fiscal year starting in another month than January, the year is the one the fiscal
+ * year ends in (as `resolvePeriod` names quarters). Null for a malformed name.
+ */
+export function quarterBounds(label: string, calendar: CalendarSettings): { start: Date; end: Date } | null {
+  const match = /^(\d{4})-Q([1-4])$/.exec(label);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const quarter = Number(match[2]);
+  const firstYear = calendar.fiscalYearStartMonth === 1 ? year : year - 1;
+  const monthIndex = firstYear * 12 + (calendar.fiscalYearStartMonth - 1) + (quarter - 1) * 3;
+  const start = localMidnight(Math.floor(monthIndex / 12), (monthIndex % 12) + 1, 1, calendar.timeZone);
+  const end = localMidnight(Math.floor((monthIndex + 3) / 12), ((monthIndex + 3) % 12) + 1, 1, calendar.timeZone);
+  return { start, end };
+}

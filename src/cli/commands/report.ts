@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { computeRevenueReports } from '../../app/compute-revenue.js';
 import { buildKpiReport, type KpiReport } from '../../app/kpi-report.js';
+import type { StoredSnapshot } from '../../snapshots/snapshot-store.js';
 import { DEFAULT_REPORT } from '../../config/defaults.js';
 import { loadConfig, loadConfigFile } from '../../config/load.js';
 import type { KpiConfig } from '../../config/schema.js';
@@ -54,30 +55,13 @@ Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_
 2 bad usage/config, 4 Stripe authentication failed.` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
     )
     .action(async (flags: ReportFlags) => {
-      const configPath = flags.config ?? (flags.demo ? DEMO_CONFIG_FILE : undefined);
-      const config = configPath ? loadConfigFile(configPath) : loadConfig({ cwd: context.cwd });
-      const reportConfig: ReportConfig = config.report ?? reportSchema.parse(DEFAULT_REPORT);
-      const baseDir = configPath ? dirname(configPath) : config.origin === 'built-in default' ? context.cwd : dirname(join(context.cwd, config.origin));
-      const { snapshots } = historySnapshots(flags, context.env, config);
-      // The demo is frozen at its last snapshot.
-      const now = flags.demo && snapshots.length > 0 ? new Date((snapshots.at(-1)?.takenAt ?? 0) * 1000) : context.now();
+      const setup = reportSetup(flags, context);
       const historyFile =
-        flags.historyFile ?? reportConfig.history_file ?? join(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }), flags.demo ? 'demo-report-history.jsonl' : 'report-history.jsonl');
+        flags.historyFile ??
+        setup.reportConfig.history_file ??
+        join(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: setup.config.dataDir }), flags.demo ? 'demo-report-history.jsonl' : 'report-history.jsonl');
       const previous = readRecords(historyFile).at(-1) ?? null;
-
-      let stripe: Promise<Partial<Record<Measure, RevenueReport>>> | null = null;
-      const report = await buildKpiReport(config, reportConfig, {
-        now,
-        env: context.env,
-        baseDir,
-        previous,
-        stripe: () => (stripe ??= openBillingSource(flags, context.env, now).then((source) => revenue(source, config, now))),
-        stripeWeekAgo: async () => {
-          const weekAgo = now.getTime() - 6 * 86_400_000;
-          const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);
-          return before ? revenue(snapshotSource(before.path), config, now) : null;
-        },
-      });
+      const report = await evaluateKpis(setup, flags, context, previous);
 
       const view: ReportView = { report, onlyOffTrack: flags.only === 'off-track' };
       const output =
@@ -105,10 +89,6 @@ export class ReportExit extends Error {
   }
 }
 
-function revenue(source: Awaited<ReturnType<typeof openBillingSource>>, config: KpiConfig, now: Date) {
-  return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now });
-}
-
 function toRecord(report: KpiReport): RecordedReport {
   return {
     recorded_at: report.generatedAt.toISOString(),
@@ -126,4 +106,53 @@ function toRecord(report: KpiReport): RecordedReport {
       ]),
     ),
   };
+}
+
+export interface ReportSetup {
+  config: KpiConfig;
+  reportConfig: ReportConfig;
+  /** Relative paths in the config are resolved from here. */
+  baseDir: string;
+  snapshots: StoredSnapshot[];
+  /** The demo is frozen at its last snapshot; everything else runs in the present. */
+  now: Date;
+}
+
+/** The configuration a report (or an OKR status) evaluates KPIs with: `--demo` brings the demo company's. */
+export function reportSetup(flags: SourceFlags, context: CliContext): ReportSetup {
+  const configPath = flags.config ?? (flags.demo ? DEMO_CONFIG_FILE : undefined);
+  const config = configPath ? loadConfigFile(configPath) : loadConfig({ cwd: context.cwd });
+  const reportConfig: ReportConfig = config.report ?? reportSchema.parse(DEFAULT_REPORT);
+  const baseDir = configPath ? dirname(configPath) : config.origin === 'built-in default' ? context.cwd : dirname(join(context.cwd, config.origin));
+  const { snapshots } = historySnapshots(flags, context.env, config);
+  const now = flags.demo && snapshots.length > 0 ? new Date((snapshots.at(-1)?.takenAt ?? 0) * 1000) : context.now();
+  return { config, reportConfig, baseDir, snapshots, now };
+}
+
+/** Every KPI of the setup, Stripe read at most once (and last week's snapshot for growth targets). */
+export function evaluateKpis(setup: ReportSetup, flags: SourceFlags, context: CliContext, previous: RecordedReport | null, only?: ReadonlySet<string>): Promise<KpiReport> {
+  const { config, now, snapshots } = setup;
+  const reportConfig = only ? { ...setup.reportConfig, kpis: setup.reportConfig.kpis.filter((kpi) => only.has(kpi.id) || isTargetOf(kpi.id, only, setup.reportConfig)) } : setup.reportConfig;
+  let stripe: Promise<Partial<Record<Measure, RevenueReport>>> | null = null;
+  return buildKpiReport(config, reportConfig, {
+    now,
+    env: context.env,
+    baseDir: setup.baseDir,
+    previous,
+    stripe: () => (stripe ??= openBillingSource(flags, context.env, now).then((source) => revenue(source, config, now))),
+    stripeWeekAgo: async () => {
+      const weekAgo = now.getTime() - 6 * 86_400_000;
+      const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);
+      return before ? revenue(snapshotSource(before.path), config, now) : null;
+    },
+  });
+}
+
+/** KPIs that others use as their target must be evaluated along with them. */
+function isTargetOf(id: string, wanted: ReadonlySet<string>, report: ReportConfig): boolean {
+  return report.kpis.some((kpi) => wanted.has(kpi.id) && kpi.target !== null && typeof kpi.target === 'object' && 'kpi' in kpi.target && kpi.target.kpi === id);
+}
+
+function revenue(source: Awaited<ReturnType<typeof openBillingSource>>, config: KpiConfig, now: Date) {
+  return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now });
 }

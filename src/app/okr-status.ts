@@ -1,0 +1,153 @@
+import type { KpiResult } from './kpi-report.js';
+import type { CheckIn, KeyResult, OkrFile } from '../okr/okr-file.js';
+import { bandOf, progressScore, statusOf, weightedMean, type Band, type OkrStatus, type OkrType } from '../okr/scoring.js';
+import { minorUnitExponent } from '../money/currency.js';
+import { quarterBounds, type CalendarSettings } from '../report/periods.js';
+import { UsageError } from '../errors.js';
+
+export interface KeyResultView {
+  id: string | null;
+  title: string;
+  milestone: boolean;
+  start: number | null;
+  target: number | null;
+  current: number | null;
+  /** Where `current` came from. */
+  basis: 'kpi' | 'current' | 'check-in' | 'children' | 'milestone' | null;
+  score: number;
+  status: OkrStatus;
+  band: Band;
+  confidence: number | null;
+  confidenceTrend: 'up' | 'down' | 'flat' | null;
+  parent: string | null;
+  /** Why a value is missing (a KPI that could not be read). */
+  note: string | null;
+}
+
+export interface ObjectiveView {
+  title: string;
+  owner: string;
+  type: OkrType;
+  score: number;
+  status: OkrStatus;
+  band: Band;
+  confidence: number | null;
+  keyResults: KeyResultView[];
+}
+
+export interface OkrStatusReport {
+  period: string;
+  start: Date;
+  end: Date;
+  asOf: Date;
+  /** Share of the period gone by at `asOf` (above 1 after it). */
+  elapsed: number;
+  objectives: ObjectiveView[];
+}
+
+/**
+ * Scores every key result and objective at `asOf`. A key result's value is, in order:
+ * its linked KPI's live value (when `asOf` is today), its `current` value (if measured by
+ * then), or its latest check-in by then; a key result without one of its own but with
+ * children (key results naming it as `parent`) takes their mean score.
+ */
+export function okrStatus(file: OkrFile, options: { asOf: Date; live: boolean; calendar: CalendarSettings; kpis: ReadonlyMap<string, KpiResult> }): OkrStatusReport {
+  const bounds = quarterBounds(file.period, options.calendar);
+  if (!bounds) throw new UsageError(`OKR period "${file.period}" is not a quarter like "2026-Q4"`, 'Run `kpi okr lint` for every problem of the file.');
+  const elapsed = (options.asOf.getTime() - bounds.start.getTime()) / (bounds.end.getTime() - bounds.start.getTime());
+  const day = options.asOf.toISOString().slice(0, 10);
+
+  const all = file.objectives.flatMap((objective) => objective.key_results.map((kr) => ({ objective, kr })));
+  const scores = new Map<KeyResult, { score: number; current: number | null; basis: KeyResultView['basis']; note: string | null }>();
+  const scoreOf = (kr: KeyResult, visiting = new Set<KeyResult>()): { score: number; current: number | null; basis: KeyResultView['basis']; note: string | null } => {
+    const known = scores.get(kr);
+    if (known) return known;
+    let result: { score: number; current: number | null; basis: KeyResultView['basis']; note: string | null };
+    if (kr.milestone) {
+      result = { score: kr.done ? 1 : 0, current: null, basis: 'milestone', note: null };
+    } else {
+      const value = valueOf(kr, day, options);
+      const target = typeof kr.target === 'number' ? kr.target : null;
+      const children = all.filter((entry) => kr.id !== undefined && entry.kr.parent === kr.id && !visiting.has(entry.kr));
+      if (value.current !== null && kr.start !== undefined && target !== null) {
+        result = { score: progressScore(kr.start, target, value.current), current: value.current, basis: value.basis, note: value.note };
+      } else if (children.length > 0) {
+        visiting.add(kr);
+        const childScores = children.map((entry) => ({ score: scoreOf(entry.kr, visiting).score, weight: entry.kr.weight ?? 1 }));
+        result = { score: weightedMean(childScores), current: null, basis: 'children', note: value.note };
+      } else {
+        result = { score: 0, current: value.current, basis: value.basis, note: value.note };
+      }
+    }
+    scores.set(kr, result);
+    return result;
+  };
+
+  const objectives = file.objectives.map((objective) => {
+    const keyResults = objective.key_results.map((kr): KeyResultView => {
+      const scored = scoreOf(kr);
+      const confidence = confidenceAt(kr.check_ins, day);
+      return {
+        id: kr.id ?? null,
+        title: kr.title,
+        milestone: kr.milestone ?? false,
+        start: kr.start ?? null,
+        target: typeof kr.target === 'number' ? kr.target : null,
+        current: scored.current,
+        basis: scored.basis,
+        score: round(scored.score),
+        status: statusOf(scored.score, objective.type, elapsed, scored.score > 0),
+        band: bandOf(scored.score),
+        confidence: confidence.latest,
+        confidenceTrend: confidence.trend,
+        parent: kr.parent ?? null,
+        note: scored.note,
+      };
+    });
+    const score = weightedMean(objective.key_results.map((kr) => ({ score: scoreOf(kr).score, weight: kr.weight ?? 1 })));
+    const confidences = keyResults.map((kr) => kr.confidence).filter((value): value is number => value !== null);
+    return {
+      title: objective.title,
+      owner: objective.owner,
+      type: objective.type,
+      score: round(score),
+      status: statusOf(score, objective.type, elapsed, score > 0),
+      band: bandOf(score),
+      confidence: confidences.length > 0 ? round(confidences.reduce((sum, value) => sum + value, 0) / confidences.length) : null,
+      keyResults,
+    };
+  });
+  return { period: file.period, start: bounds.start, end: bounds.end, asOf: options.asOf, elapsed: round(elapsed), objectives };
+}
+
+function valueOf(kr: KeyResult, day: string, options: { live: boolean; kpis: ReadonlyMap<string, KpiResult> }): { current: number | null; basis: KeyResultView['basis']; note: string | null } {
+  if (kr.kpi !== undefined && options.live) {
+    const kpi = options.kpis.get(kr.kpi);
+    if (kpi && kpi.value !== null) {
+      // KPIs keep money in minor units; OKRs are written in major units.
+      const value = kpi.unit === 'money' && kpi.currency ? kpi.value / 10 ** minorUnitExponent(kpi.currency) : kpi.value;
+      return { current: value, basis: 'kpi', note: null };
+    }
+    const reason = kpi ? (kpi.reason ?? 'no value') : 'unknown KPI';
+    return { ...fallbackValue(kr, day), note: `KPI "${kr.kpi}": ${reason}` };
+  }
+  return { ...fallbackValue(kr, day), note: null };
+}
+
+function fallbackValue(kr: KeyResult, day: string): { current: number | null; basis: KeyResultView['basis'] } {
+  if (kr.current !== undefined && (kr.as_of === undefined || kr.as_of <= day)) return { current: kr.current, basis: 'current' };
+  const checkIn = [...kr.check_ins].filter((entry) => entry.date <= day && entry.value !== undefined).sort((a, b) => a.date.localeCompare(b.date)).at(-1);
+  return checkIn ? { current: checkIn.value as number, basis: 'check-in' } : { current: null, basis: null };
+}
+
+function confidenceAt(checkIns: CheckIn[], day: string): { latest: number | null; trend: 'up' | 'down' | 'flat' | null } {
+  const until = [...checkIns].filter((entry) => entry.date <= day).sort((a, b) => a.date.localeCompare(b.date));
+  const latest = until.at(-1)?.confidence ?? null;
+  const previous = until.at(-2)?.confidence;
+  if (latest === null || previous === undefined) return { latest, trend: null };
+  return { latest, trend: latest > previous ? 'up' : latest < previous ? 'down' : 'flat' };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

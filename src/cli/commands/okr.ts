@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { okrStatus } from '../../app/okr-status.js';
+import type { KpiResult } from '../../app/kpi-report.js';
+import { UsageError } from '../../errors.js';
+import { lintOkrs } from '../../okr/lint.js';
+import { loadOkrFile } from '../../okr/okr-file.js';
+import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, renderOkrTable } from '../../render/okr.js';
+import { colourEnabled, makePalette } from '../../terminal/terminal.js';
+import type { CliContext } from '../context.js';
+import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags, type SourceFlags } from '../options.js';
+import { evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK } from './report.js';
+import { DEMO_OKR_FILE } from '../../package-root.js';
+
+const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
+
+interface OkrFlags extends SourceFlags, Omit<OutputFlags, 'format'> {
+  format: (typeof OKR_FORMATS)[number];
+  failOn?: 'off-track';
+  asOf?: Date;
+}
+
+export function okrCommand(context: CliContext): Command {
+  const okr = new Command('okr').description("OKRs scored from their key results' values and live KPIs, and the handbook's OKR checklist");
+  const status = new Command('status')
+    .description('Objectives and key results with scores, status (Not Started, On-Track, Off-Track, Achieved, Achieved Poorly) and confidence')
+    .argument('[file]', 'the OKR file (YAML or JSON); default: okrs.yaml in the working directory');
+  addSourceOptions(status);
+  addOutputOptions(status, OKR_FORMATS);
+  status
+    .addOption(new Option('--fail-on <what>', `exit ${EXIT_OFF_TRACK} when an objective or key result is Off-Track (for CI)`).choices(['off-track']))
+    .addOption(new Option('--as-of <date>', 'the status at another moment of the period (KPI-linked key results then use their check-ins)').argParser(parseMoment))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kpi okr status --demo                   the demo company's OKRs, key results linked to its KPIs
+  kpi okr status okrs.yaml --format markdown
+  kpi okr status --as-of 2026-11-01       where things stood then
+  kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track`,
+    )
+    .action(async (file: string | undefined, flags: OkrFlags) => {
+      const path = okrPath(file, flags, context);
+      const okrs = loadOkrFile(path);
+      const setup = reportSetup(flags, context);
+      const asOf = flags.asOf ?? setup.now;
+      // Live KPI values describe now: an earlier --as-of reads check-ins instead.
+      const live = asOf.getTime() >= setup.now.getTime() - 86_400_000;
+      const wanted = new Set(okrs.objectives.flatMap((objective) => objective.key_results.map((kr) => kr.kpi).filter((id): id is string => !!id)));
+      const kpis = new Map<string, KpiResult>();
+      if (live && wanted.size > 0) {
+        const report = await evaluateKpis(setup, flags, context, null, wanted);
+        for (const result of report.results) kpis.set(result.id, result);
+      }
+      const calendar = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
+      const report = okrStatus(okrs, { asOf, live, calendar, kpis });
+      const output =
+        flags.format === 'json'
+          ? renderOkrJson(report)
+          : flags.format === 'markdown'
+            ? renderOkrMarkdown(report)
+            : flags.format === 'table'
+              ? renderOkrTable(report, makePalette(colourEnabled(context.stdout, context.env, !flags.color)))
+              : renderOkrDelimited(report, flags.format);
+      context.stdout.write(output);
+      const offTrack = report.objectives.some((objective) => objective.status === 'Off-Track' || objective.keyResults.some((kr) => kr.status === 'Off-Track'));
+      if (flags.failOn && offTrack) throw new ReportExit(EXIT_OFF_TRACK);
+    });
+
+  const lint = new Command('lint')
+    .description("Check an OKR file against the handbook's checklist: 3-5 numeric key results per objective, real targets, no duplicates, known KPIs and parents")
+    .argument('[file]', 'the OKR file; default: okrs.yaml in the working directory')
+    .option('--demo', "lint the demo company's OKR file")
+    .option('--config <file>', 'the configuration whose KPIs key results may refer to')
+    .option('--no-color', 'no colour, even on a terminal')
+    .addHelpText('after', '\nExit codes: 0 no errors (warnings are shown), 2 the file has errors or cannot be read.')
+    .action((file: string | undefined, flags: { demo?: boolean; config?: string; color: boolean }) => {
+      const path = okrPath(file, flags, context);
+      const okrs = loadOkrFile(path);
+      const setup = reportSetup(flags, context);
+      const calendar = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
+      const findings = lintOkrs(okrs, new Set(setup.reportConfig.kpis.map((kpi) => kpi.id)), calendar);
+      context.stdout.write(renderLint(findings, path, makePalette(colourEnabled(context.stdout, context.env, !flags.color))));
+      if (findings.some((finding) => finding.level === 'error')) throw new ReportExit(2);
+    });
+  return okr.addCommand(status).addCommand(lint);
+}
+
+function okrPath(file: string | undefined, flags: { demo?: boolean }, context: CliContext): string {
+  if (file) return file;
+  if (flags.demo) return DEMO_OKR_FILE;
+  for (const name of ['okrs.yaml', 'okrs.yml', 'okrs.json']) {
+    if (existsSync(join(context.cwd, name))) return join(context.cwd, name);
+  }
+  throw new UsageError('no OKR file given and no okrs.yaml in the working directory', 'Name it: `kpi okr status FILE`, or try `kpi okr status --demo`.');
+}

@@ -1,0 +1,112 @@
+import type { KeyResultView, ObjectiveView, OkrStatusReport } from '../app/okr-status.js';
+import type { LintFinding } from '../okr/lint.js';
+import type { Palette } from '../terminal/terminal.js';
+import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { newTable } from './table-style.js';
+
+export const OKR_JSON_SCHEMA_VERSION = 1;
+
+const number = (value: number | null) => (value === null ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+const confidence = (kr: { confidence: number | null; confidenceTrend?: string | null }) =>
+  kr.confidence === null ? '–' : `${kr.confidence}/10${kr.confidenceTrend ? ` ${{ up: '↑', down: '↓', flat: '→' }[kr.confidenceTrend as 'up' | 'down' | 'flat']}` : ''}`;
+const progress = (kr: KeyResultView) =>
+  kr.milestone ? (kr.score === 1 ? 'done' : 'not done') : kr.basis === 'children' ? 'from children' : `${number(kr.current)} of ${number(kr.target)} (from ${number(kr.start)})`;
+
+function heading(report: OkrStatusReport): string {
+  return `OKRs ${report.period} · as of ${report.asOf.toISOString().slice(0, 10)} · ${Math.round(Math.min(1, Math.max(0, report.elapsed)) * 100)} % of the quarter gone`;
+}
+
+export function renderOkrJson(report: OkrStatusReport): string {
+  const document = {
+    schema_version: OKR_JSON_SCHEMA_VERSION,
+    kind: 'okr_status',
+    period: report.period,
+    period_start: report.start.toISOString(),
+    period_end: report.end.toISOString(),
+    as_of: report.asOf.toISOString(),
+    elapsed: report.elapsed,
+    objectives: report.objectives.map((objective) => ({
+      title: objective.title,
+      owner: objective.owner,
+      type: objective.type,
+      score: objective.score,
+      status: objective.status,
+      band: objective.band,
+      confidence: objective.confidence,
+      key_results: objective.keyResults.map((kr) => ({
+        id: kr.id,
+        title: kr.title,
+        milestone: kr.milestone,
+        start: kr.start,
+        target: kr.target,
+        current: kr.current,
+        basis: kr.basis,
+        score: kr.score,
+        status: kr.status,
+        band: kr.band,
+        confidence: kr.confidence,
+        confidence_trend: kr.confidenceTrend,
+        parent: kr.parent,
+        note: kr.note,
+      })),
+    })),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function renderOkrTable(report: OkrStatusReport, palette: Palette): string {
+  const band = (value: { band: string }, text: string) =>
+    value.band === 'green' ? palette.success(text) : value.band === 'yellow' ? palette.warning(text) : palette.danger(text);
+  const table = newTable(['Objective / key result', 'Owner', 'Score', 'Status', 'Confidence', 'Progress'], palette, [2]);
+  for (const objective of report.objectives) {
+    table.push([palette.emphasis(objective.title), `${objective.owner} (${objective.type})`, band(objective, objective.score.toFixed(2)), objective.status, confidence(objective), '']);
+    for (const kr of objective.keyResults) {
+      table.push([`  ${kr.title}`, '', band(kr, kr.score.toFixed(2)), kr.status, confidence(kr), progress(kr)]);
+    }
+  }
+  const notes = report.objectives.flatMap((objective) => objective.keyResults.filter((kr) => kr.note).map((kr) => `${kr.title}: ${kr.note}`));
+  return `${[palette.heading(heading(report)), '', table.toString(), ...(notes.length > 0 ? ['', ...notes.map((note) => palette.dim(note))] : [])].join('\n')}\n`;
+}
+
+export function renderOkrDelimited(report: OkrStatusReport, format: Delimited): string {
+  const rows: Cell[][] = [];
+  const row = (objective: ObjectiveView, kr: KeyResultView | null): Cell[] => [
+    report.period,
+    objective.title,
+    objective.owner,
+    objective.type,
+    kr?.title ?? '',
+    kr ? kr.score : objective.score,
+    kr ? kr.status : objective.status,
+    kr ? kr.band : objective.band,
+    (kr ? kr.confidence : objective.confidence) ?? '',
+    kr?.current ?? '',
+    kr?.target ?? '',
+    kr?.start ?? '',
+  ];
+  for (const objective of report.objectives) {
+    rows.push(row(objective, null));
+    for (const kr of objective.keyResults) rows.push(row(objective, kr));
+  }
+  return renderDelimited(format, ['period', 'objective', 'owner', 'type', 'key_result', 'score', 'status', 'band', 'confidence', 'current', 'target', 'start'], rows);
+}
+
+export function renderOkrMarkdown(report: OkrStatusReport): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const lines = [`# ${heading(report)}`, ''];
+  for (const objective of report.objectives) {
+    lines.push(`## ${cell(objective.title)}: ${objective.score.toFixed(2)}, ${objective.status}`, '', `Owner: ${cell(objective.owner)} (${objective.type})`, '');
+    lines.push('| Key result | Score | Status | Confidence | Progress |', '| --- | ---: | --- | --- | --- |');
+    for (const kr of objective.keyResults) lines.push(`| ${cell(kr.title)} | ${kr.score.toFixed(2)} | ${kr.status} | ${confidence(kr)} | ${cell(progress(kr))} |`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}`;
+}
+
+export function renderLint(findings: LintFinding[], file: string, palette: Palette): string {
+  if (findings.length === 0) return `${file}: no problems found.\n`;
+  const lines = findings.map((finding) => `${file}: ${finding.level === 'error' ? palette.danger('error') : palette.warning('warning')}: ${finding.path}: ${finding.message}`);
+  const errors = findings.filter((finding) => finding.level === 'error').length;
+  lines.push(`${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}`);
+  return `${lines.join('\n')}\n`;
+}
