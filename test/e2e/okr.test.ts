@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runKpi } from '../support/run-kpi.js';
+
+describe('kpi okr status --demo', () => {
+  it("scores the demo company's OKRs from its live KPIs", async () => {
+    const run = await runKpi(['okr', 'status', '--demo', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({ kind: 'okr_status', period: '2026-Q4', as_of: '2026-11-16T00:00:00.000Z', elapsed: 0.5 });
+    const [revenue, platform, dashboard] = document.objectives;
+    // MRR from the report's KPI: 121,847.44 USD; (121847.44 - 100000) / 30000 = 0.728
+    expect(revenue.key_results[0]).toMatchObject({ current: 121847.44, basis: 'kpi', score: 0.73, status: 'On-Track', confidence: 8, confidence_trend: 'up' });
+    // CARR closed 84,000 of 150,000: 0.56
+    expect(revenue.key_results[1]).toMatchObject({ current: 84000, score: 0.56, status: 'On-Track' });
+    // (0.7282 + 0.56 + 1) / 3 = 0.7627
+    expect(revenue).toMatchObject({ score: 0.76, status: 'On-Track', band: 'green', confidence: 7 });
+    // 2290 active instances: (2290 - 2000) / 1000 = 0.29 < 0.35 (aspirational pace half-way): Off-Track
+    expect(platform.key_results[0]).toMatchObject({ current: 2290, score: 0.29, status: 'Off-Track' });
+    // Decreasing: 12 -> 9 on the way to 5 = 3/7
+    expect(platform.key_results[1]).toMatchObject({ score: 0.43, status: 'On-Track' });
+    // Roll-up: (0.5 + 1) / 2 = 0.75
+    expect(dashboard.key_results[0]).toMatchObject({ basis: 'children', score: 0.75 });
+  });
+
+  it('shows an earlier moment with --as-of, and fails on off-track when asked', async () => {
+    const earlier = JSON.parse((await runKpi(['okr', 'status', '--demo', '--as-of', '2026-10-13', '--format', 'json'])).stdout);
+    // Before the live date the MRR key result reads its check-ins: 2026-10-12, 111000: 11000 / 30000 = 0.37
+    expect(earlier.objectives[0].key_results[0]).toMatchObject({ current: 111000, basis: 'check-in', score: 0.37 });
+    const failing = await runKpi(['okr', 'status', '--demo', '--fail-on', 'off-track']);
+    expect(failing.code).toBe(3);
+    expect(failing.stdout).toContain('Make Node-RED the default way to build');
+    const markdown = await runKpi(['okr', 'status', '--demo', '--format', 'markdown']);
+    expect(markdown.stdout).toContain('## Grow self-service revenue: 0.76, On-Track');
+  });
+});
+
+describe('kpi okr lint', () => {
+  it('passes the demo and fails a file with errors (exit 2), showing warnings', async () => {
+    expect((await runKpi(['okr', 'lint', '--demo'])).code).toBe(0);
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-okr-lint-'));
+    writeFileSync(join(directory, 'okrs.yaml'), 'period: 2026-Q4\nobjectives:\n  - title: Grow\n    owner: Ana\n    type: committed\n    key_results:\n      - { title: MRR, kpi: mrrr, start: 1, target: 2 }\n');
+    const run = await runKpi(['okr', 'lint'], { cwd: directory });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('error: objectives[0].key_results[0]: refers to KPI "mrrr", which the report configuration does not define');
+    expect(run.stdout).toContain('warning: objectives[0]: has 1 key result; the handbook asks for 3 to 5');
+    expect(run.stdout).toContain('1 error, 1 warning');
+  });
+
+  it('says how to name the file when there is none', async () => {
+    const run = await runKpi(['okr', 'status'], { cwd: mkdtempSync(join(tmpdir(), 'kpi-okr-none-')) });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no OKR file given and no okrs.yaml in the working directory');
+  });
+});
