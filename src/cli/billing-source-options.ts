@@ -5,7 +5,7 @@ import type { BillingSource } from '../sources/billing-source.js';
 import { describeSnapshot } from '../app/weekly-arr.js';
 import { snapshotReader } from '../snapshots/snapshot-reader.js';
 import { listSnapshots, readSnapshot, resolveDataDir, snapshotsDir, type StoredSnapshot } from '../snapshots/snapshot-store.js';
-import { readApiBase, readStripeCredentials } from '../sources/stripe/credentials.js';
+import { readApiBase, readStripeCredentials, type StripeCredentials } from '../sources/stripe/credentials.js';
 import type { WireAccountReader } from '../sources/stripe/wire-source.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
 import type { SourceFlags } from './options.js';
@@ -14,14 +14,14 @@ import type { SourceFlags } from './options.js';
  * Where figures come from: `--snapshot FILE`, `--demo` (the newest bundled demo snapshot),
  * or the Stripe API with the configured key.
  */
-export async function openBillingSource(flags: SourceFlags, env: NodeJS.ProcessEnv, now: Date): Promise<BillingSource> {
+export async function openBillingSource(flags: SourceFlags, env: NodeJS.ProcessEnv, now: Date, notify?: (note: string) => void): Promise<BillingSource> {
   if (flags.snapshot) return snapshotSource(flags.snapshot);
   if (flags.demo) {
     const newest = demoSnapshots().at(-1);
     if (!newest) throw new UsageError(`the bundled demo snapshots are missing from ${DEMO_SNAPSHOTS_DIR}`);
     return snapshotSource(newest.path, 'the bundled demo account');
   }
-  const { reader, description } = await openStripeReader(flags, env);
+  const { reader, description } = await openStripeReader(flags, env, notify);
   return new WireBillingSource(reader, description, Math.floor(now.getTime() / 1000));
 }
 
@@ -31,13 +31,33 @@ export function snapshotSource(path: string, displayName: string = path): Billin
 }
 
 /** The Stripe API reader. The SDK is large: it is loaded only when the API is really read. */
-export async function openStripeReader(flags: SourceFlags, env: NodeJS.ProcessEnv): Promise<{ reader: WireAccountReader; description: string; livemode: boolean }> {
+export async function openStripeReader(
+  flags: SourceFlags,
+  env: NodeJS.ProcessEnv,
+  notify: (note: string) => void = () => {},
+): Promise<{ reader: WireAccountReader; description: string; livemode: boolean }> {
   const credentials = readStripeCredentials({ apiKeyFile: flags.apiKeyFile, env });
+  for (const note of keyNotes(credentials)) notify(note);
   const apiBase = readApiBase(env);
   const { StripeApiReader } = await import('../sources/stripe/api-reader.js');
   const reader = new StripeApiReader({ credentials, apiBase, maxRps: flags.maxRps });
   const where = apiBase ? `Stripe-compatible API at ${apiBase.host}:${apiBase.port}` : 'Stripe';
   return { reader, description: `${where} (${credentials.mode} mode)`, livemode: credentials.mode === 'live' };
+}
+
+/**
+ * kpi only reads: a restricted key with read access is all it needs, and the safer choice.
+ * A full secret key works, with a word about it; a live key gets a reminder too.
+ */
+export function keyNotes(credentials: StripeCredentials): string[] {
+  const notes: string[] = [];
+  if (credentials.key.startsWith('sk_')) {
+    notes.push(
+      `the key from ${credentials.origin} is a full-access secret key; kpi only reads, so a restricted key (rk_...) with Read access to Products, Prices, Coupons and Subscriptions is enough and safer`,
+    );
+  }
+  if (credentials.mode === 'live') notes.push(`using a live-mode key from ${credentials.origin}: kpi sends only read (GET) requests`);
+  return notes;
 }
 
 export function demoSnapshots(): StoredSnapshot[] {

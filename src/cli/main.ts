@@ -7,6 +7,10 @@ import { revenueCommand } from './commands/revenue.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { reportCommand, ReportExit } from './commands/report.js';
 import { okrCommand } from './commands/okr.js';
+import { completionCommand } from './commands/completion.js';
+import { helpCommand } from './commands/help-topics.js';
+import { initCommand } from './commands/init.js';
+import { configCommand } from './commands/config.js';
 import type { CliContext } from './context.js';
 
 function packageVersion(): string {
@@ -38,6 +42,11 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentica
   program.addCommand(revenueCommand(context, 'arr'));
   program.addCommand(reportCommand(context));
   program.addCommand(okrCommand(context));
+  program.addCommand(initCommand(context));
+  program.addCommand(configCommand(context));
+  program.addCommand(completionCommand(context, program));
+  program.helpCommand(false);
+  program.addCommand(helpCommand(context, program));
   program.addCommand(snapshotCommand(context));
   const inherit = (command: Command) => {
     for (const child of command.commands) {

@@ -9,6 +9,7 @@ import { loadOkrFile } from '../../okr/okr-file.js';
 import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, renderOkrTable } from '../../render/okr.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import type { CliContext } from '../context.js';
+import { emitOutput, outputStream } from '../output.js';
 import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags, type SourceFlags } from '../options.js';
 import { evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK } from './report.js';
 import { DEMO_OKR_FILE } from '../../package-root.js';
@@ -61,9 +62,9 @@ Examples:
           : flags.format === 'markdown'
             ? renderOkrMarkdown(report)
             : flags.format === 'table'
-              ? renderOkrTable(report, makePalette(colourEnabled(context.stdout, context.env, !flags.color)))
+              ? renderOkrTable(report, makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color)))
               : renderOkrDelimited(report, flags.format);
-      context.stdout.write(output);
+      emitOutput(context, output, flags.output);
       const offTrack = report.objectives.some((objective) => objective.status === 'Off-Track' || objective.keyResults.some((kr) => kr.status === 'Off-Track'));
       if (flags.failOn && offTrack) throw new ReportExit(EXIT_OFF_TRACK);
     });

@@ -17,6 +17,7 @@ import { resolveDataDir } from '../../snapshots/snapshot-store.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import { historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
+import { emitOutput, outputStream } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
@@ -70,9 +71,9 @@ Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_
           : flags.format === 'markdown'
             ? renderKpiReportMarkdown(view)
             : flags.format === 'table'
-              ? renderKpiReportTable(view, makePalette(colourEnabled(context.stdout, context.env, !flags.color)))
+              ? renderKpiReportTable(view, makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color)))
               : renderKpiReportDelimited(view, flags.format);
-      context.stdout.write(output);
+      emitOutput(context, output, flags.output);
 
       if (flags.record) appendRecord(historyFile, toRecord(report));
       const failed = report.results.filter((result) => result.status === 'error');
@@ -139,7 +140,7 @@ export function evaluateKpis(setup: ReportSetup, flags: SourceFlags, context: Cl
     env: context.env,
     baseDir: setup.baseDir,
     previous,
-    stripe: () => (stripe ??= openBillingSource(flags, context.env, now).then((source) => revenue(source, config, now))),
+    stripe: () => (stripe ??= openBillingSource(flags, context.env, now, (note) => context.stderr.write(`kpi: note: ${note}\n`)).then((source) => revenue(source, config, now))),
     stripeWeekAgo: async () => {
       const weekAgo = now.getTime() - 6 * 86_400_000;
       const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);

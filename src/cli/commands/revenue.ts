@@ -18,6 +18,7 @@ import { historySnapshots, openBillingSource, openStripeReader } from '../billin
 import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
+import { emitOutput, outputStream } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
 
 interface RevenueFlags extends SourceFlags, OutputFlags {
@@ -67,20 +68,20 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
     const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
-    const palette = () => makePalette(colourEnabled(context.stdout, context.env, !flags.color));
+    const palette = () => makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color));
     let output: string;
     if (flags.to && !flags.from) throw new UsageError('--to needs --from: movements are between two dates');
     if (flags.backfill && !flags.weekly) throw new UsageError('--backfill works with --weekly');
     if (flags.from) output = await movements(context, config, flags, palette);
     else if (flags.weekly) output = await weekly(context, config, flags, palette);
     else output = await figures(context, config, flags, measure, palette);
-    context.stdout.write(output);
+    emitOutput(context, output, flags.output);
   });
 }
 
 async function figures(context: CliContext, config: KpiConfig, flags: RevenueFlags, measure: Measure, palette: () => Palette): Promise<string> {
   const now = context.now();
-  const source = await openBillingSource(flags, context.env, now);
+  const source = await openBillingSource(flags, context.env, now, (note) => context.stderr.write(`kpi: note: ${note}\n`));
   const progress = makeProgress(context.stderr);
   const report = await computeRevenue(source, config, {
     measure,
@@ -116,7 +117,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
   // Without any snapshot, --backfill reconstructs every week from the account as it is now.
   let newest: SnapshotFile | undefined;
   if (snapshots.length === 0) {
-    const { reader, description, livemode } = await openStripeReader(flags, context.env);
+    const { reader, description, livemode } = await openStripeReader(flags, context.env, (note) => context.stderr.write(`kpi: note: ${note}\n`));
     newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
   }
   const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });

@@ -36,7 +36,7 @@ Examples:
       const directory = snapshotsDir(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }));
       // Find out now, not after reading the whole account, whether the snapshot can be saved.
       ensureWritableDirectory(directory);
-      const { reader, description, livemode } = await openStripeReader(flags, context.env);
+      const { reader, description, livemode } = await openStripeReader(flags, context.env, (note) => context.stderr.write(`kpi: note: ${note}\n`));
       const progress = makeProgress(context.stderr);
       const snapshot = await takeSnapshot(reader, { takenAt: Math.floor(context.now().getTime() / 1000), source: description, livemode }, (read) =>
         progress.update(describeProgress(read, reader.readStats)),

@@ -1,0 +1,77 @@
+import { Command } from 'commander';
+import { resolveTierLayout } from '../../catalog/tier-layout.js';
+import { KpiError } from '../../errors.js';
+import type { KpiSource } from '../../report/kpi-config.js';
+import type { CliContext } from '../context.js';
+import { openBillingSource } from '../billing-source-options.js';
+import { addSourceOptions, type SourceFlags } from '../options.js';
+import { reportSetup } from './report.js';
+import { colourEnabled, makePalette } from '../../terminal/terminal.js';
+
+/** What a KPI source reads, in words, without secrets (an auth header shows its variable only). */
+export function describeSource(source: KpiSource | null): string {
+  if (!source) return 'not configured';
+  switch (source.type) {
+    case 'stripe':
+      return `stripe ${source.metric}${source.tier ? ` (tier ${source.tier})` : ''}`;
+    case 'github':
+      return `github: pull requests merged in ${source.repositories.join(', ')}`;
+    case 'csv':
+      return `csv ${source.file}: ${source.sum ? `sum of "${source.sum}"` : 'row count'}${Object.keys(source.where).length > 0 ? ` where ${Object.entries(source.where).map(([column, value]) => `${column} = ${value}`).join(', ')}` : ''}${source.date_column ? `, dated by "${source.date_column}"` : ''}`;
+    case 'json': {
+      const where = /^https?:\/\//.test(source.location) ? new URL(source.location).origin + new URL(source.location).pathname : source.location;
+      return `json ${where} at ${source.pointer || '/'}${source.auth ? ` (${source.auth.header} from $${source.auth.env})` : ''}`;
+    }
+    case 'command':
+      return `command: ${source.run.length > 60 ? `${source.run.slice(0, 57)}...` : source.run} (timeout ${source.timeout_seconds} s)`;
+    case 'value':
+      return `value ${source.value}`;
+  }
+}
+
+export function configCommand(context: CliContext): Command {
+  const check = new Command('check').description('Validate the configuration and show what it resolves to: the Stripe products each name matched, each KPI and its source');
+  addSourceOptions(check);
+  check
+    .option('--no-color', 'no colour, even on a terminal')
+    .addHelpText('after', '\nExamples:\n  kpi config check --demo\n  kpi config check --config kpi.config.yaml     (reads product names from Stripe)')
+    .action(async (flags: SourceFlags & { color: boolean }) => {
+      const palette = makePalette(colourEnabled(context.stdout, context.env, !flags.color));
+      const setup = reportSetup(flags, context);
+      const { config, reportConfig } = setup;
+      const lines = [palette.heading(`Configuration: ${config.origin}`), ''];
+      lines.push(`Counted statuses: ${config.countedStatuses.join(', ')}; repeating coupons ${config.discounts.countRepeating ? '' : 'not '}counted, once coupons ${config.discounts.countOnce ? '' : 'not '}counted`);
+      if (config.reporting) lines.push(`Reporting currency: ${config.reporting.currency.toUpperCase()} (rates: ${Object.entries(config.reporting.rates).map(([code, rate]) => `${code.toUpperCase()} ${rate}`).join(', ') || 'none'})`);
+      lines.push('');
+
+      let failure: KpiError | null = null;
+      try {
+        const source = await openBillingSource(flags, context.env, setup.now);
+        const products = await source.listProducts();
+        const byId = new Map(products.map((product) => [product.id, product]));
+        const layout = resolveTierLayout(config, products, { otherRecurring: true });
+        lines.push(palette.heading(`Tiers, matched in ${source.description}`));
+        for (const tier of layout.tiers) {
+          lines.push(`  ${tier.displayName} (${tier.group}, rule ${tier.rule})`);
+          for (const product of tier.products) {
+            const matched = product.productIds.map((id) => `${id} "${byId.get(id)?.name}"${byId.get(id)?.active === false ? ' (archived)' : ''}`);
+            lines.push(`    ${product.displayName}: ${matched.length > 0 ? matched.join(', ') : palette.warning('no product (optional)')}`);
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof KpiError)) throw error;
+        failure = error;
+        lines.push(palette.warning(`Tiers not checked against Stripe: ${error.message}`));
+        if (error.hint) lines.push(palette.dim(`  ${error.hint}`));
+      }
+      lines.push('', palette.heading(`KPIs (periods in ${reportConfig.time_zone})`));
+      for (const kpi of reportConfig.kpis) {
+        const target = kpi.target === null ? 'no target' : typeof kpi.target === 'number' ? `target ${kpi.target}` : `target ${JSON.stringify(kpi.target)}`;
+        lines.push(`  ${kpi.id}: ${kpi.name} [${kpi.unit}${kpi.currency ? ` ${kpi.currency.toUpperCase()}` : ''}, ${kpi.period}, ${target}, ${kpi.direction} is better]`);
+        lines.push(`    ${describeSource(kpi.source)}`);
+      }
+      context.stdout.write(`${lines.join('\n')}\n`);
+      if (failure) throw failure;
+    });
+  return new Command('config').description('Inspect the configuration').addCommand(check);
+}
