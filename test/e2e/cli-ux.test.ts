@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import { loadOkrFile } from '../../src/okr/okr-file.js';
+import { HANDWORKED_ACCOUNT } from '../support/handworked-account.js';
+import { KPI_BIN, runKpi } from '../support/run-kpi.js';
+import { startStripeServer, type RunningStripeServer } from '../support/stripe-server/index.js';
+
+describe('kpi init', () => {
+  it('writes a valid commented config and OKR file, and refuses to overwrite without --force', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-init-'));
+    const first = await runKpi(['init'], { cwd: directory, env: { KPI_NOW: '2026-11-22T10:00:00Z' } });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe('wrote kpi.config.yaml\nwrote okrs.yaml\n');
+    const config = loadConfigFile(join(directory, 'kpi.config.yaml'));
+    expect(config.tiers.map((tier) => tier.names.at(-1))).toEqual(['Starter', 'Pro']);
+    expect(config.report?.kpis.map((kpi) => kpi.id)).toEqual(['engineering_throughput', 'nr_active_instances', 'mqls', 'carr_projected', 'carr_closed', 'carr_goal', 'mrr', 'arr']);
+    expect(readFileSync(join(directory, 'kpi.config.yaml'), 'utf8')).toContain('# source: { type: github');
+    expect(loadOkrFile(join(directory, 'okrs.yaml')).period).toBe('2026-Q4');
+    const lint = await runKpi(['okr', 'lint'], { cwd: directory });
+    expect(lint.code).toBe(0);
+
+    const again = await runKpi(['init'], { cwd: directory });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('kpi.config.yaml and okrs.yaml already exist');
+    expect((await runKpi(['init', '--force'], { cwd: directory })).code).toBe(0);
+  });
+});
+
+describe('kpi config check', () => {
+  it('shows the products each name matched and each KPI with its source, without secrets', async () => {
+    const run = await runKpi(['config', 'check', '--demo'], { env: { STATS_TOKEN: 'secret-token-value' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Pro - Small Instance Add-On: prod_\w+ "Team - Small Instance Add-On" \(archived\), prod_\w+ "Pro - Small Instance Add-On"/);
+    expect(run.stdout).toContain('csv crm-deals.csv: sum of "Amount" where Stage = Closed Won, dated by "Close Date"');
+    expect(run.stdout).not.toContain('secret-token-value');
+  });
+
+  it('still shows the KPIs when Stripe cannot be read, and exits with that failure', async () => {
+    const run = await runKpi(['config', 'check'], { cwd: mkdtempSync(join(tmpdir(), 'kpi-check-')) });
+    expect(run.code).toBe(4);
+    expect(run.stdout).toContain('Tiers not checked against Stripe: no Stripe API key');
+    expect(run.stdout).toContain('mrr: MRR [money, now, no target, higher is better]');
+  });
+});
+
+describe('help, completion and suggestions', () => {
+  it.each(['environment', 'formats', 'exit-codes'])('kpi help %s', async (topic) => {
+    const run = await runKpi(['help', topic]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.length).toBeGreaterThan(200);
+  });
+
+  it('every command has examples in its help', async () => {
+    for (const command of [['mrr'], ['arr'], ['report'], ['snapshot'], ['okr', 'status'], ['init'], ['config', 'check'], ['completion']]) {
+      const run = await runKpi([...command, '--help']);
+      expect(run.code, command.join(' ')).toBe(0);
+      expect(run.stdout, command.join(' ')).toContain('Examples:');
+    }
+    expect((await runKpi(['help', 'okr', 'lint'])).stdout).toContain('Usage: kpi okr lint');
+  });
+
+  it('suggests the closest command and option', async () => {
+    const command = await runKpi(['reprot']);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toContain('Did you mean report?');
+    const option = await runKpi(['mrr', '--explian']);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain('Did you mean --explain?');
+  });
+
+  it('bash completion completes commands and options', async () => {
+    const script = (await runKpi(['completion', 'bash'])).stdout;
+    const complete = (line: string) => {
+      const words = line.split(' ');
+      const program = `${script}\nCOMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _kpi_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      return spawnSync('bash', ['-c', program], { encoding: 'utf8' }).stdout.trim().split('\n');
+    };
+    expect(complete('kpi re')).toEqual(['report']);
+    expect(complete('kpi okr l')).toEqual(['lint']);
+    expect(complete('kpi arr --wee')).toEqual(['--weekly', '--weeks']);
+    expect((await runKpi(['completion', 'fish'])).stdout).toContain("complete -c kpi -n '__fish_use_subcommand' -a 'mrr arr report okr");
+    expect((await runKpi(['completion', 'zsh'])).stdout).toContain('bashcompinit');
+  });
+});
+
+describe('terminal behaviour and output files', () => {
+  it('FORCE_COLOR turns colour on for a pipe (even over NO_COLOR); --no-color turns it off', async () => {
+    const forced = await runKpi(['report', '--demo'], { env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(/\x1b\[31m/);
+    const plain = await runKpi(['report', '--demo'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(plain.stdout).toMatch(/\x1b\[31m/); // FORCE_COLOR wins over NO_COLOR
+    const flagged = await runKpi(['report', '--demo', '--no-color'], { env: { FORCE_COLOR: '1' } });
+    expect(flagged.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('-o writes the whole output to a file and nothing to stdout', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-output-'));
+    const file = join(directory, 'mrr.json');
+    const run = await runKpi(['mrr', '--demo', '--format', 'json', '-o', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(readFileSync(file, 'utf8')).kind).toBe('mrr');
+    const table = join(directory, 'report.txt');
+    await runKpi(['report', '--demo', '-o', table]);
+    // A file is not a terminal: plain text.
+    expect(readFileSync(table, 'utf8')).not.toMatch(/\x1b\[/);
+    expect(existsSync(table)).toBe(true);
+    const refused = await runKpi(['mrr', '--demo', '-o', join(directory, 'missing', 'x.json')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('cannot write');
+  });
+});
+
+describe('keys', () => {
+  let server: RunningStripeServer;
+  beforeAll(async () => {
+    server = await startStripeServer({ account: HANDWORKED_ACCOUNT, apiKeys: ['sk_live_fullAccess000000000', 'rk_test_restricted000000000'] });
+  });
+  afterAll(() => server.close());
+
+  it('notes a full-access key and a live key on stderr, never showing either', async () => {
+    const full = await runKpi(['mrr', '--format', 'json'], { env: { STRIPE_API_KEY: 'sk_live_fullAccess000000000', STRIPE_API_BASE: server.url } });
+    expect(full.code).toBe(0);
+    expect(full.stderr).toContain('is a full-access secret key; kpi only reads, so a restricted key (rk_...) with Read access to Products, Prices, Coupons and Subscriptions is enough');
+    expect(full.stderr).toContain('using a live-mode key from STRIPE_API_KEY');
+    expect(full.stderr + full.stdout).not.toContain('fullAccess');
+    const restricted = await runKpi(['mrr', '--format', 'json'], { env: { STRIPE_API_KEY: 'rk_test_restricted000000000', STRIPE_API_BASE: server.url } });
+    expect(restricted.stderr).toBe('');
+  });
+});
+
+it('the binary is executable as installed', () => {
+  const version = spawnSync(process.execPath, [KPI_BIN, '--version'], { encoding: 'utf8' });
+  expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+});
