@@ -1,0 +1,204 @@
+/**
+ * The JSON outputs' shapes, one zod schema per kind. `npm run schemas` turns them into
+ * JSON Schema files in schemas/ (shipped with the package), and tests check real outputs
+ * against those files.
+ */
+import { z } from 'zod';
+
+const isoTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const currency = z.string().regex(/^[a-z]{3}$/);
+/** Integer minor units (cents for USD), Stripe's convention. */
+const minorUnits = z.number().int();
+const byCurrency = z.record(currency, minorUnits);
+const envelope = { schema_version: z.literal(1), generated_at: isoTimestamp };
+
+function revenueSchema(measure: 'mrr' | 'arr') {
+  const amount = (prefix: string) => ({ [prefix]: minorUnits.nullable(), [`${prefix}_by_currency`]: byCurrency });
+  const product = z.strictObject({
+    name: z.string(),
+    product_ids: z.array(z.string()),
+    ...amount(measure),
+    subscriptions: z.number().int().min(0),
+    quantity: z.number().int().min(0),
+  });
+  const tier = z.strictObject({
+    name: z.string(),
+    group: z.enum(['self-service', 'other-recurring']),
+    rule: z.enum(['list-price', 'billed']),
+    ...amount(measure),
+    subscriptions: z.number().int().min(0),
+    products: z.array(product),
+  });
+  const explainLine = z.strictObject({
+    subscription: z.string(),
+    customer: z.string(),
+    status: z.string(),
+    tier: z.string(),
+    product: z.string(),
+    currency,
+    quantity: z.number().int(),
+    [measure]: minorUnits,
+    [`stripe_${measure}`]: minorUnits,
+  });
+  return z.strictObject({
+    ...envelope,
+    kind: z.literal(measure),
+    as_of: isoTimestamp,
+    source: z.string(),
+    counted_statuses: z.array(z.string()),
+    currency: currency.nullable(),
+    ...amount(measure),
+    subscriptions: z.number().int().min(0),
+    currencies: z.array(currency),
+    conversion: z.strictObject({ currency: currency.nullable(), rates: z.record(currency, z.string()) }).nullable(),
+    tiers: z.array(tier),
+    reconciliation: z.strictObject({
+      definition: z.literal('stripe-billing-analytics'),
+      description: z.string(),
+      ...amount(`stripe_${measure}`),
+      ...amount('difference'),
+      tiers: z.array(z.strictObject({ name: z.string(), ...amount(`handbook_${measure}`), ...amount(`stripe_${measure}`), ...amount('difference') })),
+    }),
+    excluded: z.strictObject({ metered_items: z.number().int().min(0) }),
+    warnings: z.array(z.string()),
+    explain: z.array(explainLine).optional(),
+  });
+}
+
+export const mrrOutputSchema = revenueSchema('mrr');
+export const arrOutputSchema = revenueSchema('arr');
+
+export const weeklyArrOutputSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('arr_weekly'),
+  target_growth_percent: z.number(),
+  reconstructed_from: z.string().nullable(),
+  weeks: z.array(
+    z.strictObject({
+      week_start: isoDate,
+      week_end: isoDate,
+      basis: z.enum(['snapshot', 'reconstructed', 'missing']),
+      snapshot: z.strictObject({ path: z.string(), taken_at: isoTimestamp }).nullable(),
+      currency: currency.nullable(),
+      arr: minorUnits.nullable(),
+      arr_by_currency: byCurrency.nullable(),
+      growth_percent: z.number().nullable(),
+      growth_percent_by_currency: z.record(currency, z.number().nullable()),
+      met_target: z.boolean().nullable(),
+      met_target_by_currency: z.record(currency, z.boolean().nullable()),
+    }),
+  ),
+});
+
+const movementLine = z.strictObject({
+  tier: z.string(),
+  currency,
+  start_mrr: minorUnits,
+  end_mrr: minorUnits,
+  change: minorUnits,
+  movements: z.strictObject(
+    Object.fromEntries(
+      ['new', 'reactivation', 'expansion', 'contraction', 'churn'].map((kind) => [
+        kind,
+        z.strictObject({ mrr: minorUnits, customers: z.number().int().min(0), subscriptions: z.number().int().min(0) }),
+      ]),
+    ),
+  ),
+});
+const movementEnd = z.strictObject({ requested: isoTimestamp, snapshot: z.string(), taken_at: isoTimestamp });
+
+export const movementsOutputSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('mrr_movements'),
+  from: movementEnd,
+  to: movementEnd,
+  tiers: z.array(movementLine),
+  totals: z.array(movementLine),
+  converted: z.strictObject({ currency, rates: z.record(currency, z.string()), fx_adjustment: minorUnits, total: movementLine }).nullable(),
+});
+
+export const kpiReportOutputSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('kpi_report'),
+  time_zone: z.string(),
+  only_off_track: z.boolean(),
+  all_on_track: z.boolean(),
+  kpis: z.array(
+    z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      /** Money in minor units of `currency`. */
+      value: z.number().nullable(),
+      unit: z.enum(['count', 'money', 'percent']),
+      currency: currency.nullable(),
+      period: z.strictObject({ name: z.string(), start: isoTimestamp, end: isoTimestamp }),
+      target: z.number().nullable(),
+      direction: z.enum(['higher', 'lower']),
+      status: z.enum(['green', 'yellow', 'red', 'no_target', 'not_configured', 'error']),
+      trend: z.strictObject({ direction: z.enum(['up', 'down', 'flat']), previous: z.number(), recorded_at: z.string() }).nullable(),
+      source: z.string(),
+      error: z.string().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+});
+
+const okrStatusValue = z.enum(['Not Started', 'On-Track', 'Off-Track', 'Achieved', 'Achieved Poorly']);
+const band = z.enum(['green', 'yellow', 'red']);
+export const okrStatusOutputSchema = z.strictObject({
+  schema_version: z.literal(1),
+  kind: z.literal('okr_status'),
+  period: z.string(),
+  period_start: isoTimestamp,
+  period_end: isoTimestamp,
+  as_of: isoTimestamp,
+  elapsed: z.number(),
+  objectives: z.array(
+    z.strictObject({
+      title: z.string(),
+      owner: z.string(),
+      type: z.enum(['committed', 'aspirational']),
+      score: z.number().min(0).max(1),
+      status: okrStatusValue,
+      band,
+      confidence: z.number().nullable(),
+      key_results: z.array(
+        z.strictObject({
+          id: z.string().nullable(),
+          title: z.string(),
+          milestone: z.boolean(),
+          start: z.number().nullable(),
+          target: z.number().nullable(),
+          current: z.number().nullable(),
+          basis: z.enum(['kpi', 'current', 'check-in', 'children', 'milestone']).nullable(),
+          score: z.number().min(0).max(1),
+          status: okrStatusValue,
+          band,
+          confidence: z.number().int().min(1).max(10).nullable(),
+          confidence_trend: z.enum(['up', 'down', 'flat']).nullable(),
+          parent: z.string().nullable(),
+          note: z.string().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** Every JSON output kind, by the file name its JSON Schema is written to. */
+export const OUTPUT_SCHEMAS = {
+  mrr: mrrOutputSchema,
+  arr: arrOutputSchema,
+  arr_weekly: weeklyArrOutputSchema,
+  mrr_movements: movementsOutputSchema,
+  kpi_report: kpiReportOutputSchema,
+  okr_status: okrStatusOutputSchema,
+} as const;
+
+export function jsonSchemaOf(kind: keyof typeof OUTPUT_SCHEMAS): Record<string, unknown> {
+  return {
+    $id: `kpi-${kind}.schema.json`,
+    title: `kpi JSON output: ${kind}`,
+    ...(z.toJSONSchema(OUTPUT_SCHEMAS[kind]) as Record<string, unknown>),
+  };
+}
