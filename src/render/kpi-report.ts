@@ -79,7 +79,9 @@ export function renderKpiReportJson(view: ReportView): string {
       trend: result.trend ? { direction: result.trend.direction, previous: result.trend.previous, recorded_at: result.trend.recordedAt } : null,
       source: result.source,
       error: result.status === 'error' ? result.reason : null,
-      note: result.note ?? (result.status === 'error' ? null : result.reason),
+      /** Why there is no target (or no source), when that is the case. */
+      reason: result.status === 'error' ? null : result.reason,
+      note: result.note,
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -139,6 +139,7 @@ export const kpiReportOutputSchema = z.strictObject({
       trend: z.strictObject({ direction: z.enum(['up', 'down', 'flat']), previous: z.number(), recorded_at: z.string() }).nullable(),
       source: z.string(),
       error: z.string().nullable(),
+      reason: z.string().nullable(),
       note: z.string().nullable(),
     }),
   ),
