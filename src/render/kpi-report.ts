@@ -3,7 +3,7 @@ import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import { OFF_TRACK, type KpiStatus } from '../report/status.js';
 import type { Palette } from '../terminal/terminal.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
-import { newTable } from './table-style.js';
+import { newTable, tableText } from './table-style.js';
 
 export const KPI_REPORT_JSON_SCHEMA_VERSION = 1;
 
@@ -107,7 +107,7 @@ export function renderKpiReportTable(view: ReportView, palette: Palette): string
       periodText(result),
     ]);
   }
-  lines.push(table.toString());
+  lines.push(tableText(table));
   const notes = results.flatMap((result) => [...reasonOf(result), ...(result.note ? [result.note] : [])].map((text) => `${result.name}: ${text}`));
   if (notes.length > 0) lines.push('', ...notes.map((text) => palette.dim(text)));
   if (view.onlyOffTrack) lines.push('', palette.dim(`${view.report.results.length - results.length} other KPIs are green, have no target or no value.`));

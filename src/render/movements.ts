@@ -4,7 +4,7 @@ import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger } from './json-values.js';
-import { newTable } from './table-style.js';
+import { newTable, tableText } from './table-style.js';
 
 export const MOVEMENTS_JSON_SCHEMA_VERSION = 1;
 
@@ -62,7 +62,7 @@ export function renderMovementsTable(report: MovementsReport, palette: Palette):
     palette.heading('MRR movements') +
       palette.dim(` · ${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)} (snapshots taken at or before the dates asked for)`),
     '',
-    table.toString(),
+    tableText(table),
     '',
     palette.dim('New + reactivation + expansion + contraction + churn = end - start, per tier and currency. A subscription moving between tiers is contraction in one and expansion in the other.'),
   ];

@@ -2,7 +2,7 @@ import type { KeyResultView, ObjectiveView, OkrStatusReport } from '../app/okr-s
 import type { LintFinding } from '../okr/lint.js';
 import type { Palette } from '../terminal/terminal.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
-import { newTable } from './table-style.js';
+import { newTable, tableText } from './table-style.js';
 
 export const OKR_JSON_SCHEMA_VERSION = 1;
 
@@ -65,7 +65,7 @@ export function renderOkrTable(report: OkrStatusReport, palette: Palette): strin
     }
   }
   const notes = report.objectives.flatMap((objective) => objective.keyResults.filter((kr) => kr.note).map((kr) => `${kr.title}: ${kr.note}`));
-  return `${[palette.heading(heading(report)), '', table.toString(), ...(notes.length > 0 ? ['', ...notes.map((note) => palette.dim(note))] : [])].join('\n')}\n`;
+  return `${[palette.heading(heading(report)), '', tableText(table), ...(notes.length > 0 ? ['', ...notes.map((note) => palette.dim(note))] : [])].join('\n')}\n`;
 }
 
 export function renderOkrDelimited(report: OkrStatusReport, format: Delimited): string {

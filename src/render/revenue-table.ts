@@ -1,7 +1,7 @@
 import { formatMoneyForHumans } from '../money/currency.js';
 import type { RevenueReport, ReportedAmount } from '../reports/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
-import { newTable } from './table-style.js';
+import { newTable, tableText } from './table-style.js';
 
 
 
@@ -24,13 +24,13 @@ export function renderRevenueTable(report: RevenueReport, palette: Palette): str
     table.push(['', palette.emphasis(`${tier.name} total`), '', palette.emphasis(String(tier.subscriptions)), '', palette.emphasis(money(tier.amount))]);
   }
   table.push([palette.emphasis('Total'), '', '', palette.emphasis(String(report.subscriptions)), '', palette.emphasis(money(report.amount))]);
-  lines.push(table.toString(), '');
+  lines.push(tableText(table), '');
 
   lines.push(palette.heading(`Compared with Stripe's MRR definition${report.measure === 'arr' ? ' x 12' : ''} (Billing Overview: forever coupons subtracted for every tier)`));
   const comparison = newTable(['Tier', 'Handbook', 'Stripe', 'Difference'], palette, [1, 2, 3]);
   for (const tier of report.tiers) comparison.push([tier.name, money(tier.amount), money(tier.stripeAmount), money(tier.difference)]);
   comparison.push([palette.emphasis('Total'), money(report.amount), money(report.stripeAmount), money(report.difference)]);
-  lines.push(comparison.toString(), '');
+  lines.push(tableText(comparison), '');
 
   if (report.conversionRates) {
     const rates = Object.entries(report.conversionRates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.reportingCurrency?.toUpperCase()}`);
@@ -58,7 +58,7 @@ export function renderRevenueTable(report: RevenueReport, palette: Palette): str
         formatMoneyForHumans(line.stripeAmount, line.currency),
       ]);
     }
-    lines.push(explain.toString());
+    lines.push(tableText(explain));
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -19,3 +19,12 @@ export function newTable(head: string[], palette: Palette, numericColumns: numbe
     colAligns: head.map((_, index) => (numericColumns.includes(index) ? 'right' : 'left')),
   });
 }
+
+/** The table as text, without the padding cli-table3 leaves at the end of lines. */
+export function tableText(table: Table.Table): string {
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
+}

@@ -4,7 +4,7 @@ import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
-import { newTable } from './table-style.js';
+import { newTable, tableText } from './table-style.js';
 
 export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
 
@@ -47,7 +47,7 @@ export function renderWeeklyArrTable(series: WeeklyArrSeries, palette: Palette):
       table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? '–' : `${growth.toFixed(2)} %`, `${series.targetPercent} %`, met === null ? '–' : met ? 'yes' : palette.warning('no')]);
     }
   }
-  const lines = [palette.heading('ARR week over week') + palette.dim(` · target ${series.targetPercent} % growth a week`), '', table.toString()];
+  const lines = [palette.heading('ARR week over week') + palette.dim(` · target ${series.targetPercent} % growth a week`), '', tableText(table)];
   if (series.reconstructedFrom) {
     lines.push('', palette.warning(`Reconstructed weeks are estimates from the lifecycle dates in ${series.reconstructedFrom.path}, with today's items and prices.`));
   }
