@@ -91,8 +91,8 @@ export class StripeApiReader implements WireAccountReader {
     const pages = readSubscriptionSlices(statuses, (slice) => this.subscriptionSlicePage(slice), {
       // Enough readers to use the whole rate while a page takes up to ~350 ms (Stripe answers a
       // 100-item expanded page in a few hundred), capped because each one in flight holds a
-      // page (a few MB parsed) in memory: 20 keep 100,000 subscriptions under 200 MB.
-      concurrency: Math.min(20, Math.max(4, Math.ceil(maxRps * 0.35))),
+      // page (a few MB parsed) in memory: 12 keep 100,000 subscriptions under 200 MB.
+      concurrency: Math.min(12, Math.max(4, Math.ceil(maxRps * 0.35))),
       densityFloor: Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400,
     });
     return this.translatingErrors('subscriptions', withoutRepeats(pages));
