@@ -9,7 +9,7 @@ import { loadOkrFile } from '../../okr/okr-file.js';
 import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, renderOkrTable } from '../../render/okr.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import type { CliContext } from '../context.js';
-import { emitOutput, outputStream } from '../output.js';
+import { emitFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags, type SourceFlags } from '../options.js';
 import { evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK } from './report.js';
 import { DEMO_OKR_FILE } from '../../package-root.js';
@@ -56,15 +56,12 @@ Examples:
       }
       const calendar = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
       const report = okrStatus(okrs, { asOf, live, calendar, kpis });
-      const output =
-        flags.format === 'json'
-          ? renderOkrJson(report)
-          : flags.format === 'markdown'
-            ? renderOkrMarkdown(report)
-            : flags.format === 'table'
-              ? renderOkrTable(report, makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color)))
-              : renderOkrDelimited(report, flags.format);
-      emitOutput(context, output, flags.output);
+      emitFormatted(context, flags, {
+        json: () => renderOkrJson(report),
+        markdown: () => renderOkrMarkdown(report),
+        table: (palette) => renderOkrTable(report, palette),
+        delimited: (format) => renderOkrDelimited(report, format),
+      });
       const offTrack = report.objectives.some((objective) => objective.status === 'Off-Track' || objective.keyResults.some((kr) => kr.status === 'Off-Track'));
       if (flags.failOn && offTrack) throw new ReportExit(EXIT_OFF_TRACK);
     });

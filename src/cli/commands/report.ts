@@ -14,10 +14,9 @@ import { failsOn } from '../../report/status.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
 import { resolveDataDir } from '../../snapshots/snapshot-store.js';
-import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import { historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
-import { emitOutput, outputStream } from '../output.js';
+import { emitFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
@@ -65,15 +64,12 @@ Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_
       const report = await evaluateKpis(setup, flags, context, previous);
 
       const view: ReportView = { report, onlyOffTrack: flags.only === 'off-track' };
-      const output =
-        flags.format === 'json'
-          ? renderKpiReportJson(view)
-          : flags.format === 'markdown'
-            ? renderKpiReportMarkdown(view)
-            : flags.format === 'table'
-              ? renderKpiReportTable(view, makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color)))
-              : renderKpiReportDelimited(view, flags.format);
-      emitOutput(context, output, flags.output);
+      emitFormatted(context, flags, {
+        json: () => renderKpiReportJson(view),
+        markdown: () => renderKpiReportMarkdown(view),
+        table: (palette) => renderKpiReportTable(view, palette),
+        delimited: (format) => renderKpiReportDelimited(view, format),
+      });
 
       if (flags.record) appendRecord(historyFile, toRecord(report));
       const failed = report.results.filter((result) => result.status === 'error');
