@@ -53,10 +53,10 @@ export function keyNotes(credentials: StripeCredentials): string[] {
   const notes: string[] = [];
   if (credentials.key.startsWith('sk_')) {
     notes.push(
-      `the key from ${credentials.origin} is a full-access secret key; kpi only reads, so a restricted key (rk_...) with Read access to Products, Prices, Coupons and Subscriptions is enough and safer`,
+      `warning: the key from ${credentials.origin} is a full-access secret key; kpi only reads, so a restricted key (rk_...) with Read access to Products, Prices, Coupons and Subscriptions is enough and safer`,
     );
   }
-  if (credentials.mode === 'live') notes.push(`using a live-mode key from ${credentials.origin}: kpi sends only read (GET) requests`);
+  if (credentials.mode === 'live') notes.push(`note: using a live-mode key from ${credentials.origin}: kpi sends only read (GET) requests`);
   return notes;
 }
 

@@ -36,6 +36,11 @@ export function outputStream(context: CliContext, file?: string): { isTTY?: bool
   return file ? { isTTY: false } : context.stdout;
 }
 
+/** Side remarks for the user (a key that could be safer): on stderr, never mixed with results. */
+export function notifier(context: CliContext): (remark: string) => void {
+  return (remark) => context.stderr.write(`kpi: ${remark}\n`);
+}
+
 export interface Renderers {
   json(): string;
   table(palette: Palette): string;

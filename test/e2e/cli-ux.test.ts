@@ -125,8 +125,8 @@ describe('keys', () => {
   it('notes a full-access key and a live key on stderr, never showing either', async () => {
     const full = await runKpi(['mrr', '--format', 'json'], { env: { STRIPE_API_KEY: 'sk_live_fullAccess000000000', STRIPE_API_BASE: server.url } });
     expect(full.code).toBe(0);
-    expect(full.stderr).toContain('is a full-access secret key; kpi only reads, so a restricted key (rk_...) with Read access to Products, Prices, Coupons and Subscriptions is enough');
-    expect(full.stderr).toContain('using a live-mode key from STRIPE_API_KEY');
+    expect(full.stderr).toContain('kpi: warning: the key from STRIPE_API_KEY is a full-access secret key; kpi only reads, so a restricted key (rk_...) with Read access to Products, Prices, Coupons and Subscriptions is enough');
+    expect(full.stderr).toContain('kpi: note: using a live-mode key from STRIPE_API_KEY');
     expect(full.stderr + full.stdout).not.toContain('fullAccess');
     const restricted = await runKpi(['mrr', '--format', 'json'], { env: { STRIPE_API_KEY: 'rk_test_restricted000000000', STRIPE_API_BASE: server.url } });
     expect(restricted.stderr).toBe('');

@@ -66,7 +66,7 @@ describe('reading Stripe through faults', () => {
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');
       // A full-access test key gets a note first; then the error.
-      expect(run.stderr).toMatch(/^kpi: note: the key from STRIPE_API_KEY is a full-access secret key/);
+      expect(run.stderr).toMatch(/^kpi: warning: the key from STRIPE_API_KEY is a full-access secret key/);
       expect(run.stderr).toMatch(/\nkpi: error: http:\/\/127\.0\.0\.1:\d+ answered HTTP 500 while listing \w+/);
       expect(run.stderr).toContain('gave up after retries');
       // 7 attempts with backoff capped at 8 s: at most 0.25 + 0.5 + 1 + 2 + 4 + 8 = 15.75 s of waiting.

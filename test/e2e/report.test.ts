@@ -178,3 +178,39 @@ describe('kpi report with its own sources', () => {
     expect(run.stderr).toMatch(/report\.kpis\[0\]\.period: must be now, this_week/);
   });
 });
+
+describe('kpi report with Stripe figures', () => {
+  it('reads MRR, one tier and subscription counts from one pass over the account', async () => {
+    const { startStripeServer } = await import('../support/stripe-server/index.js');
+    const { HANDWORKED_ACCOUNT } = await import('../support/handworked-account.js');
+    const key = 'rk_test_reportStripe00000000';
+    const server = await startStripeServer({ account: HANDWORKED_ACCOUNT, apiKeys: [key] });
+    try {
+      const directory = mkdtempSync(join(tmpdir(), 'kpi-report-stripe-'));
+      writeFileSync(
+        join(directory, 'kpi.config.yaml'),
+        `report:
+  kpis:
+    - { id: mrr, name: MRR, unit: money, source: { type: stripe, metric: mrr }, target: 4000 }
+    - { id: starter_mrr, name: Starter MRR, unit: money, source: { type: stripe, metric: mrr, tier: starter }, target: 200 }
+    - { id: subscriptions, name: Paying subscriptions, unit: count, source: { type: stripe, metric: subscriptions } }
+    - { id: pro_subscriptions, name: Pro subscriptions, unit: count, source: { type: stripe, metric: subscriptions, tier: Pro } }
+    - { id: bad_tier, name: Bad tier, unit: count, source: { type: stripe, metric: subscriptions, tier: Gold } }
+`,
+      );
+      const run = await runKpi(['report', '--format', 'json'], { cwd: directory, env: { STRIPE_API_KEY: key, STRIPE_API_BASE: server.url, KPI_DATA_DIR: directory } });
+      const byId = Object.fromEntries(JSON.parse(run.stdout).kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
+      // The hand-worked account: 4,192.00 USD against 4,000: green; Starter 118.33 against 200: red (yellow from 180).
+      expect(byId.mrr).toMatchObject({ value: 419_200, target: 400_000, status: 'green', currency: 'usd' });
+      expect(byId.starter_mrr).toMatchObject({ value: 11_833, target: 20_000, status: 'red' });
+      expect(byId.subscriptions.value).toBe(13);
+      expect(byId.pro_subscriptions.value).toBe(9);
+      expect(byId.bad_tier).toMatchObject({ status: 'error', error: 'no tier "Gold" (tiers: Starter, Pro)' });
+      expect(run.code).toBe(1);
+      // Subscriptions were listed once per counted status, not once per KPI.
+      expect(server.requests.filter((request) => request.path === '/v1/subscriptions')).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -16,6 +16,7 @@ import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
 import { resolveDataDir } from '../../snapshots/snapshot-store.js';
 import { historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
+import { notifier } from '../output.js';
 import { emitFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
@@ -136,7 +137,7 @@ export function evaluateKpis(setup: ReportSetup, flags: SourceFlags, context: Cl
     env: context.env,
     baseDir: setup.baseDir,
     previous,
-    stripe: () => (stripe ??= openBillingSource(flags, context.env, now, (note) => context.stderr.write(`kpi: note: ${note}\n`)).then((source) => revenue(source, config, now))),
+    stripe: () => (stripe ??= openBillingSource(flags, context.env, now, notifier(context)).then((source) => revenue(source, config, now))),
     stripeWeekAgo: async () => {
       const weekAgo = now.getTime() - 6 * 86_400_000;
       const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);

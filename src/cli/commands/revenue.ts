@@ -18,6 +18,7 @@ import { historySnapshots, openBillingSource, openStripeReader } from '../billin
 import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
+import { notifier } from '../output.js';
 import { emitOutput, outputStream } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
 
@@ -81,7 +82,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
 
 async function figures(context: CliContext, config: KpiConfig, flags: RevenueFlags, measure: Measure, palette: () => Palette): Promise<string> {
   const now = context.now();
-  const source = await openBillingSource(flags, context.env, now, (note) => context.stderr.write(`kpi: note: ${note}\n`));
+  const source = await openBillingSource(flags, context.env, now, notifier(context));
   const progress = makeProgress(context.stderr);
   const report = await computeRevenue(source, config, {
     measure,
@@ -117,7 +118,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
   // Without any snapshot, --backfill reconstructs every week from the account as it is now.
   let newest: SnapshotFile | undefined;
   if (snapshots.length === 0) {
-    const { reader, description, livemode } = await openStripeReader(flags, context.env, (note) => context.stderr.write(`kpi: note: ${note}\n`));
+    const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
     newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
   }
   const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });

@@ -8,6 +8,7 @@ import { describeProgress, describeReadCost } from '../../terminal/read-summary.
 import { makeProgress } from '../../terminal/terminal.js';
 import { openStripeReader } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
+import { notifier } from '../output.js';
 import { addSourceOptions, ENVIRONMENT_HELP, type SourceFlags } from '../options.js';
 
 interface SnapshotFlags extends SourceFlags {
@@ -36,7 +37,7 @@ Examples:
       const directory = snapshotsDir(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }));
       // Find out now, not after reading the whole account, whether the snapshot can be saved.
       ensureWritableDirectory(directory);
-      const { reader, description, livemode } = await openStripeReader(flags, context.env, (note) => context.stderr.write(`kpi: note: ${note}\n`));
+      const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
       const progress = makeProgress(context.stderr);
       const snapshot = await takeSnapshot(reader, { takenAt: Math.floor(context.now().getTime() / 1000), source: description, livemode }, (read) =>
         progress.update(describeProgress(read, reader.readStats)),
