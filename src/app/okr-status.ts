@@ -96,8 +96,10 @@ export function okrStatus(file: OkrFile, options: { asOf: Date; live: boolean; c
         current: scored.current,
         basis: scored.basis,
         score: round(scored.score),
-        status: statusOf(scored.score, objective.type, elapsed, scored.score > 0),
-        band: bandOf(scored.score),
+        // Judged on the score as shown, so 0.70 is 0.70 however the division came out;
+        // a key result with a measured value has started, even if it has not moved yet.
+        status: statusOf(round(scored.score), objective.type, elapsed, scored.score > 0 || scored.current !== null || scored.basis === 'children'),
+        band: bandOf(round(scored.score)),
         confidence: confidence.latest,
         confidenceTrend: confidence.trend,
         parent: kr.parent ?? null,
@@ -111,8 +113,8 @@ export function okrStatus(file: OkrFile, options: { asOf: Date; live: boolean; c
       owner: objective.owner,
       type: objective.type,
       score: round(score),
-      status: statusOf(score, objective.type, elapsed, score > 0),
-      band: bandOf(score),
+      status: statusOf(round(score), objective.type, elapsed, score > 0 || keyResults.some((kr) => kr.status !== 'Not Started')),
+      band: bandOf(round(score)),
       confidence: confidences.length > 0 ? round(confidences.reduce((sum, value) => sum + value, 0) / confidences.length) : null,
       keyResults,
     };

@@ -62,7 +62,9 @@ export function parsePositiveInteger(value: string): number {
 export function parseMoment(value: string): Date {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const parsed = new Date(dateOnly ? `${value}T23:59:59.999Z` : value);
-  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const realDay = !Number.isNaN(parsed.getTime()) && new Date(Date.UTC(year!, month! - 1, day)).getUTCDate() === day;
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value) || !realDay) {
     throw new InvalidArgumentError('expected a date like 2026-10-01 or a timestamp like 2026-10-01T12:00:00Z');
   }
   return parsed;

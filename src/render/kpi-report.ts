@@ -25,12 +25,13 @@ const STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '✔', yellow: '▲',
 /** Off-track first (red, then yellow), then failures, then the rest: exception-based reporting. */
 const ORDER: Record<KpiStatus, number> = { red: 0, yellow: 1, error: 2, green: 3, no_target: 4, not_configured: 5 };
 
+/** Exceptions: red and yellow KPIs, and those whose value could not be read (they may be either). */
 function shown(view: ReportView): KpiResult[] {
-  return view.onlyOffTrack ? view.report.results.filter((result) => OFF_TRACK.has(result.status)) : view.report.results;
+  return view.onlyOffTrack ? view.report.results.filter((result) => OFF_TRACK.has(result.status) || result.status === 'error') : view.report.results;
 }
 
 export function allOnTrack(report: KpiReport): boolean {
-  return !report.results.some((result) => OFF_TRACK.has(result.status));
+  return !report.results.some((result) => OFF_TRACK.has(result.status) || result.status === 'error');
 }
 
 export function formatKpiValue(value: number | null, result: Pick<KpiResult, 'unit' | 'currency'>): string {
@@ -46,10 +47,11 @@ function reasonOf(result: KpiResult): string[] {
   return [result.reason];
 }
 
-function periodText(result: KpiResult): string {
+function periodText(result: KpiResult, timeZone: string): string {
   if (result.period.name === 'now') return 'now';
-  const end = new Date(result.period.end.getTime() - 1);
-  return `${result.period.name.replace(/_/g, ' ')} (${result.period.start.toISOString().slice(0, 10)} – ${end.toISOString().slice(0, 10)})`;
+  // Days as the report's time zone counts them.
+  const day = (date: Date) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  return `${result.period.name.replace(/_/g, ' ')} (${day(result.period.start)} – ${day(new Date(result.period.end.getTime() - 1))})`;
 }
 
 function trendText(result: KpiResult): string {
@@ -104,7 +106,7 @@ export function renderKpiReportTable(view: ReportView, palette: Palette): string
       formatKpiValue(result.value, result),
       formatKpiValue(result.target, result),
       trendText(result),
-      periodText(result),
+      periodText(result, view.report.timeZone),
     ]);
   }
   lines.push(tableText(table));
@@ -148,7 +150,7 @@ export function renderKpiReportMarkdown(view: ReportView): string {
     lines.push('| Status | KPI | Value | Target | Trend | Period |', '| --- | --- | ---: | ---: | --- | --- |');
     for (const result of results) {
       lines.push(
-        `| ${STATUS_SYMBOLS[result.status]} ${STATUS_WORDS[result.status]} | ${cell(result.name)} | ${cell(formatKpiValue(result.value, result))} | ${cell(formatKpiValue(result.target, result))} | ${cell(trendText(result))} | ${cell(periodText(result))} |`,
+        `| ${STATUS_SYMBOLS[result.status]} ${STATUS_WORDS[result.status]} | ${cell(result.name)} | ${cell(formatKpiValue(result.value, result))} | ${cell(formatKpiValue(result.target, result))} | ${cell(trendText(result))} | ${cell(periodText(result, view.report.timeZone))} |`,
       );
     }
     const notes = results.flatMap((result) => [...reasonOf(result), ...(result.note ? [result.note] : [])].map((text) => `- ${cell(result.name)}: ${cell(text)}`));

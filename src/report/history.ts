@@ -14,8 +14,12 @@ export interface RecordedReport {
  * would trust (a torn last line is skipped when reading).
  */
 export function appendRecord(path: string, record: RecordedReport): void {
-  mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, `${JSON.stringify(record)}\n`, { encoding: 'utf8', flag: 'a' });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, `${JSON.stringify(record)}\n`, { encoding: 'utf8', flag: 'a' });
+  } catch (error) {
+    throw new UsageError(`cannot record the report in ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'Choose another file with --history-file.');
+  }
 }
 
 /** The records in a history file, oldest first; none if it does not exist yet. */

@@ -72,7 +72,10 @@ describe('kpi report --demo', () => {
 
   it('--only off-track shows red and yellow only; --fail-on exits 3', async () => {
     const only = JSON.parse((await runKpi(['report', '--demo', '--only', 'off-track', '--format', 'json'])).stdout);
-    expect(only.kpis.map((kpi: { status: string }) => kpi.status).every((status: string) => status === 'red' || status === 'yellow')).toBe(true);
+    // 3 red (throughput, MQLs, CARR closed) and 4 yellow (instances, CARR projected, MRR, ARR).
+    expect(only.kpis.map((kpi: { status: string }) => kpi.status)).toEqual(expect.arrayContaining(['red', 'yellow']));
+    expect(only.kpis).toHaveLength(7);
+    expect(only.kpis.every((kpi: { status: string }) => kpi.status === 'red' || kpi.status === 'yellow')).toBe(true);
     expect(only.kpis.some((kpi: { id: string }) => kpi.id === 'carr_goal')).toBe(false);
     const failing = await runKpi(['report', '--demo', '--fail-on', 'red', '--format', 'json']);
     expect(failing.code).toBe(3);
@@ -152,6 +155,10 @@ describe('kpi report with its own sources', () => {
     expect(byId.slow).toMatchObject({ status: 'error', error: 'command did not finish within 0.5 s' });
     expect(byId.missing.error).toBe('cannot read nope.csv: file not found');
     expect(run.stderr).toContain('kpi: warning: Broken is n/a: command failed (exit 3)');
+    // Exception-based reporting does not hide what could not be read.
+    const exceptions = JSON.parse((await runKpi(['report', '--config', config, '--only', 'off-track', '--format', 'json'], { env: { KPI_DATA_DIR: directory } })).stdout);
+    expect(exceptions.all_on_track).toBe(false);
+    expect(exceptions.kpis.map((kpi: { id: string }) => kpi.id).sort()).toEqual(['broken', 'missing', 'slow']);
   });
 
   it('records values and shows the trend next time; an empty off-track list says all is green', async () => {

@@ -36,6 +36,19 @@ describe('scores', () => {
     expect(statusOf(0.01, 'committed', 0, true)).toBe('On-Track');
   });
 
+  it('judges the score as shown: 0.7 exactly is an aspirational win', () => {
+    // (1.9 - 1.2) / (2.2 - 1.2) is 0.6999999999999997 in floating point.
+    const file = okrs({ period: '2026-Q4', objectives: [{ title: 'O', owner: 'x', type: 'aspirational', key_results: [{ title: 'k', start: 1.2, target: 2.2, current: 1.9 }] }] });
+    const report = okrStatus(file, { asOf: new Date('2027-01-05T00:00:00Z'), live: false, calendar: UTC, kpis: new Map() });
+    expect(report.objectives[0]!.keyResults[0]).toMatchObject({ score: 0.7, status: 'Achieved', band: 'green' });
+  });
+
+  it('a measured key result that has not moved is Off-Track late in the quarter, not Not Started', () => {
+    const file = okrs({ period: '2026-Q4', objectives: [{ title: 'O', owner: 'x', type: 'committed', key_results: [{ title: 'stuck', start: 5, target: 2, current: 6 }] }] });
+    const report = okrStatus(file, { asOf: new Date('2026-12-20T00:00:00Z'), live: false, calendar: UTC, kpis: new Map() });
+    expect(report.objectives[0]!.keyResults[0]).toMatchObject({ score: 0, status: 'Off-Track' });
+  });
+
   it('after the period: Achieved, Achieved Poorly or Off-Track', () => {
     expect(statusOf(1, 'committed', 1, true)).toBe('Achieved');
     expect(statusOf(0.9, 'committed', 1.2, true)).toBe('Achieved Poorly');

@@ -78,7 +78,8 @@ describe('CSV amounts and JSON pointers', () => {
     expect(parseAmount(text)?.toString()).toBe(exact);
   });
 
-  it.each(['TBD', '', '12.3.4', '1,2a'])('refuses %j', (text) => {
+  // A decimal comma or a stray comma is not guessed at: "1,5" is not 15, "1.234,50" is not 1.23.
+  it.each(['TBD', '', '12.3.4', '1,2a', '1,5', '€1.234,50', '12,34,567'])('refuses %j', (text) => {
     expect(parseAmount(text)).toBeNull();
   });
 
@@ -90,5 +91,7 @@ describe('CSV amounts and JSON pointers', () => {
     expect(pointTo(document, '')).toBe(document);
     expect(pointTo(document, '/a/1')).toBeUndefined();
     expect(pointTo(document, '/a/x')).toBeUndefined();
+    // An array's length is not data.
+    expect(pointTo(document, '/a/length')).toBeUndefined();
   });
 });

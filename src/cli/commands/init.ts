@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../errors.js';
@@ -143,7 +143,14 @@ export function initCommand(context: CliContext): Command {
       if (existing.length > 0 && !flags.force) {
         throw new UsageError(`${existing.map((file) => file.name).join(' and ')} already exist${existing.length === 1 ? 's' : ''}`, 'Use --force to overwrite.');
       }
-      for (const file of files) writeFileSync(join(context.cwd, file.name), file.text);
+      // Both files or neither: write them aside first, then move them in place.
+      try {
+        for (const file of files) writeFileSync(join(context.cwd, `.${file.name}.tmp`), file.text);
+        for (const file of files) renameSync(join(context.cwd, `.${file.name}.tmp`), join(context.cwd, file.name));
+      } catch (error) {
+        for (const file of files) rmSync(join(context.cwd, `.${file.name}.tmp`), { force: true });
+        throw new UsageError(`cannot write in ${context.cwd}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
       context.stdout.write(`${files.map((file) => `wrote ${file.name}`).join('\n')}\n`);
       context.stderr.write('Next: edit them, then `kpi config check` (with STRIPE_API_KEY set) and `kpi report`.\n');
     });

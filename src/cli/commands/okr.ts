@@ -13,6 +13,7 @@ import { emitFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags, type SourceFlags } from '../options.js';
 import { evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK } from './report.js';
 import { DEMO_OKR_FILE } from '../../package-root.js';
+import { quarterBounds } from '../../report/periods.js';
 
 const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
 
@@ -46,8 +47,11 @@ Examples:
       const okrs = loadOkrFile(path);
       const setup = reportSetup(flags, context);
       const asOf = flags.asOf ?? setup.now;
-      // Live KPI values describe now: an earlier --as-of reads check-ins instead.
-      const live = asOf.getTime() >= setup.now.getTime() - 86_400_000;
+      // Live KPI values describe now, and "this quarter" is now's quarter: they stand for the
+      // OKRs only when asked about now and the OKR quarter is not over. Otherwise check-ins.
+      const calendarOfReport = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
+      const bounds = quarterBounds(okrs.period, calendarOfReport);
+      const live = Math.abs(asOf.getTime() - setup.now.getTime()) <= 86_400_000 && bounds !== null && setup.now < bounds.end;
       const wanted = new Set(okrs.objectives.flatMap((objective) => objective.key_results.map((kr) => kr.kpi).filter((id): id is string => !!id)));
       const kpis = new Map<string, KpiResult>();
       if (live && wanted.size > 0) {

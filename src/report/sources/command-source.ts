@@ -19,7 +19,7 @@ export function readCommandSource(source: CommandSource, context: SourceContext)
         }
         const last = stdout.trim().split('\n').at(-1)?.trim() ?? '';
         const value = Number(last);
-        if (last === '' || !Number.isFinite(value)) return reject(new SourceError(`command printed ${JSON.stringify(last.slice(0, 60))}, not a number`));
+        if (!/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(last) || !Number.isFinite(value)) return reject(new SourceError(`command printed ${JSON.stringify(last.slice(0, 60))}, not a number`));
         resolve({ value });
       },
     );

@@ -75,16 +75,23 @@ export function parseAmount(text: string): Rational | null {
     negative = true;
     cleaned = cleaned.slice(1, -1);
   }
-  cleaned = cleaned.replace(/[A-Za-z]{3}$|^[A-Za-z]{3}/g, '').replace(/[$€£¥₹\s'’,]/g, '');
-  if (!/^[+-]?\d+(\.\d+)?$/.test(cleaned)) return null;
-  const value = Rational.parseDecimal(cleaned);
+  cleaned = cleaned.replace(/[A-Za-z]{3}$|^[A-Za-z]{3}/g, '').replace(/[$€£¥₹]/g, '').trim();
+  // Thousands separators must group by three: "1,5" or "1.234,50" (a decimal comma) is not read as a number.
+  const grouped = cleaned.replace(/[\s'’]/g, ',');
+  if (!/^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/.test(grouped)) return null;
+  const value = Rational.parseDecimal(grouped.replace(/,/g, ''));
   return negative ? value.negate() : value;
 }
 
 /** ISO dates and timestamps; a date or time without a zone is read in the report's time zone. */
 function parseDate(text: string, zone: string): Date | null {
   const trimmed = text.trim();
-  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return null;
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(trimmed);
+  if (!date) return null;
+  // 2026-11-31 is no date (not the 1st of December).
+  const [, year, month, day] = date.map(Number);
+  const check = new Date(Date.UTC(year!, month! - 1, day));
+  if (check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day) return null;
   if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(trimmed.slice(10))) {
     const date = new Date(trimmed);
     return Number.isNaN(date.getTime()) ? null : date;

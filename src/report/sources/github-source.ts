@@ -25,7 +25,7 @@ export async function readGithubSource(source: GithubSource, context: SourceCont
     while (url) {
       const response = await getWithRateLimits(url, headers, repository, sleep);
       pages += 1;
-      const pulls = (await response.json()) as Array<{ merged_at: string | null; updated_at: string }>;
+      const pulls = await readPulls(response, repository);
       let older = false;
       for (const pull of pulls) {
         if (Date.parse(pull.updated_at) < start) {
@@ -77,6 +77,17 @@ function rateLimitWait(response: Response): number | null {
     if (Number.isFinite(reset)) return Math.max(0, reset * 1000 - Date.now()) + 1000;
   }
   return null;
+}
+
+async function readPulls(response: Response, repository: string): Promise<Array<{ merged_at: string | null; updated_at: string }>> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new SourceError(`GitHub's answer for ${repository} is not JSON`);
+  }
+  if (!Array.isArray(body)) throw new SourceError(`GitHub's answer for ${repository} is not a list of pull requests`);
+  return body as Array<{ merged_at: string | null; updated_at: string }>;
 }
 
 function nextLink(header: string | null): string | null {

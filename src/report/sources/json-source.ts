@@ -11,7 +11,8 @@ export async function readJsonSource(source: JsonSource, context: SourceContext)
   const value = pointTo(document, source.pointer);
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
-    throw new SourceError(`${source.pointer || '(the document)'} in ${source.location} is ${JSON.stringify(value) ?? 'missing'}, not a number`);
+    const shown = JSON.stringify(value)?.slice(0, 60) ?? 'missing';
+    throw new SourceError(`${source.pointer || '(the document)'} in ${shownLocation(source.location)} is ${shown}, not a number`);
   }
   return { value: number };
 }
@@ -35,16 +36,24 @@ async function fetchJson(source: JsonSource, context: SourceContext): Promise<un
   }
   let response: Response;
   try {
-    response = await fetch(source.location, { headers, signal: AbortSignal.timeout(30_000) });
+    // A secret header must not follow a redirect to another host.
+    response = await fetch(source.location, { headers, redirect: source.auth ? 'manual' : 'follow', signal: AbortSignal.timeout(30_000) });
   } catch (error) {
-    throw new SourceError(`could not reach ${source.location}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+    throw new SourceError(`could not reach ${shownLocation(source.location)}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
   }
-  if (!response.ok) throw new SourceError(`${source.location} answered HTTP ${response.status}`);
+  if (!response.ok) throw new SourceError(`${shownLocation(source.location)} answered HTTP ${response.status}`);
   try {
     return await response.json();
   } catch {
-    throw new SourceError(`${source.location} did not answer with JSON`);
+    throw new SourceError(`${shownLocation(source.location)} did not answer with JSON`);
   }
+}
+
+/** A URL as messages show it: no credentials, no query string (tokens often travel there). */
+export function shownLocation(location: string): string {
+  if (!/^https?:\/\//.test(location)) return location;
+  const url = new URL(location);
+  return `${url.origin}${url.pathname}`;
 }
 
 /** RFC 6901: "/a/0/b~1c" walks a, then index 0, then key "b/c". */
@@ -53,7 +62,7 @@ export function pointTo(document: unknown, pointer: string): unknown {
   let current: unknown = document;
   for (const raw of pointer.slice(1).split('/')) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(current) && /^(0|[1-9]\d*)$/.test(key)) current = current[Number(key)];
+    if (Array.isArray(current)) current = /^(0|[1-9]\d*)$/.test(key) ? current[Number(key)] : undefined;
     else if (current !== null && typeof current === 'object' && Object.hasOwn(current, key)) current = (current as Record<string, unknown>)[key];
     else return undefined;
   }
