@@ -55,7 +55,7 @@ describe('help, completion and suggestions', () => {
   });
 
   it('every command has examples in its help', async () => {
-    for (const command of [['mrr'], ['arr'], ['report'], ['snapshot'], ['okr', 'status'], ['init'], ['config', 'check'], ['completion']]) {
+    for (const command of [['mrr'], ['arr'], ['report'], ['snapshot'], ['okr'], ['okr', 'status'], ['okr', 'lint'], ['init'], ['config'], ['config', 'check'], ['completion'], ['help']]) {
       const run = await runKpi([...command, '--help']);
       expect(run.code, command.join(' ')).toBe(0);
       expect(run.stdout, command.join(' ')).toContain('Examples:');

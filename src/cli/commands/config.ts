@@ -73,5 +73,5 @@ export function configCommand(context: CliContext): Command {
       context.stdout.write(`${lines.join('\n')}\n`);
       if (failure) throw failure;
     });
-  return new Command('config').description('Inspect the configuration').addCommand(check);
+  return new Command('config').description('Inspect the configuration').addHelpText('after', '\nExamples:\n  kpi config check --demo').addCommand(check);
 }

@@ -50,6 +50,7 @@ export function helpCommand(context: CliContext, program: Command): Command {
   return new Command('help')
     .description(`Help on a command, or on a topic: ${Object.keys(HELP_TOPICS).join(', ')}`)
     .argument('[topic...]', 'a topic or a command (e.g. "exit-codes", "okr status")')
+    .addHelpText('after', '\nExamples:\n  kpi help exit-codes\n  kpi help okr status')
     .action((words: string[]) => {
       if (words.length === 0) return program.outputHelp();
       const topic = HELP_TOPICS[words.join(' ')];

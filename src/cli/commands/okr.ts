@@ -76,7 +76,7 @@ Examples:
     .option('--demo', "lint the demo company's OKR file")
     .option('--config <file>', 'the configuration whose KPIs key results may refer to')
     .option('--no-color', 'no colour, even on a terminal')
-    .addHelpText('after', '\nExit codes: 0 no errors (warnings are shown), 2 the file has errors or cannot be read.')
+    .addHelpText('after', '\nExamples:\n  kpi okr lint                  okrs.yaml in the working directory\n  kpi okr lint team-okrs.yaml --config kpi.config.yaml\n\nExit codes: 0 no errors (warnings are shown), 2 the file has errors or cannot be read.')
     .action((file: string | undefined, flags: { demo?: boolean; config?: string; color: boolean }) => {
       const path = okrPath(file, flags, context);
       const okrs = loadOkrFile(path);
@@ -86,6 +86,7 @@ Examples:
       context.stdout.write(renderLint(findings, path, makePalette(colourEnabled(context.stdout, context.env, !flags.color))));
       if (findings.some((finding) => finding.level === 'error')) throw new ReportExit(2);
     });
+  okr.addHelpText('after', '\nExamples:\n  kpi okr status --demo\n  kpi okr lint okrs.yaml');
   return okr.addCommand(status).addCommand(lint);
 }
 
