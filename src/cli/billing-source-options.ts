@@ -64,6 +64,12 @@ export function demoSnapshots(): StoredSnapshot[] {
   return listSnapshots(DEMO_SNAPSHOTS_DIR);
 }
 
+/** The demo is frozen at its last snapshot; everything else runs in the present. */
+export function historyNow(flags: SourceFlags, snapshots: StoredSnapshot[], now: () => Date): Date {
+  const last = snapshots.at(-1);
+  return flags.demo && last ? new Date(last.takenAt * 1000) : now();
+}
+
 /** The snapshots history commands read: the bundled series with `--demo`, else the data directory's. */
 export function historySnapshots(flags: SourceFlags, env: NodeJS.ProcessEnv, config: KpiConfig): { snapshots: StoredSnapshot[]; directory: string } {
   if (flags.demo) return { snapshots: demoSnapshots(), directory: DEMO_SNAPSHOTS_DIR };

@@ -14,10 +14,9 @@ import { failsOn } from '../../report/status.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
 import { resolveDataDir } from '../../snapshots/snapshot-store.js';
-import { historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
+import { historyNow, historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
-import { notifier } from '../output.js';
-import { emitFormatted } from '../output.js';
+import { emitFormatted, notifier } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
@@ -123,7 +122,7 @@ export function reportSetup(flags: SourceFlags, context: CliContext): ReportSetu
   const reportConfig: ReportConfig = config.report ?? reportSchema.parse(DEFAULT_REPORT);
   const baseDir = configPath ? dirname(configPath) : config.origin === 'built-in default' ? context.cwd : dirname(join(context.cwd, config.origin));
   const { snapshots } = historySnapshots(flags, context.env, config);
-  const now = flags.demo && snapshots.length > 0 ? new Date((snapshots.at(-1)?.takenAt ?? 0) * 1000) : context.now();
+  const now = historyNow(flags, snapshots, context.now);
   return { config, reportConfig, baseDir, snapshots, now };
 }
 

@@ -11,15 +11,14 @@ import { renderRevenueJson } from '../../render/revenue-json.js';
 import { renderRevenueTable } from '../../render/revenue-table.js';
 import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../render/weekly-arr.js';
 import type { Measure } from '../../reports/revenue-report.js';
-import { readSnapshot, type StoredSnapshot } from '../../snapshots/snapshot-store.js';
+import { readSnapshot } from '../../snapshots/snapshot-store.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
-import { colourEnabled, makePalette, makeProgress, type Palette } from '../../terminal/terminal.js';
-import { historySnapshots, openBillingSource, openStripeReader } from '../billing-source-options.js';
+import { makeProgress } from '../../terminal/terminal.js';
+import { historyNow, historySnapshots, openBillingSource, openStripeReader } from '../billing-source-options.js';
 import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
-import { notifier } from '../output.js';
-import { emitOutput, outputStream } from '../output.js';
+import { emitFormatted, notifier, type Renderers } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
 
 interface RevenueFlags extends SourceFlags, OutputFlags {
@@ -69,18 +68,18 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
     const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
-    const palette = () => makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color));
-    let output: string;
     if (flags.to && !flags.from) throw new UsageError('--to needs --from: movements are between two dates');
     if (flags.backfill && !flags.weekly) throw new UsageError('--backfill works with --weekly');
-    if (flags.from) output = await movements(context, config, flags, palette);
-    else if (flags.weekly) output = await weekly(context, config, flags, palette);
-    else output = await figures(context, config, flags, measure, palette);
-    emitOutput(context, output, flags.output);
+    const renderers = flags.from
+      ? await movements(context, config, flags)
+      : flags.weekly
+        ? await weekly(context, config, flags)
+        : await figures(context, config, flags, measure);
+    emitFormatted(context, flags, renderers);
   });
 }
 
-async function figures(context: CliContext, config: KpiConfig, flags: RevenueFlags, measure: Measure, palette: () => Palette): Promise<string> {
+async function figures(context: CliContext, config: KpiConfig, flags: RevenueFlags, measure: Measure): Promise<Renderers> {
   const now = context.now();
   const source = await openBillingSource(flags, context.env, now, notifier(context));
   const progress = makeProgress(context.stderr);
@@ -98,23 +97,19 @@ async function figures(context: CliContext, config: KpiConfig, flags: RevenueFla
   if (flags.format !== 'table') {
     for (const warning of report.warnings) context.stderr.write(`kpi: warning: ${warning}\n`);
   }
-  if (flags.format === 'json') return renderRevenueJson(report);
-  if (flags.format === 'table') return renderRevenueTable(report, palette());
-  return renderRevenueDelimited(report, flags.format);
+  return {
+    json: () => renderRevenueJson(report),
+    table: (palette) => renderRevenueTable(report, palette),
+    delimited: (format) => renderRevenueDelimited(report, format),
+  };
 }
 
-/** The demo is frozen at its last snapshot; everything else runs in the present. */
-function historyNow(context: CliContext, flags: SourceFlags, snapshots: StoredSnapshot[]): Date {
-  const last = snapshots.at(-1);
-  return flags.demo && last ? new Date(last.takenAt * 1000) : context.now();
-}
-
-async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlags, palette: () => Palette): Promise<string> {
+async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
   const { snapshots, directory } = historySnapshots(flags, context.env, config);
   if (snapshots.length === 0 && !flags.backfill) {
     throw new UsageError(`no snapshots in ${directory}`, 'Take one a week with `kpi snapshot` (a scheduled CI job does it well), add --backfill to reconstruct the weeks from Stripe, or try `kpi arr --demo --weekly`.');
   }
-  const now = historyNow(context, flags, snapshots);
+  const now = historyNow(flags, snapshots, context.now);
   // Without any snapshot, --backfill reconstructs every week from the account as it is now.
   let newest: SnapshotFile | undefined;
   if (snapshots.length === 0) {
@@ -123,14 +118,16 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
   }
   const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
   if (flags.verbose) context.stderr.write(`kpi: config: ${config.origin}; snapshots: ${directory} (${snapshots.length})\n`);
-  if (flags.format === 'json') return renderWeeklyArrJson(series, context.now());
-  if (flags.format === 'table') return renderWeeklyArrTable(series, palette());
-  return renderWeeklyArrDelimited(series, flags.format);
+  return {
+    json: () => renderWeeklyArrJson(series, context.now()),
+    table: (palette) => renderWeeklyArrTable(series, palette),
+    delimited: (format) => renderWeeklyArrDelimited(series, format),
+  };
 }
 
-async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags, palette: () => Palette): Promise<string> {
+async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
   const { snapshots, directory } = historySnapshots(flags, context.env, config);
-  const now = historyNow(context, flags, snapshots);
+  const now = historyNow(flags, snapshots, context.now);
   const from = flags.from as Date;
   const to = flags.to ?? now;
   if (from.getTime() >= to.getTime()) throw new UsageError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
@@ -149,7 +146,9 @@ async function movements(context: CliContext, config: KpiConfig, flags: RevenueF
   const end = at(to, '--to');
   if (start.path === end.path) throw new UsageError(`--from and --to fall on the same snapshot (${start.path}): there is nothing to compare`);
   const report = await mrrMovements(config, start, end, context.now());
-  if (flags.format === 'json') return renderMovementsJson(report);
-  if (flags.format === 'table') return renderMovementsTable(report, palette());
-  return renderMovementsDelimited(report, flags.format);
+  return {
+    json: () => renderMovementsJson(report),
+    table: (palette) => renderMovementsTable(report, palette),
+    delimited: (format) => renderMovementsDelimited(report, format),
+  };
 }

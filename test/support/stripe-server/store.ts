@@ -12,7 +12,6 @@ import type {
   WireProduct,
   WireSubscription,
   WireSubscriptionItem,
-  WireSubscriptionStatus,
 } from '../../../src/sources/stripe/wire.js';
 import { sortNewestFirst, type Listable } from './pagination.js';
 import { SUBSCRIPTION_STATUSES } from '../../../src/billing/model.js';
