@@ -38,7 +38,7 @@ export function addSourceOptions(command: Command, options: { snapshotFile: bool
 export function addOutputOptions(command: Command, formats: readonly string[] = TABLE_FORMATS): Command {
   return command
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('table'))
-    .option('-o, --output <file>', 'write the result to this file (atomically) instead of stdout')
+    .option('-o, --output <file>', 'write the result to this file (whole or not at all; a new file is 0600) instead of stdout')
     .option('--no-color', 'no colour in the table, even on a terminal')
     .option('--verbose', 'print what was read, from where and at what cost (requests, retries, 429s, time, memory) to stderr');
 }

@@ -1,34 +1,18 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-import { UsageError } from '../errors.js';
+import { writeFileAtomically } from '../files/atomic-file.js';
 import type { CliContext } from './context.js';
 import type { Delimited } from '../render/delimited.js';
 import { colourEnabled, makePalette, type Palette } from '../terminal/terminal.js';
 
-/** Where a command's result goes: stdout, or `-o FILE`, written whole or not at all. */
+/**
+ * Where a command's result goes: stdout, or `-o FILE`, written whole or not at all. A new
+ * file is private (0600 under the umask); an existing one keeps its mode.
+ */
 export function emitOutput(context: CliContext, output: string, file?: string): void {
   if (!file) {
     context.stdout.write(output);
     return;
   }
-  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    const descriptor = openSync(temporary, 'w');
-    try {
-      writeSync(descriptor, output);
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    renameSync(temporary, file);
-  } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Nothing was written.
-    }
-    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+  writeFileAtomically(file, output, { overwrite: true });
 }
 
 /** The stream colour decisions are made for: a file given with -o is never a terminal. */
@@ -50,10 +34,13 @@ export interface Renderers {
 
 /** Renders in the chosen format (colour decided for where the output goes) and emits it. */
 export function emitFormatted(context: CliContext, flags: { format: string; color: boolean; output?: string }, renderers: Renderers): void {
-  let output: string;
-  if (flags.format === 'json') output = renderers.json();
-  else if (flags.format === 'markdown' && renderers.markdown) output = renderers.markdown();
-  else if (flags.format === 'csv' || flags.format === 'tsv') output = renderers.delimited(flags.format);
-  else output = renderers.table(makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color)));
-  emitOutput(context, output, flags.output);
+  emitOutput(context, renderFormatted(context, flags, renderers), flags.output);
+}
+
+/** The output in the chosen format, not yet emitted: for a command that has more to do before it may print. */
+export function renderFormatted(context: CliContext, flags: { format: string; color: boolean; output?: string }, renderers: Renderers): string {
+  if (flags.format === 'json') return renderers.json();
+  if (flags.format === 'markdown' && renderers.markdown) return renderers.markdown();
+  if (flags.format === 'csv' || flags.format === 'tsv') return renderers.delimited(flags.format);
+  return renderers.table(makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color)));
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
@@ -39,11 +39,14 @@ export function loadConfigFile(path: string, displayName: string = path): KpiCon
   } catch (error) {
     throw new UsageError(`config file ${displayName} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${firstLine((error as Error).message)}`);
   }
-  return parseConfig(data, displayName);
+  return parseConfig(data, displayName, resolve(dirname(path)));
 }
 
-/** Validates already-parsed configuration data; `origin` names it in error messages. */
-export function parseConfig(data: unknown, origin: string): KpiConfig {
+/**
+ * Validates already-parsed configuration data; `origin` names it in error messages, and
+ * relative paths in it resolve against `directory` (the file's folder).
+ */
+export function parseConfig(data: unknown, origin: string, directory: string | null = null): KpiConfig {
   const result = configFileSchema.safeParse(data ?? {});
   if (!result.success) {
     const problems = result.error.issues.slice(0, 10).map((issue) => `  ${formatPath(issue.path)}: ${describeIssue(issue)}`);
@@ -52,7 +55,7 @@ export function parseConfig(data: unknown, origin: string): KpiConfig {
       'See "Configuration" in the README for every field and its valid values.',
     );
   }
-  return toKpiConfig(result.data, origin);
+  return toKpiConfig(result.data, origin, directory);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -2,6 +2,7 @@
  * The configuration file's shape (JSON or YAML), validated with zod. Keys are snake_case
  * like Stripe's. `KpiConfig` is the resolved form the rest of the program reads.
  */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../billing/model.js';
 import { reportSchema, type ReportConfig } from '../report/kpi-config.js';
@@ -126,14 +127,20 @@ export interface KpiConfig {
   /** Self-service tiers: MRR. */
   tiers: TierConfig[];
   arr: { weeklyGrowthTargetPercent: number; otherRecurring: TierConfig[] };
+  /** The config file's folder, absolute: every relative path in the file resolves from here. Null for the built-in default. */
+  directory: string | null;
+  /** Absolute once the file's folder is known. */
   dataDir: string | null;
   /** Null means the handbook's default scoreboard. */
   report: ReportConfig | null;
 }
 
-export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: string): KpiConfig {
+export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: string, directory: string | null = null): KpiConfig {
+  // Paths in a file mean the same wherever kpi runs from: relative to the file, like its csv and json sources.
+  const inConfigFolder = (path: string) => (directory ? resolve(directory, path) : path);
   return {
     origin,
+    directory,
     countedStatuses: [...new Set(file.counted_statuses)],
     discounts: { countRepeating: file.discounts.count_repeating, countOnce: file.discounts.count_once },
     reporting: file.reporting ? { currency: file.reporting.currency, rates: file.reporting.rates } : null,
@@ -142,8 +149,8 @@ export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: str
       weeklyGrowthTargetPercent: file.arr.weekly_growth_target,
       otherRecurring: file.arr.other_recurring.map((tier) => toTierConfig(tier, 'other-recurring')),
     },
-    dataDir: file.data_dir ?? null,
-    report: file.report ?? null,
+    dataDir: file.data_dir ? inConfigFolder(file.data_dir) : null,
+    report: file.report ? { ...file.report, history_file: file.report.history_file && inConfigFolder(file.report.history_file) } : null,
   };
 }
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DataSourceError, UsageError } from '../errors.js';
 import { formatPath } from '../config/load.js';
+import { createDirectory, FileExistsError, writeFileAtomically, type FileIo } from '../files/atomic-file.js';
 import { SNAPSHOT_OBJECT, SNAPSHOT_VERSION, type SnapshotFile } from './snapshot-format.js';
 import { snapshotSchema } from './snapshot-schema.js';
 
@@ -34,35 +35,23 @@ export interface StoredSnapshot {
 
 /**
  * Writes a snapshot so that no reader ever sees half of it and no two writers clash: the
- * gzip goes to a temporary file in the same folder, is flushed to disk, then linked under
- * its final, unique name (a random suffix; linking never replaces an existing file).
+ * gzip is written whole to a temporary file in the same folder, flushed to disk, then
+ * linked under its final, unique name (a random suffix; linking never replaces a file).
+ * Snapshots are private to their owner (0600 unless the umask is stricter).
  */
-export function writeSnapshot(directory: string, snapshot: SnapshotFile, options: { suffix?: string } = {}): string {
-  mkdirSync(directory, { recursive: true });
+export function writeSnapshot(directory: string, snapshot: SnapshotFile, options: { suffix?: string; io?: FileIo } = {}): string {
+  createDirectory(directory);
   const stamp = new Date(snapshot.taken_at * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
   const data = gzipSync(Buffer.from(JSON.stringify(snapshot)));
   for (let attempt = 0; ; attempt++) {
     // A fixed suffix (bundled fixtures) is tried first; on a clash a random one is used, never an overwrite.
     const suffix = options.suffix && attempt === 0 ? options.suffix : randomBytes(4).toString('hex');
     const finalPath = join(directory, `snapshot-${stamp}-${suffix}.json.gz`);
-    const temporary = `${finalPath}.${process.pid}.tmp`;
-    const descriptor = openSync(temporary, 'wx');
     try {
-      writeSync(descriptor, data);
-      fsyncSync(descriptor);
-    } catch (error) {
-      closeSync(descriptor);
-      unlinkSync(temporary);
-      throw error;
-    }
-    closeSync(descriptor);
-    try {
-      linkSync(temporary, finalPath);
+      writeFileAtomically(finalPath, data, { overwrite: false, io: options.io });
       return finalPath;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 5) throw error;
-    } finally {
-      unlinkSync(temporary);
+      if (!(error instanceof FileExistsError) || attempt > 5) throw error;
     }
   }
 }

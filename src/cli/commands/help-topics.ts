@@ -30,13 +30,15 @@ export const HELP_TOPICS: Record<string, string> = {
              run as a formula starts with a ' .
   markdown   kpi report and kpi okr status: ready to paste into the pre-read doc.
 
-  -o FILE writes the result to FILE (whole or not at all) instead of stdout.
+  -o FILE writes the result to FILE (whole or not at all) instead of stdout; a new
+  FILE is private (0600 unless the umask is stricter), an existing one keeps its mode.
 `,
   'exit-codes': `Exit codes
 
   0   success
-  1   a data source failed (Stripe, a file, an API); kpi report: a KPI's source failed
-      (the report still prints)
+  1   a data source failed (Stripe, a file, an API), or a file could not be written
+      whole (disk full: nothing is left under its name); kpi report: a KPI's source
+      failed (the report still prints)
   2   bad usage, configuration or input; kpi okr lint found errors
   3   kpi report --fail-on: a KPI at or beyond the level; kpi okr status --fail-on
       off-track: something is Off-Track (the output still prints)

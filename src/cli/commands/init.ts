@@ -1,7 +1,9 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { CONFIG_FILE_NAMES } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
+import { stageFile, type StagedFile } from '../../files/atomic-file.js';
 import { resolvePeriod } from '../../report/periods.js';
 import type { CliContext } from '../context.js';
 
@@ -104,6 +106,8 @@ report:
       target: { weekly_growth_percent: 10 }
 `;
 
+const CONFIG_FILE = 'kpi.config.yaml';
+
 function okrTemplate(quarter: string): string {
   return `# OKRs for ${quarter}: \`kpi okr status\` scores them, \`kpi okr lint\` checks them.
 period: ${quarter}
@@ -136,20 +140,29 @@ export function initCommand(context: CliContext): Command {
     .action((flags: { force?: boolean }) => {
       const quarter = resolvePeriod('this_quarter', context.now(), { timeZone: 'UTC', fiscalYearStartMonth: 1 }).quarter;
       const files = [
-        { name: 'kpi.config.yaml', text: CONFIG_TEMPLATE },
+        { name: CONFIG_FILE, text: CONFIG_TEMPLATE },
         { name: 'okrs.yaml', text: okrTemplate(quarter) },
       ];
+      const otherConfigs = CONFIG_FILE_NAMES.filter((name) => name !== CONFIG_FILE && existsSync(join(context.cwd, name)));
+      if (otherConfigs.length > 0) {
+        // Even with --force: a second config file next to it would make every later command refuse to choose.
+        throw new UsageError(
+          `${otherConfigs.join(' and ')} already exist${otherConfigs.length === 1 ? 's' : ''}: a ${CONFIG_FILE} beside it would leave several configuration files`,
+          `Edit ${otherConfigs[0]}, or move it away and run kpi init again.`,
+        );
+      }
       const existing = files.filter((file) => existsSync(join(context.cwd, file.name)));
       if (existing.length > 0 && !flags.force) {
         throw new UsageError(`${existing.map((file) => file.name).join(' and ')} already exist${existing.length === 1 ? 's' : ''}`, 'Use --force to overwrite.');
       }
-      // Both files or neither: write them aside first, then move them in place.
+      // Both files or neither: write both whole aside first, then put them in place. Starter
+      // files are meant to be shared in a repository, so they get the usual mode (0644 under a 022 umask).
+      const staged: StagedFile[] = [];
       try {
-        for (const file of files) writeFileSync(join(context.cwd, `.${file.name}.tmp`), file.text);
-        for (const file of files) renameSync(join(context.cwd, `.${file.name}.tmp`), join(context.cwd, file.name));
-      } catch (error) {
-        for (const file of files) rmSync(join(context.cwd, `.${file.name}.tmp`), { force: true });
-        throw new UsageError(`cannot write in ${context.cwd}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        for (const file of files) staged.push(stageFile(join(context.cwd, file.name), file.text, { overwrite: Boolean(flags.force), mode: 0o666 }));
+        for (const file of staged) file.commit();
+      } finally {
+        for (const file of staged) file.discard();
       }
       context.stdout.write(`${files.map((file) => `wrote ${file.name}`).join('\n')}\n`);
       context.stderr.write('Next: edit them, then `kpi config check` (with STRIPE_API_KEY set) and `kpi report`.\n');

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { computeRevenueReports } from '../../app/compute-revenue.js';
 import { buildKpiReport, type KpiReport } from '../../app/kpi-report.js';
@@ -9,14 +9,14 @@ import type { KpiConfig } from '../../config/schema.js';
 import { ExitCode } from '../../errors.js';
 import { DEMO_CONFIG_FILE } from '../../package-root.js';
 import { reportSchema, type ReportConfig } from '../../report/kpi-config.js';
-import { appendRecord, readRecords, type RecordedReport } from '../../report/history.js';
+import { appendRecord, ensureRecordable, readRecords, type RecordedReport } from '../../report/history.js';
 import { failsOn } from '../../report/status.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
 import { resolveDataDir } from '../../snapshots/snapshot-store.js';
 import { historyNow, historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
-import { emitFormatted, notifier } from '../output.js';
+import { emitOutput, notifier, renderFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
@@ -56,22 +56,26 @@ Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_
     )
     .action(async (flags: ReportFlags) => {
       const setup = reportSetup(flags, context);
+      // The config's history_file already resolves against the config's folder; a flag against the working directory.
       const historyFile =
         flags.historyFile ??
         setup.reportConfig.history_file ??
         join(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: setup.config.dataDir }), flags.demo ? 'demo-report-history.jsonl' : 'report-history.jsonl');
-      const previous = readRecords(historyFile).at(-1) ?? null;
+      if (flags.record) ensureRecordable(historyFile);
+      const previous = readRecords(historyFile, notifier(context)).at(-1) ?? null;
       const report = await evaluateKpis(setup, flags, context, previous);
 
       const view: ReportView = { report, onlyOffTrack: flags.only === 'off-track' };
-      emitFormatted(context, flags, {
+      const output = renderFormatted(context, flags, {
         json: () => renderKpiReportJson(view),
         markdown: () => renderKpiReportMarkdown(view),
         table: (palette) => renderKpiReportTable(view, palette),
         delimited: (format) => renderKpiReportDelimited(view, format),
       });
-
+      // Recorded before anything is printed: a run whose record failed shows nothing.
       if (flags.record) appendRecord(historyFile, toRecord(report));
+      emitOutput(context, output, flags.output);
+
       const failed = report.results.filter((result) => result.status === 'error');
       for (const result of failed) context.stderr.write(`kpi: warning: ${result.name} is n/a: ${result.reason}\n`);
       if (failed.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
@@ -120,7 +124,7 @@ export function reportSetup(flags: SourceFlags, context: CliContext): ReportSetu
   const configPath = flags.config ?? (flags.demo ? DEMO_CONFIG_FILE : undefined);
   const config = configPath ? loadConfigFile(configPath) : loadConfig({ cwd: context.cwd });
   const reportConfig: ReportConfig = config.report ?? reportSchema.parse(DEFAULT_REPORT);
-  const baseDir = configPath ? dirname(configPath) : config.origin === 'built-in default' ? context.cwd : dirname(join(context.cwd, config.origin));
+  const baseDir = config.directory ?? context.cwd;
   const { snapshots } = historySnapshots(flags, context.env, config);
   const now = historyNow(flags, snapshots, context.now);
   return { config, reportConfig, baseDir, snapshots, now };

@@ -1,7 +1,8 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { UsageError } from '../../errors.js';
+import { KpiError, UsageError } from '../../errors.js';
+import { createDirectory, describeUnwritable } from '../../files/atomic-file.js';
 import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import { resolveDataDir, snapshotsDir, writeSnapshot } from '../../snapshots/snapshot-store.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
@@ -46,7 +47,8 @@ Examples:
       try {
         path = writeSnapshot(directory, snapshot);
       } catch (error) {
-        throw new UsageError(`cannot save the snapshot in ${directory}: ${(error as Error).message}`);
+        if (error instanceof KpiError) throw error;
+        throw new UsageError(`cannot save the snapshot in ${directory}: ${describeUnwritable(error)}`);
       }
       if (flags.verbose) context.stderr.write(`kpi: ${describeReadCost(snapshot.subscriptions.length, reader.readStats)}\n`);
       context.stderr.write(`kpi: saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}\n`);
@@ -56,13 +58,9 @@ Examples:
 
 function ensureWritableDirectory(directory: string): void {
   try {
-    mkdirSync(directory, { recursive: true });
+    createDirectory(directory);
     accessSync(directory, constants.W_OK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `cannot save snapshots in ${directory}: ${code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`,
-      'Choose another place with --data-dir or KPI_DATA_DIR.',
-    );
+    throw new UsageError(`cannot save snapshots in ${directory}: ${describeUnwritable(error)}`, 'Choose another place with --data-dir or KPI_DATA_DIR.');
   }
 }
