@@ -41,10 +41,15 @@ export class Redactor {
     for (const secret of this.secrets) result = result.split(secret).join(REDACTED);
     return result
       .replace(QUOTED_HEADER_VALUE, `$1"${REDACTED}"`)
-      .replace(URL_IN_TEXT, (_match, scheme: string, _userinfo, rest: string) => `${scheme}${rest}`)
+      .replace(URL_IN_TEXT, (_match, scheme: string, _userinfo, rest: string, query = '', fragment = '') => `${scheme}${rest}${trailingPunctuation(query + fragment)}`)
       .replace(AUTH_SCHEME_VALUE, (_match, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
       .replace(STRIPE_KEY, REDACTED);
   }
+}
+
+/** "see https://x/?a=1." drops the query, not the sentence's full stop. */
+function trailingPunctuation(dropped: string): string {
+  return /[.,:;)!]+$/.exec(dropped)?.[0] ?? '';
 }
 
 /** A URL as messages show it: no credentials, no query string (tokens often travel there). */
