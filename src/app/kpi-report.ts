@@ -1,14 +1,16 @@
 import type { KpiConfig } from '../config/schema.js';
 import { minorUnitExponent } from '../money/currency.js';
 import { Rational } from '../money/rational.js';
-import type { KpiDefinition, KpiTarget, ReportConfig } from '../report/kpi-config.js';
+import { secretVariables, type KpiDefinition, type KpiTarget, type ReportConfig } from '../report/kpi-config.js';
 import { resolvePeriod, type CalendarSettings, type Period } from '../report/periods.js';
 import type { RecordedReport } from '../report/history.js';
 import { readCommandSource } from '../report/sources/command-source.js';
 import { readCsvSource } from '../report/sources/csv-source.js';
 import { readGithubSource } from '../report/sources/github-source.js';
 import { readJsonSource } from '../report/sources/json-source.js';
-import { SourceError, type SourceContext, type SourcedValue } from '../report/sources/source-types.js';
+import { checkSourceEnvironment } from '../report/sources/source-environment.js';
+import { MAX_BODY_BYTES, SourceError, type SourceContext, type SourcedValue } from '../report/sources/source-types.js';
+import { Redactor } from '../secrets/redact.js';
 import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../report/status.js';
 import type { Measure, RevenueReport } from '../reports/revenue-report.js';
 import { KpiError } from '../errors.js';
@@ -34,6 +36,16 @@ export interface KpiReport {
   generatedAt: Date;
   timeZone: string;
   results: KpiResult[];
+  /** What each KPI's source read and how long it took, in config order (for `--verbose`). */
+  reads: SourceRead[];
+}
+
+export interface SourceRead {
+  id: string;
+  source: string;
+  /** Requests, rows, bytes; or why nothing was read. */
+  read: string;
+  seconds: number;
 }
 
 /** What the report needs from outside: Stripe figures (read once) and last week's ARR. */
@@ -47,6 +59,10 @@ export interface KpiReportInputs {
   /** The same figures a week ago: the latest snapshot at least six days old, if any. */
   stripeWeekAgo(): Promise<Partial<Record<Measure, RevenueReport>> | null>;
   previous: RecordedReport | null;
+  /** The user's opt-in to running the config's shell commands. */
+  allowCommands: boolean;
+  /** Overrides MAX_BODY_BYTES (tests). */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -55,15 +71,25 @@ export interface KpiReportInputs {
  */
 export async function buildKpiReport(config: KpiConfig, report: ReportConfig, inputs: KpiReportInputs): Promise<KpiReport> {
   const calendar: CalendarSettings = { timeZone: report.time_zone, fiscalYearStartMonth: report.fiscal_year_start_month };
+  checkSourceEnvironment(report.kpis, inputs.env);
+  const redactor = new Redactor(secretVariables(report.kpis).map((name) => inputs.env[name]));
+  const sourceInputs = { env: inputs.env, baseDir: inputs.baseDir, allowCommands: inputs.allowCommands, maxBodyBytes: inputs.maxBodyBytes ?? MAX_BODY_BYTES };
   const sourced = await Promise.all(
     report.kpis.map(async (kpi) => {
       const period = resolvePeriod(kpi.period, inputs.now, calendar);
-      if (!kpi.source) return { kpi, period, value: null, error: null, notConfigured: true };
+      if (!kpi.source) return { kpi, period, value: null, error: null, notConfigured: true, read: null };
+      const started = performance.now();
+      const read = (what: string): SourceRead => ({ id: kpi.id, source: kpi.source!.type, read: what, seconds: (performance.now() - started) / 1000 });
       try {
-        const value = await readSource(kpi, { kpi, period, calendar, env: inputs.env, baseDir: inputs.baseDir }, inputs);
-        return { kpi, period, value, error: null, notConfigured: false };
+        const sourcedValue = await readSource(kpi, { kpi, period, calendar, ...sourceInputs }, inputs);
+        const value = { ...sourcedValue, note: sourcedValue.note === undefined ? undefined : redactor.redact(sourcedValue.note) };
+        return { kpi, period, value, error: null, notConfigured: false, read: read(redactor.redact(sourcedValue.read ?? 'from the config')) };
       } catch (error) {
-        if (error instanceof SourceError || error instanceof KpiError) return { kpi, period, value: null, error: error.message, notConfigured: false };
+        // Every message a source produced passes the redactor before it is shown or recorded.
+        if (error instanceof SourceError || error instanceof KpiError) {
+          const message = redactor.redact(error.message);
+          return { kpi, period, value: null, error: message, notConfigured: false, read: read(`failed: ${message}`) };
+        }
         throw error;
       }
     }),
@@ -105,14 +131,15 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
       trend: direction && previous?.value !== null && previous?.value !== undefined ? { direction, previous: previous.value, recordedAt: inputs.previous!.recorded_at } : null,
     });
   }
-  return { generatedAt: inputs.now, timeZone: report.time_zone, results };
+  const reads = sourced.flatMap((entry) => (entry.read ? [entry.read] : []));
+  return { generatedAt: inputs.now, timeZone: report.time_zone, results, reads };
 }
 
 async function readSource(kpi: KpiDefinition, context: SourceContext, inputs: KpiReportInputs): Promise<SourcedValue> {
   const source = kpi.source!;
   switch (source.type) {
     case 'value':
-      return kpi.unit === 'money' ? { value: toMinorUnits(source.value, kpi.currency as string), currency: kpi.currency } : { value: source.value };
+      return kpi.unit === 'money' ? { value: toMinorUnits(source.value, kpi.currency as string), currency: kpi.currency, read: 'from the config' } : { value: source.value, read: 'from the config' };
     case 'csv':
       return readCsvSource(source, context);
     case 'json':
@@ -144,14 +171,23 @@ function stripeValue(kpi: KpiDefinition, reports: Partial<Record<Measure, Revenu
   if (source.tier && !tier) {
     throw new SourceError(`no tier "${source.tier}" (tiers: ${report.tiers.map((line) => line.name).join(', ')})`);
   }
-  if (source.metric === 'subscriptions') return { value: tier ? tier.subscriptions : report.subscriptions };
+  if (source.metric === 'subscriptions') return { value: tier ? tier.subscriptions : report.subscriptions, read: stripeRead(report) };
   const amount = tier ? tier.amount : report.amount;
   if (amount.total === null || !report.reportingCurrency) {
     throw new SourceError(
       `the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one figure needs conversion rates (config "reporting")`,
     );
   }
-  return { value: Number(amount.total), currency: report.reportingCurrency, note: report.warnings.length > 0 ? report.warnings.join('; ') : undefined };
+  return {
+    value: Number(amount.total),
+    currency: report.reportingCurrency,
+    note: report.warnings.length > 0 ? report.warnings.join('; ') : undefined,
+    read: stripeRead(report),
+  };
+}
+
+function stripeRead(report: RevenueReport): string {
+  return `${report.subscriptionsRead} subscriptions (one read shared by every stripe KPI)`;
 }
 
 async function resolveTarget(

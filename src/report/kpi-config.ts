@@ -4,10 +4,15 @@
  */
 import { z } from 'zod';
 import { PERIOD_PATTERN, isValidTimeZone } from './periods.js';
+import { isSafeForSecrets } from '../secrets/redact.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case, e.g. "carr_closed"');
 const currency = z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as "usd"').transform((code) => code.toLowerCase());
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as "STATS_TOKEN"');
+/** The Stripe key only ever goes to Stripe: a config file may not hand it to a URL or a command. */
+const forwardableEnvName = envName.refine((name) => name !== 'STRIPE_API_KEY', 'may not be STRIPE_API_KEY: the Stripe key goes to Stripe only (use a stripe source)');
+/** RFC 9110 token: what a header name (or an auth scheme) may be made of. */
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const stripeSource = z.strictObject({
   type: z.literal('stripe'),
@@ -30,19 +35,46 @@ const csvSource = z.strictObject({
   /** Keep only rows whose date in this column falls in the KPI's period. */
   date_column: z.string().min(1).optional(),
 });
-const jsonSource = z.strictObject({
-  type: z.literal('json'),
-  /** A file path or an http(s) URL. */
-  location: z.string().min(1),
-  /** RFC 6901 JSON pointer to the number, e.g. "/instances/active". */
-  pointer: z.string().regex(/^(\/.*)?$/, 'must be a JSON pointer such as "/stats/active" ("" for the whole document)'),
-  /** An HTTP header whose value comes from an environment variable (never from the config). */
-  auth: z.strictObject({ header: z.string().min(1).default('Authorization'), env: envName, scheme: z.string().default('Bearer') }).optional(),
-});
+const jsonSource = z
+  .strictObject({
+    type: z.literal('json'),
+    /** A file path or an http(s) URL. */
+    location: z.string().min(1),
+    /** RFC 6901 JSON pointer to the number, e.g. "/instances/active". */
+    pointer: z.string().regex(/^(\/.*)?$/, 'must be a JSON pointer such as "/stats/active" ("" for the whole document)'),
+    /** An HTTP header whose value comes from an environment variable (never from the config). */
+    auth: z
+      .strictObject({
+        header: z.string().regex(HTTP_TOKEN, 'must be an HTTP header name such as "Authorization"').default('Authorization'),
+        env: forwardableEnvName,
+        scheme: z.string().regex(/^([!#$%&'*+.^_`|~0-9A-Za-z-]+)?$/, 'must be one word such as "Bearer" ("" for the bare value)').default('Bearer'),
+      })
+      .optional(),
+  })
+  .superRefine((source, context) => {
+    if (!/^https?:\/\//i.test(source.location)) return;
+    const problem = urlProblem(source.location, source.auth !== undefined);
+    if (problem) context.addIssue({ code: 'custom', path: ['location'], message: problem });
+  });
+
+/** Why an http(s) location cannot be used; the message never repeats the URL (it may hold a secret). */
+export function urlProblem(location: string, sendsSecret: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return 'is not a valid URL (expected something like "https://stats.example.com/api/stats")';
+  }
+  if (url.username || url.password) return 'must not hold a user name or password: give the secret with auth: { env: VARIABLE }';
+  if (sendsSecret && !isSafeForSecrets(url)) return 'must be https (or http to this machine) when auth sends a secret';
+  return null;
+}
 const commandSource = z.strictObject({
   type: z.literal('command'),
   run: z.string().min(1),
   timeout_seconds: z.number().positive().max(600).default(30),
+  /** Variables passed on to the command besides PATH, HOME, LANG and TZ. */
+  env: z.array(forwardableEnvName).default([]),
 });
 const valueSource = z.strictObject({ type: z.literal('value'), value: z.number() });
 
@@ -97,6 +129,19 @@ export const reportSchema = z
       }
     });
   });
+
+/**
+ * Every environment variable whose value the report may send somewhere: the redactor
+ * removes their values from every message.
+ */
+export function secretVariables(kpis: readonly KpiDefinition[]): string[] {
+  const names = new Set(['STRIPE_API_KEY', 'GITHUB_TOKEN']);
+  for (const { source } of kpis) {
+    if (source?.type === 'json' && source.auth) names.add(source.auth.env);
+    if (source?.type === 'command') for (const name of source.env) names.add(name);
+  }
+  return [...names];
+}
 
 export type ReportConfigFile = z.input<typeof reportSchema>;
 export type ReportConfig = z.output<typeof reportSchema>;

@@ -33,6 +33,7 @@ describe('kpi report --demo', () => {
     expect(run.code).toBe(0);
     const document = JSON.parse(run.stdout);
     expect(document).toMatchObject({ schema_version: 1, kind: 'kpi_report', time_zone: 'UTC', all_on_track: false });
+    expect(run.stderr).toBe('');
     const byId = Object.fromEntries(document.kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
     for (const [id, expected] of Object.entries(EXPECTED)) expect(byId[id]).toMatchObject(expected);
     expect(byId.mqls.period).toEqual({ name: 'last_week', start: '2026-11-09T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z' });
@@ -68,6 +69,35 @@ describe('kpi report --demo', () => {
     expect(markdown.stdout.split('\n')[0]).toBe('# KPI report, 2026-11-16');
     expect(markdown.stdout).toContain('| ✖ RED | Engineering Throughput | 8 | 10 |');
     expect(markdown.stdout.indexOf('RED')).toBeLessThan(markdown.stdout.indexOf('no target'));
+  });
+
+  it('--verbose tells on stderr what each source read, and what reading Stripe cost', async () => {
+    const run = await runKpi(['report', '--demo', '--format', 'json', '--verbose']);
+    expect(run.code).toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    // One line for the Stripe read, one for the config, one per KPI (8), in config order.
+    expect(lines[0]).toMatch(/^kpi: stripe: .+: \d+ subscriptions read; peak memory \d+ MB$/);
+    expect(lines.slice(2).map((line) => /^kpi: (\w+) \((\w+)\)/.exec(line)?.slice(1).join(' '))).toEqual([
+      'engineering_throughput csv',
+      'nr_active_instances json',
+      'mqls csv',
+      'carr_projected csv',
+      'carr_closed csv',
+      'carr_goal value',
+      'mrr stripe',
+      'arr stripe',
+    ]);
+    expect(run.stderr).toMatch(/kpi: mqls \(csv\): 9 rows \([\d.]+ (bytes|kB)\) from crm-contacts\.csv; \d+\.\d\d s/);
+    expect(run.stderr).toMatch(/kpi: nr_active_instances \(json\): [\d.]+ (bytes|kB) from platform-stats\.json; /);
+    expect(JSON.parse(run.stdout).kpis).toHaveLength(8);
+  });
+
+  it('okr status --verbose tells what the linked KPIs read', async () => {
+    const run = await runKpi(['okr', 'status', '--demo', '--format', 'json', '--verbose']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^kpi: stripe: .+: \d+ subscriptions read; peak memory \d+ MB$/m);
+    expect(run.stderr).toMatch(/^kpi: carr_closed \(csv\): 10 rows \(\d+ bytes\) from crm-deals\.csv; \d+\.\d\d s$/m);
+    expect(run.stderr).toMatch(/^kpi: mrr \(stripe\): \d+ subscriptions \(one read shared by every stripe KPI\); /m);
   });
 
   it('--only off-track shows red and yellow only; --fail-on exits 3', async () => {
@@ -147,7 +177,7 @@ describe('kpi report with its own sources', () => {
       { id: 'printed', name: 'Printed', unit: 'count', source: { type: 'command', run: 'echo 41; echo 42' }, target: { kpi: 'goal' } },
       { id: 'missing', name: 'Missing file', unit: 'count', source: { type: 'csv', file: 'nope.csv' } },
     ]);
-    const run = await runKpi(['report', '--config', config, '--format', 'json'], { env: { KPI_DATA_DIR: directory } });
+    const run = await runKpi(['report', '--config', config, '--format', 'json', '--allow-commands'], { env: { KPI_DATA_DIR: directory } });
     expect(run.code).toBe(1);
     const byId = Object.fromEntries(JSON.parse(run.stdout).kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
     expect(byId.printed).toMatchObject({ value: 42, target: 10, status: 'green' });
@@ -156,7 +186,7 @@ describe('kpi report with its own sources', () => {
     expect(byId.missing.error).toBe('cannot read nope.csv: file not found');
     expect(run.stderr).toContain('kpi: warning: Broken is n/a: command failed (exit 3)');
     // Exception-based reporting does not hide what could not be read.
-    const exceptions = JSON.parse((await runKpi(['report', '--config', config, '--only', 'off-track', '--format', 'json'], { env: { KPI_DATA_DIR: directory } })).stdout);
+    const exceptions = JSON.parse((await runKpi(['report', '--config', config, '--only', 'off-track', '--format', 'json'], { env: { KPI_DATA_DIR: directory, KPI_ALLOW_COMMANDS: '1' } })).stdout);
     expect(exceptions.all_on_track).toBe(false);
     expect(exceptions.kpis.map((kpi: { id: string }) => kpi.id).sort()).toEqual(['broken', 'missing', 'slow']);
   });
@@ -165,16 +195,86 @@ describe('kpi report with its own sources', () => {
     const history = join(directory, 'history.jsonl');
     const config = writeConfig([{ id: 'count', name: 'Count', unit: 'count', source: { type: 'command', run: 'cat value.txt' }, target: 5 }]);
     writeFileSync(join(directory, 'value.txt'), '7\n');
-    const first = await runKpi(['report', '--config', config, '--record', '--history-file', history, '--format', 'json']);
+    const first = await runKpi(['report', '--config', config, '--record', '--history-file', history, '--format', 'json', '--allow-commands']);
     expect(JSON.parse(first.stdout).kpis[0].trend).toBeNull();
     writeFileSync(join(directory, 'value.txt'), '9\n');
-    const second = await runKpi(['report', '--config', config, '--record', '--history-file', history, '--format', 'json']);
+    const second = await runKpi(['report', '--config', config, '--record', '--history-file', history, '--format', 'json', '--allow-commands']);
     expect(JSON.parse(second.stdout).kpis[0].trend).toMatchObject({ direction: 'up', previous: 7 });
     const lines = readFileSync(history, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.kpis.count.value)).toEqual([7, 9]);
     expect(Object.keys(lines[0].kpis.count).sort()).toEqual(['currency', 'period_end', 'period_start', 'status', 'unit', 'value']);
-    const table = await runKpi(['report', '--config', config, '--history-file', history, '--only', 'off-track']);
+    const table = await runKpi(['report', '--config', config, '--history-file', history, '--only', 'off-track', '--allow-commands']);
     expect(table.stdout).toContain('All KPIs are green: nothing is off track.');
+  });
+
+  it('never shows a secret: not on stdout, stderr, in the table, the JSON or the history, also when sources fail', async () => {
+    const history = join(directory, 'secret-history.jsonl');
+    const querySecret = 'QUERYSECRET1234';
+    const config = writeConfig([
+      { id: 'gone', name: 'Gone repository', unit: 'count', source: { type: 'github', repositories: ['acme/gone'] } },
+      { id: 'refused', name: 'Refused stats', unit: 'count', source: { type: 'json', location: `${statsUrl}?api_key=${querySecret}`, pointer: '/instances/active', auth: { env: 'STATS_TOKEN' } } },
+      // A hostile or careless command prints the secrets it was given: the redactor removes them.
+      { id: 'chatty', name: 'Chatty', unit: 'count', source: { type: 'command', run: 'echo "got $STATS_TOKEN and $GITHUB_TOKEN" >&2; exit 2', env: ['STATS_TOKEN', 'GITHUB_TOKEN'] } },
+      // Not listed under env: the Stripe key never reaches a command.
+      { id: 'stripe_key', name: 'Stripe key', unit: 'count', source: { type: 'command', run: 'echo "key: $STRIPE_API_KEY" >&2; exit 3' } },
+    ]);
+    const stripeKey = 'rk_test_mustNotLeak1234567';
+    const env = { GITHUB_API_URL: github.url, GITHUB_TOKEN: token, STATS_TOKEN: 'wrong-stats-secret', STRIPE_API_KEY: stripeKey, KPI_DATA_DIR: directory };
+    const secrets = [token, 'wrong-stats-secret', querySecret, stripeKey];
+    const json = await runKpi(['report', '--config', config, '--format', 'json', '--allow-commands', '--record', '--history-file', history], { env });
+    const table = await runKpi(['report', '--config', config, '--allow-commands', '--verbose'], { env });
+    expect(json.code).toBe(1);
+    expect(table.code).toBe(1);
+    const byId = Object.fromEntries(JSON.parse(json.stdout).kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
+    expect(byId.gone.error).toBe('repository acme/gone not found (or GITHUB_TOKEN cannot read it)');
+    expect(byId.refused.error).toBe(`${statsUrl} answered HTTP 401`);
+    expect(byId.chatty.error).toBe('command failed (exit 2): got [redacted] and [redacted]');
+    expect(byId.stripe_key.error).toBe('command failed (exit 3): key:');
+    expect(table.stdout).toContain('Chatty: command failed (exit 2): got [redacted] and [redacted]');
+    const everything = [json.stdout, json.stderr, table.stdout, table.stderr, readFileSync(history, 'utf8')].join('\n');
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+
+  it('refuses a token a header cannot carry, naming the variable and not its value, before printing anything', async () => {
+    const config = writeConfig([{ id: 'throughput', name: 'Throughput', unit: 'count', source: { type: 'github', repositories: ['acme/app'] } }]);
+    const run = await runKpi(['report', '--config', config, '--format', 'json'], { env: { GITHUB_API_URL: github.url, GITHUB_TOKEN: 'ghp_abc\nSECRETPART', KPI_DATA_DIR: directory } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('kpi: error: GITHUB_TOKEN holds a character an HTTP header cannot carry');
+    expect(run.stderr).not.toContain('SECRETPART');
+    const url = await runKpi(['report', '--config', config], { env: { GITHUB_API_URL: 'http://admin:PASSWORD@127.0.0.1:1', KPI_DATA_DIR: directory } });
+    expect(url.code).toBe(2);
+    expect(url.stderr).toBe('kpi: error: GITHUB_API_URL must not hold a user name or password\n  Put the token in GITHUB_TOKEN instead.\n');
+    const notUrl = await runKpi(['report', '--config', config], { env: { GITHUB_API_URL: 'not a url', KPI_DATA_DIR: directory } });
+    expect(notUrl.code).toBe(2);
+    expect(notUrl.stderr).toContain('kpi: error: GITHUB_API_URL is not a URL');
+  });
+
+  it('runs command sources only with --allow-commands or KPI_ALLOW_COMMANDS=1', async () => {
+    const config = writeConfig([{ id: 'count', name: 'Count', unit: 'count', source: { type: 'command', run: 'echo 7' } }]);
+    const off = await runKpi(['report', '--config', config, '--format', 'json'], { env: { KPI_DATA_DIR: directory } });
+    expect(off.code).toBe(1);
+    expect(JSON.parse(off.stdout).kpis[0]).toMatchObject({
+      value: null,
+      status: 'error',
+      error: 'command sources are off: run kpi with --allow-commands (or KPI_ALLOW_COMMANDS=1 in CI) if you trust this configuration',
+    });
+    const ci = await runKpi(['report', '--config', config, '--format', 'json'], { env: { KPI_DATA_DIR: directory, KPI_ALLOW_COMMANDS: '1' } });
+    expect(ci.code).toBe(0);
+    expect(JSON.parse(ci.stdout).kpis[0].value).toBe(7);
+    expect((await runKpi(['help', 'environment'])).stdout).toMatch(/KPI_ALLOW_COMMANDS\n\s+Set to 1 to let kpi report and kpi okr status run the config's/);
+    const described = await runKpi(['config', 'check', '--config', config]);
+    expect(described.stdout).toContain('command: echo 7 (timeout 30 s; runs only with --allow-commands)');
+  });
+
+  it('refuses an unparsable json location at config time, in report and config check', async () => {
+    const config = writeConfig([{ id: 'stats', name: 'Stats', unit: 'count', source: { type: 'json', location: 'http://[::1/x', pointer: '/a' } }]);
+    for (const command of [['report'], ['config', 'check']]) {
+      const run = await runKpi([...command, '--config', config], { env: { KPI_DATA_DIR: directory } });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('report.kpis[0].source.location: is not a valid URL');
+    }
   });
 
   it('refuses a bad report config with the field path', async () => {

@@ -1,3 +1,4 @@
+import { shownLocation } from '../../secrets/redact.js';
 import { Command } from 'commander';
 import { resolveTierLayout } from '../../catalog/tier-layout.js';
 import { KpiError } from '../../errors.js';
@@ -19,11 +20,11 @@ export function describeSource(source: KpiSource | null): string {
     case 'csv':
       return `csv ${source.file}: ${source.sum ? `sum of "${source.sum}"` : 'row count'}${Object.keys(source.where).length > 0 ? ` where ${Object.entries(source.where).map(([column, value]) => `${column} = ${value}`).join(', ')}` : ''}${source.date_column ? `, dated by "${source.date_column}"` : ''}`;
     case 'json': {
-      const where = /^https?:\/\//.test(source.location) ? new URL(source.location).origin + new URL(source.location).pathname : source.location;
+      const where = shownLocation(source.location);
       return `json ${where} at ${source.pointer || '/'}${source.auth ? ` (${source.auth.header} from $${source.auth.env})` : ''}`;
     }
     case 'command':
-      return `command: ${source.run.length > 60 ? `${source.run.slice(0, 57)}...` : source.run} (timeout ${source.timeout_seconds} s)`;
+      return `command: ${source.run.length > 60 ? `${source.run.slice(0, 57)}...` : source.run} (timeout ${source.timeout_seconds} s${source.env.length > 0 ? `, gets ${source.env.map((name) => `$${name}`).join(', ')}` : ''}; runs only with --allow-commands)`;
     case 'value':
       return `value ${source.value}`;
   }

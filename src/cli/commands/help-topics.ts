@@ -13,11 +13,15 @@ export const HELP_TOPICS: Record<string, string> = {
   GITHUB_API_URL    GitHub Enterprise (default https://api.github.com).
   KPI_DATA_DIR      Where snapshots and the report history are kept
                     (default $XDG_DATA_HOME/kpi, i.e. ~/.local/share/kpi).
+  KPI_ALLOW_COMMANDS
+                    Set to 1 to let kpi report and kpi okr status run the config's
+                    command sources (like --allow-commands; for CI).
   KPI_NOW           An ISO timestamp that stands in for the clock (reproducible runs).
   KPI_DEBUG         Set to show stack traces of internal errors.
   NO_COLOR          Set (non-empty) to turn colour off; FORCE_COLOR turns it on;
                     TERM=dumb turns it off.
-  Report sources may name more (json sources' auth.env).
+  Report sources may name more (json sources' auth.env, command sources' env).
+  Their values, GITHUB_TOKEN's and STRIPE_API_KEY's never appear in any output.
 `,
   formats: `Output formats (--format)
 

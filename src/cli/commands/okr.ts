@@ -10,14 +10,14 @@ import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, rende
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted } from '../output.js';
-import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags, type SourceFlags } from '../options.js';
-import { evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK } from './report.js';
+import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags } from '../options.js';
+import { addAllowCommandsOption, evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK, type KpiSourceFlags } from './report.js';
 import { DEMO_OKR_FILE } from '../../package-root.js';
 import { quarterBounds } from '../../report/periods.js';
 
 const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
 
-interface OkrFlags extends SourceFlags, Omit<OutputFlags, 'format'> {
+interface OkrFlags extends KpiSourceFlags, Omit<OutputFlags, 'format'> {
   format: (typeof OKR_FORMATS)[number];
   failOn?: 'off-track';
   asOf?: Date;
@@ -30,6 +30,7 @@ export function okrCommand(context: CliContext): Command {
     .argument('[file]', 'the OKR file (YAML or JSON); default: okrs.yaml in the working directory');
   addSourceOptions(status);
   addOutputOptions(status, OKR_FORMATS);
+  addAllowCommandsOption(status);
   status
     .addOption(new Option('--fail-on <what>', `exit ${EXIT_OFF_TRACK} when an objective or key result is Off-Track (for CI)`).choices(['off-track']))
     .addOption(new Option('--as-of <date>', 'the status at another moment of the period (KPI-linked key results then use their check-ins)').argParser(parseMoment))
@@ -40,7 +41,8 @@ Examples:
   kpi okr status --demo                   the demo company's OKRs, key results linked to its KPIs
   kpi okr status okrs.yaml --format markdown
   kpi okr status --as-of 2026-11-01       where things stood then
-  kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track`,
+  kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track
+  kpi okr status --allow-commands         linked KPIs with command sources run their commands too`,
     )
     .action(async (file: string | undefined, flags: OkrFlags) => {
       const path = okrPath(file, flags, context);

@@ -15,13 +15,26 @@ import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown,
 import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
 import { resolveDataDir } from '../../snapshots/snapshot-store.js';
 import { historyNow, historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
+import { commandsAllowed } from '../../report/sources/command-source.js';
+import { describeReadCost } from '../../terminal/read-summary.js';
 import type { CliContext } from '../context.js';
 import { emitOutput, notifier, renderFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
 
-interface ReportFlags extends SourceFlags, Omit<OutputFlags, 'format'> {
+/** What evaluating KPIs needs besides the billing source: the opt-in to commands, and `--verbose`. */
+export interface KpiSourceFlags extends SourceFlags {
+  allowCommands?: boolean;
+  verbose?: boolean;
+}
+
+/** The opt-in flag of every command that evaluates report KPIs. */
+export function addAllowCommandsOption(command: Command): Command {
+  return command.option('--allow-commands', 'run the shell commands of command sources (the config file is trusted); CI: KPI_ALLOW_COMMANDS=1');
+}
+
+interface ReportFlags extends KpiSourceFlags, Omit<OutputFlags, 'format'> {
   format: (typeof REPORT_FORMATS)[number];
   only?: 'off-track';
   failOn?: 'red' | 'yellow';
@@ -36,6 +49,7 @@ export function reportCommand(context: CliContext): Command {
   const command = new Command('report').description('The weekly KPI scoreboard: each KPI green, yellow or red against its target, with its trend');
   addSourceOptions(command);
   addOutputOptions(command, REPORT_FORMATS);
+  addAllowCommandsOption(command);
   return command
     .addOption(new Option('--only <which>', 'show only red and yellow KPIs (exception-based reporting)').choices(['off-track']))
     .addOption(new Option('--fail-on <level>', `exit ${EXIT_OFF_TRACK} when any KPI is at or beyond this level (for CI)`).choices(['red', 'yellow']))
@@ -50,6 +64,7 @@ Examples:
   kpi report --format markdown > pre-read.md
   kpi report --format json --fail-on red  for CI: exit ${EXIT_OFF_TRACK} when a KPI is red
   kpi report --record                     keep this week's values for next week's trend
+  kpi report --allow-commands             also run the config's command sources (trusted config only)
 
 Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_TRACK} a KPI is at or beyond --fail-on,
 2 bad usage/config, 4 Stripe authentication failed.` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
@@ -131,22 +146,37 @@ export function reportSetup(flags: SourceFlags, context: CliContext): ReportSetu
 }
 
 /** Every KPI of the setup, Stripe read at most once (and last week's snapshot for growth targets). */
-export function evaluateKpis(setup: ReportSetup, flags: SourceFlags, context: CliContext, previous: RecordedReport | null, only?: ReadonlySet<string>): Promise<KpiReport> {
+export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, context: CliContext, previous: RecordedReport | null, only?: ReadonlySet<string>): Promise<KpiReport> {
   const { config, now, snapshots } = setup;
   const reportConfig = only ? { ...setup.reportConfig, kpis: setup.reportConfig.kpis.filter((kpi) => only.has(kpi.id) || isTargetOf(kpi.id, only, setup.reportConfig)) } : setup.reportConfig;
   let stripe: Promise<Partial<Record<Measure, RevenueReport>>> | null = null;
-  return buildKpiReport(config, reportConfig, {
+  const readStripe = async () => {
+    const source = await openBillingSource(flags, context.env, now, notifier(context));
+    const reports = await revenue(source, config, now);
+    if (flags.verbose) {
+      const subscriptionsRead = (reports.mrr ?? reports.arr)?.subscriptionsRead ?? 0;
+      context.stderr.write(`kpi: stripe: ${source.description}: ${describeReadCost(subscriptionsRead, source.readStats)}\n`);
+    }
+    return reports;
+  };
+  const report = await buildKpiReport(config, reportConfig, {
     now,
     env: context.env,
     baseDir: setup.baseDir,
     previous,
-    stripe: () => (stripe ??= openBillingSource(flags, context.env, now, notifier(context)).then((source) => revenue(source, config, now))),
+    allowCommands: commandsAllowed(flags.allowCommands, context.env),
+    stripe: () => (stripe ??= readStripe()),
     stripeWeekAgo: async () => {
       const weekAgo = now.getTime() - 6 * 86_400_000;
       const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);
       return before ? revenue(snapshotSource(before.path), config, now) : null;
     },
   });
+  if (flags.verbose) {
+    context.stderr.write(`kpi: config: ${config.origin}\n`);
+    for (const read of report.reads) context.stderr.write(`kpi: ${read.id} (${read.source}): ${read.read}; ${read.seconds.toFixed(2)} s\n`);
+  }
+  return report;
 }
 
 /** KPIs that others use as their target must be evaluated along with them. */

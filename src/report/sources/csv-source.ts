@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import dayjs from 'dayjs';
 import { minorUnitExponent } from '../../money/currency.js';
 import { Rational } from '../../money/rational.js';
 import type { KpiSource } from '../kpi-config.js';
+import { formatBytes, readFileWithin } from './bounded-read.js';
 import { SourceError, type SourceContext, type SourcedValue } from './source-types.js';
 
 type CsvSource = Extract<KpiSource, { type: 'csv' }>;
@@ -16,12 +16,7 @@ type CsvSource = Extract<KpiSource, { type: 'csv' }>;
  */
 export function readCsvSource(source: CsvSource, context: SourceContext): SourcedValue {
   const path = isAbsolute(source.file) ? source.file : join(context.baseDir, source.file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SourceError(`cannot read ${source.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
-  }
+  const { text, bytes } = readFileWithin(path, source.file, context.maxBodyBytes);
   let rows: Array<Record<string, string>>;
   try {
     rows = parse(text, { bom: true, columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, trim: true, relax_column_count: true });
@@ -54,14 +49,15 @@ export function readCsvSource(source: CsvSource, context: SourceContext): Source
     count += 1;
   });
 
+  const read = `${rows.length} row${rows.length === 1 ? '' : 's'} (${formatBytes(bytes)}) from ${source.file}`;
   const note = unreadable.length > 0 ? `${unreadable.length} row${unreadable.length === 1 ? '' : 's'} of ${source.file} could not be read (line ${unreadable.slice(0, 5).join(', ')}${unreadable.length > 5 ? ', …' : ''})` : undefined;
-  if (!source.sum) return { value: count, note };
+  if (!source.sum) return { value: count, note, read };
   if (context.kpi.unit === 'money') {
     const currency = context.kpi.currency as string;
     const minor = total.times(10 ** minorUnitExponent(currency)).roundHalfUp();
-    return { value: Number(minor), currency, note };
+    return { value: Number(minor), currency, note, read };
   }
-  return { value: Number(total.times(100).roundHalfUp()) / 100, note };
+  return { value: Number(total.times(100).roundHalfUp()) / 100, note, read };
 }
 
 /**

@@ -1,59 +1,63 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { shownLocation } from '../../secrets/redact.js';
 import type { KpiSource } from '../kpi-config.js';
+import { causeOf, formatBytes, readBodyWithin, readFileWithin } from './bounded-read.js';
 import { SourceError, type SourceContext, type SourcedValue } from './source-types.js';
 
 type JsonSource = Extract<KpiSource, { type: 'json' }>;
 
 /** A number picked by a JSON pointer from a file or an HTTP(S) endpoint (a platform's statistics). */
 export async function readJsonSource(source: JsonSource, context: SourceContext): Promise<SourcedValue> {
-  const document = /^https?:\/\//.test(source.location) ? await fetchJson(source, context) : readJsonFile(source, context);
+  const { document, read } = /^https?:\/\//i.test(source.location) ? await fetchJson(source, context) : readJsonFile(source, context);
   const value = pointTo(document, source.pointer);
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
     const shown = JSON.stringify(value)?.slice(0, 60) ?? 'missing';
     throw new SourceError(`${source.pointer || '(the document)'} in ${shownLocation(source.location)} is ${shown}, not a number`);
   }
-  return { value: number };
+  return { value: number, read };
 }
 
-function readJsonFile(source: JsonSource, context: SourceContext): unknown {
+function readJsonFile(source: JsonSource, context: SourceContext): { document: unknown; read: string } {
   const path = isAbsolute(source.location) ? source.location : join(context.baseDir, source.location);
+  const { text, bytes } = readFileWithin(path, source.location, context.maxBodyBytes);
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return { document: JSON.parse(text), read: `${formatBytes(bytes)} from ${source.location}` };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SourceError(`cannot read ${source.location}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+    throw new SourceError(`cannot read ${source.location}: ${(error as Error).message}`);
   }
 }
 
-async function fetchJson(source: JsonSource, context: SourceContext): Promise<unknown> {
+/** The secret header (its value was checked by checkSourceEnvironment before any source ran). */
+function authHeader(source: JsonSource, env: NodeJS.ProcessEnv): [string, string] | null {
+  if (!source.auth) return null;
+  const secret = env[source.auth.env];
+  if (!secret) throw new SourceError(`${source.auth.env} is not set (it holds the ${source.auth.header} for ${shownLocation(source.location)})`);
+  return [source.auth.header.toLowerCase(), source.auth.scheme ? `${source.auth.scheme} ${secret}` : secret];
+}
+
+async function fetchJson(source: JsonSource, context: SourceContext): Promise<{ document: unknown; read: string }> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (source.auth) {
-    const secret = context.env[source.auth.env];
-    if (!secret) throw new SourceError(`${source.auth.env} is not set (it holds the ${source.auth.header} for ${new URL(source.location).host})`);
-    headers[source.auth.header.toLowerCase()] = source.auth.scheme ? `${source.auth.scheme} ${secret}` : secret;
-  }
+  const auth = authHeader(source, context.env);
+  if (auth) headers[auth[0]] = auth[1];
+  const shown = shownLocation(source.location);
   let response: Response;
   try {
     // A secret header must not follow a redirect to another host.
-    response = await fetch(source.location, { headers, redirect: source.auth ? 'manual' : 'follow', signal: AbortSignal.timeout(30_000) });
+    response = await fetch(source.location, { headers, redirect: auth ? 'manual' : 'follow', signal: AbortSignal.timeout(30_000) });
   } catch (error) {
-    throw new SourceError(`could not reach ${shownLocation(source.location)}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+    throw new SourceError(`could not reach ${shown}: ${causeOf(error)}`);
   }
-  if (!response.ok) throw new SourceError(`${shownLocation(source.location)} answered HTTP ${response.status}`);
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => {});
+    throw new SourceError(`${shown} answered HTTP ${response.status}`);
+  }
+  const { text, bytes } = await readBodyWithin(response, shown, context.maxBodyBytes);
   try {
-    return await response.json();
+    return { document: JSON.parse(text), read: `1 request, ${formatBytes(bytes)} from ${shown}` };
   } catch {
-    throw new SourceError(`${shownLocation(source.location)} did not answer with JSON`);
+    throw new SourceError(`${shown} did not answer with JSON`);
   }
-}
-
-/** A URL as messages show it: no credentials, no query string (tokens often travel there). */
-export function shownLocation(location: string): string {
-  if (!/^https?:\/\//.test(location)) return location;
-  const url = new URL(location);
-  return `${url.origin}${url.pathname}`;
 }
 
 /** RFC 6901: "/a/0/b~1c" walks a, then index 0, then key "b/c". */

@@ -7,7 +7,12 @@ export interface SourcedValue {
   currency?: string;
   /** Anything a reader should know: rows skipped, pages read. */
   note?: string;
+  /** What the source read (requests, rows, bytes): `--verbose` shows it. */
+  read?: string;
 }
+
+/** JSON and CSV bodies larger than this are refused while they arrive, not after. */
+export const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
 export interface SourceContext {
   kpi: KpiDefinition;
@@ -16,6 +21,10 @@ export interface SourceContext {
   env: NodeJS.ProcessEnv;
   /** Relative file paths in the config are relative to this folder. */
   baseDir: string;
+  /** Command sources run only when the user opted in (a config file may come from anyone). */
+  allowCommands: boolean;
+  /** The size limit of a file or HTTP body; MAX_BODY_BYTES unless a test lowers it. */
+  maxBodyBytes: number;
 }
 
 /** A source failed: the KPI becomes n/a with this reason, the rest of the report goes on. */
