@@ -72,7 +72,8 @@ export class StripeApiReader implements WireAccountReader {
 
   prices() {
     return this.list<WirePrice>('prices', (after) =>
-      this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options'], ...after }),
+      // `currency_options.tiers` is includable on its own: without it a tiered price's other currencies come without tiers.
+      this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options', 'data.currency_options.tiers'], ...after }),
     );
   }
 
