@@ -101,8 +101,7 @@ describe('impossible subscription values', () => {
   ])('quantity %d', (quantity, problem) => {
     const wire = subscription({ items: [{ price: monthly, quantity }] });
     const item = wire.items.data[0]!;
-    expect(failure(() => mapSubscription(wire, wire.items.data, catalog))).toBe(`subscription ${wire.id} has an impossible value: items.data[0].quantity: ${problem}`);
-    expect(item.id).toMatch(/^si_/);
+    expect(failure(() => mapSubscription(wire, wire.items.data, catalog))).toBe(`subscription ${wire.id}, item ${item.id} has an impossible value: quantity: ${problem}`);
   });
 
   it('names the subscription currency', () => {

@@ -6,7 +6,7 @@ import { Rational } from '../../money/rational.js';
 import { normaliseCurrency } from '../../money/currency.js';
 import type { Coupon, Discount, Price, PriceListing, PriceScheme, PricingCatalog, Product, Subscription, SubscriptionItem } from '../../billing/model.js';
 import { DataSourceError } from '../../errors.js';
-import { checkWire, wireCouponSchema, wirePriceSchema, wireSubscriptionSchema } from './wire-schema.js';
+import { checkWire, wireCouponSchema, wireItemSchema, wirePriceSchema, wireSubscriptionSchema } from './wire-schema.js';
 import type {
   WireCoupon,
   WireDecimal,
@@ -116,7 +116,7 @@ export function mapSubscription(
   catalog: PricingCatalog,
 ): Subscription {
   const where = `subscription ${subscription.id}`;
-  checkWire(wireSubscriptionSchema, { ...subscription, items: { data: items } }, where);
+  checkWire(wireSubscriptionSchema, subscription, where);
   return {
     id: subscription.id,
     customerId: typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id,
@@ -130,6 +130,7 @@ export function mapSubscription(
 
 function mapItem(item: WireSubscriptionItem, currency: string, catalog: PricingCatalog, where: string): SubscriptionItem {
   const itemWhere = `${where}, item ${item.id}`;
+  checkWire(wireItemSchema, item, itemWhere);
   // The catalog's copy carries tiers and currency options, which an embedded item price never does.
   const price = namingUser(itemWhere, () => catalog.prices.get(item.price.id) ?? mapPrice(item.price));
   return {

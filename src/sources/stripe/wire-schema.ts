@@ -126,12 +126,8 @@ export const wireCouponSchema = z
     path: ['currency'],
   });
 
-/** What a subscription's own fields must hold: its currency, and each item's quantity. */
-export const wireSubscriptionSchema = z.looseObject({
-  id: z.string().min(1),
-  currency: currencyCode,
-  items: z.looseObject({ data: z.array(z.looseObject({ id: z.string().min(1), quantity: quantity.optional() })) }),
-});
+export const wireSubscriptionSchema = z.looseObject({ id: z.string().min(1), currency: currencyCode });
+export const wireItemSchema = z.looseObject({ id: z.string().min(1), quantity: quantity.optional() });
 
 /** Single field rules, for schemas that hold these fields in another shape (snapshots). */
 export const wireFields = { currencyCode, quantity } as const;
