@@ -10,7 +10,7 @@ import type { WireCoupon, WirePrice, WireProduct, WireSubscription } from './wir
  */
 export interface WireAccountReader {
   products(): AsyncIterable<WireProduct>;
-  /** Every price, active or not, with `tiers` and `currency_options` expanded. */
+  /** Every price, active or not, with `tiers`, `currency_options` and their per-currency `tiers` expanded. */
   prices(): AsyncIterable<WirePrice>;
   /** Every listed coupon, with `applies_to` and `currency_options` expanded. */
   coupons(): AsyncIterable<WireCoupon>;
