@@ -38,7 +38,7 @@ export const snapshotSchema = z.looseObject({
       currency: wireFields.currencyCode,
       created: z.number().int(),
       items: z.looseObject({
-        data: z.array(z.looseObject({ id: z.string(), price: z.looseObject({ id: z.string() }), quantity: wireFields.quantity.optional(), discounts: z.array(discount), created: z.number() })),
+        data: z.array(z.looseObject({ id: z.string(), price: z.looseObject({ id: z.string() }), quantity: wireFields.quantity.nullable().optional(), discounts: z.array(discount), created: z.number() })),
       }),
       discounts: z.array(discount),
     }),

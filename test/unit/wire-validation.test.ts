@@ -104,6 +104,13 @@ describe('impossible subscription values', () => {
     expect(failure(() => mapSubscription(wire, wire.items.data, catalog))).toBe(`subscription ${wire.id}, item ${item.id} has an impossible value: quantity: ${problem}`);
   });
 
+  it('accepts an item without a quantity (metered), left out or null', () => {
+    const wire = subscription({ items: [{ price: monthly, quantity: null }] });
+    expect(mapSubscription(wire, wire.items.data, catalog).items[0]?.quantity).toBeNull();
+    const withNull = { ...wire, items: { ...wire.items, data: [{ ...wire.items.data[0]!, quantity: null as unknown as number }] } };
+    expect(mapSubscription(withNull, withNull.items.data, catalog).items[0]?.quantity).toBeNull();
+  });
+
   it('names the subscription currency', () => {
     const wire = subscription({ currency: 'us dollar', items: [{ price: monthly }] });
     expect(failure(() => mapSubscription(wire, wire.items.data, catalog))).toBe(`subscription ${wire.id} has an impossible value: currency: must be a three-letter currency code`);

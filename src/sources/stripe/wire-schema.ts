@@ -127,7 +127,8 @@ export const wireCouponSchema = z
   });
 
 export const wireSubscriptionSchema = z.looseObject({ id: z.string().min(1), currency: currencyCode });
-export const wireItemSchema = z.looseObject({ id: z.string().min(1), quantity: quantity.optional() });
+// Metered items have no quantity: left out, or null.
+export const wireItemSchema = z.looseObject({ id: z.string().min(1), quantity: quantity.nullable().optional() });
 
 /** Single field rules, for schemas that hold these fields in another shape (snapshots). */
 export const wireFields = { currencyCode, quantity } as const;
