@@ -102,8 +102,8 @@ function checkRates(totals: MrrTotals, config: KpiConfig): void {
 
 function configuredCurrencies(layout: TierLayout, pricing: PricingCatalog): string[] {
   const currencies = new Set<string>();
-  for (const price of pricing.prices.values()) {
-    if (price.recurrence && layout.locate(price.productId)) currencies.add(price.currency);
+  for (const price of pricing.priceListings) {
+    if (price.recurring && layout.locate(price.productId)) currencies.add(price.currency);
   }
   return [...currencies].sort();
 }

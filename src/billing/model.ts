@@ -96,10 +96,27 @@ export interface SubscriptionItem {
   discounts: Discount[];
 }
 
-/** Prices and coupons by id: what subscriptions refer to. */
+/** Objects by id; a source may value one only when it is first asked for it. */
+export interface Lookup<T> {
+  get(id: string): T | undefined;
+}
+
+/** What a price is for, without its amounts: enough to tell which currencies a product sells in. */
+export interface PriceListing {
+  productId: string;
+  currency: string;
+  recurring: boolean;
+}
+
+/**
+ * Prices and coupons by id: what subscriptions refer to. Looking one up may fail with a
+ * data error when Stripe's object cannot be valued; objects no subscription asks for are
+ * never valued, so a broken price kpi does not count cannot stop a run.
+ */
 export interface PricingCatalog {
-  prices: ReadonlyMap<string, Price>;
-  coupons: ReadonlyMap<string, Coupon>;
+  prices: Lookup<Price>;
+  priceListings: readonly PriceListing[];
+  coupons: Lookup<Coupon>;
 }
 
 export interface Subscription {

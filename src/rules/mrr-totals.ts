@@ -126,8 +126,8 @@ export class MrrAccumulator {
       addTo(tier.stripeMrr, currency, row.stripeMrr);
       const holders = product.holders.get(currency) ?? { subscriptions: 0, quantity: 0 };
       product.holders.set(currency, holders);
-      product.quantity += row.quantity;
-      holders.quantity += row.quantity;
+      product.quantity = addQuantity(product.quantity, row.quantity);
+      holders.quantity = addQuantity(holders.quantity, row.quantity);
       if (row.quantity > 0) {
         product.subscriptions += 1;
         holders.subscriptions += 1;
@@ -165,6 +165,23 @@ export class MrrAccumulator {
   }
 }
 
+/**
+ * JSON readers and spreadsheets hold numbers as doubles: a total beyond 2^53 minor units
+ * (90 trillion dollars) could not be reported exactly, and no real account comes near it,
+ * so reaching it means a quantity or amount in the data is wrong.
+ */
+const LARGEST_REPORTABLE = Number.MAX_SAFE_INTEGER;
+
 function addTo(amounts: AmountsByCurrency, currency: string, amount: Rational): void {
-  amounts.set(currency, (amounts.get(currency) ?? Rational.ZERO).plus(amount));
+  const total = (amounts.get(currency) ?? Rational.ZERO).plus(amount);
+  if (total.compare(Rational.of(LARGEST_REPORTABLE)) > 0) {
+    throw new RangeError(`it takes the ${currency.toUpperCase()} total past ${LARGEST_REPORTABLE} minor units, more than any real account bills; a quantity or amount in the data is wrong`);
+  }
+  amounts.set(currency, total);
+}
+
+function addQuantity(total: number, quantity: number): number {
+  const sum = total + quantity;
+  if (sum > LARGEST_REPORTABLE) throw new RangeError(`it takes a product's total quantity past ${LARGEST_REPORTABLE}; a quantity in the data is wrong`);
+  return sum;
 }

@@ -72,7 +72,8 @@ export class StripeApiReader implements WireAccountReader {
 
   prices() {
     return this.list<WirePrice>('prices', (after) =>
-      this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options'], ...after }),
+      // `currency_options.tiers` is includable on its own: without it a tiered price's other currencies come without tiers.
+      this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options', 'data.currency_options.tiers'], ...after }),
     );
   }
 
@@ -203,8 +204,12 @@ async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
 }
 
 export function translateStripeError(error: unknown, during: string, options: ApiReaderOptions, retries = 0): KpiError | unknown {
-  if (!(error instanceof Stripe.errors.StripeError)) return error;
   const where = options.apiBase ? `${options.apiBase.protocol}://${options.apiBase.host}:${options.apiBase.port}` : 'Stripe';
+  // The SDK turns decimal fields into numbers as it receives them and fails on one that is not a decimal.
+  if (error instanceof Error && error.message.startsWith('Failed to coerce ')) {
+    return new DataSourceError(`${where} sent an impossible value while ${during}: ${redact(error.message, options.credentials.key)}`);
+  }
+  if (!(error instanceof Stripe.errors.StripeError)) return error;
   const message = redact(error.message, options.credentials.key);
   const afterRetries = retries > 0 ? ` (gave up after retries; ${retries} retr${retries === 1 ? 'y' : 'ies'} in this run)` : '';
   switch (error.type) {

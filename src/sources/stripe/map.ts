@@ -4,8 +4,9 @@
  */
 import { Rational } from '../../money/rational.js';
 import { normaliseCurrency } from '../../money/currency.js';
-import type { Coupon, Discount, Price, PriceScheme, PricingCatalog, Product, Subscription, SubscriptionItem } from '../../billing/model.js';
+import type { Coupon, Discount, Price, PriceListing, PriceScheme, PricingCatalog, Product, Subscription, SubscriptionItem } from '../../billing/model.js';
 import { DataSourceError } from '../../errors.js';
+import { checkWire, wireCouponSchema, wireItemSchema, wirePriceSchema, wireSubscriptionSchema } from './wire-schema.js';
 import type {
   WireCoupon,
   WireDecimal,
@@ -21,6 +22,7 @@ export function mapProduct(product: WireProduct): Product {
 }
 
 export function mapPrice(price: WirePrice): Price {
+  checkWire(wirePriceSchema, price, `price ${price.id}`);
   return {
     id: price.id,
     productId: typeof price.product === 'string' ? price.product : price.product.id,
@@ -41,6 +43,14 @@ export function mapPrice(price: WirePrice): Price {
         .map(([currency, option]) => [normaliseCurrency(currency), mapScheme(price, option, currency)]),
     ),
   };
+}
+
+/** A price's product, currency and kind, read without valuing (or checking) its amounts. */
+export function listPrice(price: WirePrice): PriceListing | null {
+  const currency = typeof price.currency === 'string' ? price.currency.toLowerCase() : '';
+  const productId = typeof price.product === 'string' ? price.product : price.product?.id;
+  if (!/^[a-z]{3}$/.test(currency) || typeof productId !== 'string') return null;
+  return { productId, currency, recurring: price.type === 'recurring' };
 }
 
 type WireAmounts = Pick<WirePrice, 'unit_amount' | 'unit_amount_decimal' | 'tiers'>;
@@ -81,6 +91,7 @@ function exactAmount(decimal: WireDecimal | null | undefined, integer: number | 
  *   Stripe leaves out `applies_to` unless it is expanded.
  */
 export function mapCoupon(coupon: WireCoupon, restrictionKnown = coupon.applies_to !== undefined): Coupon {
+  checkWire(wireCouponSchema, coupon, `coupon ${coupon.id}`);
   const amountOff = new Map<string, bigint>();
   if (coupon.amount_off !== null && coupon.currency) amountOff.set(normaliseCurrency(coupon.currency), BigInt(coupon.amount_off));
   for (const [currency, option] of Object.entries(coupon.currency_options ?? {})) {
@@ -105,6 +116,7 @@ export function mapSubscription(
   catalog: PricingCatalog,
 ): Subscription {
   const where = `subscription ${subscription.id}`;
+  checkWire(wireSubscriptionSchema, subscription, where);
   return {
     id: subscription.id,
     customerId: typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id,
@@ -118,8 +130,9 @@ export function mapSubscription(
 
 function mapItem(item: WireSubscriptionItem, currency: string, catalog: PricingCatalog, where: string): SubscriptionItem {
   const itemWhere = `${where}, item ${item.id}`;
+  checkWire(wireItemSchema, item, itemWhere);
   // The catalog's copy carries tiers and currency options, which an embedded item price never does.
-  const price = catalog.prices.get(item.price.id) ?? mapPrice(item.price);
+  const price = namingUser(itemWhere, () => catalog.prices.get(item.price.id) ?? mapPrice(item.price));
   return {
     id: item.id,
     price: inCurrency(price, currency, itemWhere),
@@ -146,9 +159,12 @@ function mapDiscount(discount: string | WireDiscount, catalog: PricingCatalog, w
   const couponId = typeof source === 'string' ? source : source?.id;
   // Prefer the listed coupon: only it carries `applies_to`. A deleted coupon is no longer
   // listed but keeps discounting its subscriptions, so fall back to the embedded copy.
-  const coupon =
-    (couponId ? catalog.coupons.get(couponId) : undefined) ??
-    (source && typeof source === 'object' ? mapCoupon(source, source.applies_to !== undefined) : undefined);
+  const coupon = namingUser(
+    where,
+    () =>
+      (couponId ? catalog.coupons.get(couponId) : undefined) ??
+      (source && typeof source === 'object' ? mapCoupon(source, source.applies_to !== undefined) : undefined),
+  );
   if (!coupon) {
     throw new DataSourceError(
       `${where}: discount ${discount.id} refers to coupon ${couponId ?? '(none)'}, which is neither listed nor embedded (a deleted coupon on an item?)`,
@@ -156,4 +172,14 @@ function mapDiscount(discount: string | WireDiscount, catalog: PricingCatalog, w
     );
   }
   return { id: discount.id, coupon, end: discount.end };
+}
+
+/** A price or coupon that cannot be valued is named with the subscription that uses it. */
+function namingUser<T>(where: string, map: () => T): T {
+  try {
+    return map();
+  } catch (error) {
+    if (error instanceof DataSourceError) throw new DataSourceError(`${where}: ${error.message}`, error.hint);
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
-import type { PricingCatalog, Product, Subscription, SubscriptionStatus } from '../../billing/model.js';
+import type { Lookup, PriceListing, PricingCatalog, Product, Subscription, SubscriptionStatus } from '../../billing/model.js';
 import type { BillingSource } from '../billing-source.js';
-import { mapCoupon, mapPrice, mapProduct, mapSubscription } from './map.js';
+import { listPrice, mapCoupon, mapPrice, mapProduct, mapSubscription } from './map.js';
 import type { ReadStats } from '../billing-source.js';
 import type { WireCoupon, WirePrice, WireProduct, WireSubscription } from './wire.js';
 
@@ -10,7 +10,7 @@ import type { WireCoupon, WirePrice, WireProduct, WireSubscription } from './wir
  */
 export interface WireAccountReader {
   products(): AsyncIterable<WireProduct>;
-  /** Every price, active or not, with `tiers` and `currency_options` expanded. */
+  /** Every price, active or not, with `tiers`, `currency_options` and their per-currency `tiers` expanded. */
   prices(): AsyncIterable<WirePrice>;
   /** Every listed coupon, with `applies_to` and `currency_options` expanded. */
   coupons(): AsyncIterable<WireCoupon>;
@@ -43,8 +43,9 @@ export class WireBillingSource implements BillingSource {
   async loadPricing(): Promise<PricingCatalog> {
     const [prices, coupons] = await Promise.all([collect(this.reader.prices()), collect(this.reader.coupons())]);
     return {
-      prices: new Map(prices.map((price) => [price.id, mapPrice(price)])),
-      coupons: new Map(coupons.map((coupon) => [coupon.id, mapCoupon(coupon, true)])),
+      prices: mappedOnFirstUse(prices, mapPrice),
+      priceListings: prices.map(listPrice).filter((listing): listing is PriceListing => listing !== null),
+      coupons: mappedOnFirstUse(coupons, (coupon) => mapCoupon(coupon, true)),
     };
   }
 
@@ -53,6 +54,27 @@ export class WireBillingSource implements BillingSource {
       for (const subscription of page) yield mapSubscription(subscription, subscription.items.data, pricing);
     }
   }
+}
+
+/**
+ * Keeps Stripe's objects as they came and maps each the first time a subscription uses it
+ * (once: pages of subscriptions share a few prices), so an object no counted
+ * subscription uses is never valued and, if broken, never stops a run.
+ */
+function mappedOnFirstUse<Wire extends { id: string }, Mapped>(objects: readonly Wire[], map: (object: Wire) => Mapped): Lookup<Mapped> {
+  const wire = new Map(objects.map((object) => [object.id, object]));
+  const mapped = new Map<string, Mapped>();
+  return {
+    get(id) {
+      const known = mapped.get(id);
+      if (known !== undefined) return known;
+      const object = wire.get(id);
+      if (object === undefined) return undefined;
+      const value = map(object);
+      mapped.set(id, value);
+      return value;
+    },
+  };
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

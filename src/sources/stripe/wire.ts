@@ -58,7 +58,10 @@ export interface WirePrice {
   unit_amount: number | null;
   unit_amount_decimal: WireDecimal | null;
   transform_quantity: { divide_by: number; round: 'up' | 'down' } | null;
-  /** Only present when expanded (`expand: ['data.currency_options']`). */
+  /**
+   * Only present when expanded (`expand: ['data.currency_options']`); each currency's
+   * `tiers` only with `data.currency_options.tiers` as well.
+   */
   currency_options?: Record<string, { unit_amount: number | null; unit_amount_decimal: WireDecimal | null; tiers?: WireTier[] }>;
   nickname?: string | null;
   created: number;

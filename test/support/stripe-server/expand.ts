@@ -37,7 +37,13 @@ type Field =
   /** A nested list object (`{object:'list', data}`); paths continue through `.data`. */
   | { type: 'list'; target: ObjectKind; entries: (ctx: RenderContext, parent: AnyObject) => readonly object[]; url: (parent: AnyObject) => string }
   /** A plain sub-hash that is not itself expandable, e.g. a discount's `source`. */
-  | { type: 'hash'; fields: Fields };
+  | { type: 'hash'; fields: Fields }
+  /**
+   * Includable, and a hash keyed by currency whose values have fields of their own that
+   * paths continue into without naming the key: a price's `currency_options`, whose
+   * per-currency `tiers` come only with `currency_options.tiers`.
+   */
+  | { type: 'includableByKey'; fields: Fields };
 
 type Fields = Readonly<Record<string, Field>>;
 
@@ -46,7 +52,7 @@ const SCHEMAS: Readonly<Record<ObjectKind, Fields>> = {
   customer: {},
   price: {
     tiers: { type: 'includable' },
-    currency_options: { type: 'includable' },
+    currency_options: { type: 'includableByKey', fields: { tiers: { type: 'includable' } } },
     product: { type: 'reference', target: 'product' },
   },
   coupon: {
@@ -131,6 +137,9 @@ function checkPath(fields: Fields, segments: readonly string[], i: number, path:
       if (isLast) throw notExpandable(path);
       checkPath(field.fields, segments, i + 1, path);
       return;
+    case 'includableByKey':
+      if (!isLast) checkPath(field.fields, segments, i + 1, path);
+      return;
     case 'list':
       // The list itself and its `data` array are not expandable, only what lies inside.
       if (segments[i + 1] !== 'data' || i + 2 >= segments.length) throw notExpandable(path);
@@ -171,6 +180,19 @@ function renderFields(fields: Fields, source: AnyObject, out: Record<string, unk
         break;
       case 'embedded':
         out[name] = isObject(value) ? renderObject(field.target, value, sub, ctx) : value;
+        break;
+      case 'includableByKey':
+        if (!sub) delete out[name];
+        else if (isObject(value)) {
+          out[name] = Object.fromEntries(
+            Object.entries(value).map(([key, entry]) => {
+              if (!isObject(entry)) return [key, entry];
+              const rendered: Record<string, unknown> = { ...entry };
+              renderFields(field.fields, entry as AnyObject, rendered, sub, ctx);
+              return [key, rendered];
+            }),
+          );
+        }
         break;
       case 'hash':
         if (isObject(value)) {
