@@ -17,6 +17,7 @@ import { resolveDataDir } from '../../snapshots/snapshot-store.js';
 import { historyNow, historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted, notifier } from '../output.js';
+import { messagesTo } from '../../terminal/messages.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
@@ -73,7 +74,7 @@ Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_
 
       if (flags.record) appendRecord(historyFile, toRecord(report));
       const failed = report.results.filter((result) => result.status === 'error');
-      for (const result of failed) context.stderr.write(`kpi: warning: ${result.name} is n/a: ${result.reason}\n`);
+      for (const result of failed) messagesTo(context.stderr).warning(`${result.name} is n/a: ${result.reason}`);
       if (failed.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
       if (flags.failOn && failsOn(report.results.map((result) => result.status), flags.failOn)) throw new ReportExit(EXIT_OFF_TRACK);
     });
