@@ -13,7 +13,7 @@ import { initCommand } from './commands/init.js';
 import { configCommand } from './commands/config.js';
 import type { CliContext } from './context.js';
 import { messagesTo } from '../terminal/messages.js';
-import { terminalSafeMessage } from '../terminal/safe-text.js';
+import { terminalSafeLines, terminalSafeMessage } from '../terminal/safe-text.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -27,7 +27,8 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
+      // Usage errors quote the arguments given, which may come from anywhere (a CI variable).
+      writeErr: (text) => context.stderr.write(terminalSafeLines(text)),
     })
     .addHelpText(
       'after',

@@ -36,6 +36,11 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, visibleEscape);
 }
 
+/** Text whose line structure is kpi's own (commander's usage errors): every control character but the line feed shown. */
+export function terminalSafeLines(text: string): string {
+  return text.replace(UNSAFE_EXCEPT_LINE_FEED, visibleEscape);
+}
+
 /**
  * A whole message (error, warning, note) as kpi prints it to stderr. Our own messages may
  * span lines (a config file's list of problems), so line feeds stay; but every line after the
@@ -43,8 +48,7 @@ export function terminalSafe(text: string): string {
  * `kpi: error: ...`.
  */
 export function terminalSafeMessage(text: string): string {
-  return text
-    .replace(UNSAFE_EXCEPT_LINE_FEED, visibleEscape)
+  return terminalSafeLines(text)
     .split('\n')
     .map((line, index) => (index === 0 || line === '' || /^\s/.test(line) ? line : `  ${line}`))
     .join('\n');

@@ -104,6 +104,19 @@ describe('messages on stderr', () => {
   });
 });
 
+describe('usage errors from the argument parser', () => {
+  it('show an argument with control characters as visible escapes (exit 2)', async () => {
+    const stdout = sink();
+    const stderr = sink();
+    const context = { stdout, stderr, env: {}, cwd: '/nonexistent-kpi-dir', now: () => new Date('2026-11-16T00:00:00Z') } as unknown as CliContext;
+    const code = await run(['node', 'kpi', 'mrr', '--format', 'x\x1b]0;pwned\x07'], context);
+    expect(code).toBe(2);
+    expect(stdout.text).toBe('');
+    expect(stderr.text).toContain(String.raw`argument 'x\x1b]0;pwned\x07' is invalid`);
+    expect(stderr.text).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+  });
+});
+
 describe('human renderers', () => {
   const period = { name: 'now', start: new Date('2026-11-16T00:00:00Z'), end: new Date('2026-11-16T00:00:00Z'), quarter: '2026-Q4' };
   const failed: KpiResult = {
