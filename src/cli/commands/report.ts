@@ -11,13 +11,13 @@ import { DEMO_CONFIG_FILE } from '../../package-root.js';
 import { reportSchema, type ReportConfig } from '../../report/kpi-config.js';
 import { appendRecord, readRecords, type RecordedReport } from '../../report/history.js';
 import { failsOn } from '../../report/status.js';
+import { messagesTo } from '../../terminal/messages.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
 import { resolveDataDir } from '../../snapshots/snapshot-store.js';
 import { historyNow, historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted, notifier } from '../output.js';
-import { messagesTo } from '../../terminal/messages.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
