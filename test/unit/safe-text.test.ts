@@ -15,6 +15,15 @@ function sink() {
   return { write: (chunk: string) => ((text += chunk), true), get text() { return text; } };
 }
 
+/** The CLI in this process, its streams collected. */
+async function runCli(args: string[]) {
+  const stdout = sink();
+  const stderr = sink();
+  const context = { stdout, stderr, env: {}, cwd: '/nonexistent-kpi-dir', now: () => new Date('2026-11-16T00:00:00Z') } as unknown as CliContext;
+  const code = await run(['node', 'kpi', ...args], context);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
 describe('terminalSafe', () => {
   it('shows C0, DEL, C1 and bidi controls as visible escapes, line feeds included', () => {
     expect(terminalSafe('a\x1b]0;title\x07b')).toBe(String.raw`a\x1b]0;title\x07b`);
@@ -93,27 +102,19 @@ describe('messages on stderr', () => {
   });
 
   it('reportError shows a file name from the command line with visible escapes', async () => {
-    const stdout = sink();
-    const stderr = sink();
-    const context = { stdout, stderr, env: {}, cwd: '/nonexistent-kpi-dir', now: () => new Date('2026-11-16T00:00:00Z') } as unknown as CliContext;
-    const code = await run(['node', 'kpi', 'okr', 'lint', 'okrs\x1b]0;pwned\x07.yaml'], context);
+    const { code, stdout, stderr } = await runCli(['okr', 'lint', 'okrs\x1b]0;pwned\x07.yaml']);
     expect(code).toBe(2);
-    expect(stdout.text).toBe('');
-    expect(stderr.text).toContain(String.raw`okrs\x1b]0;pwned\x07.yaml`);
-    expect(stderr.text).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(String.raw`okrs\x1b]0;pwned\x07.yaml`);
+    expect(stderr).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
   });
-});
 
-describe('usage errors from the argument parser', () => {
-  it('show an argument with control characters as visible escapes (exit 2)', async () => {
-    const stdout = sink();
-    const stderr = sink();
-    const context = { stdout, stderr, env: {}, cwd: '/nonexistent-kpi-dir', now: () => new Date('2026-11-16T00:00:00Z') } as unknown as CliContext;
-    const code = await run(['node', 'kpi', 'mrr', '--format', 'x\x1b]0;pwned\x07'], context);
+  it('usage errors of the argument parser show an argument with control characters as visible escapes (exit 2)', async () => {
+    const { code, stdout, stderr } = await runCli(['mrr', '--format', 'x\x1b]0;pwned\x07']);
     expect(code).toBe(2);
-    expect(stdout.text).toBe('');
-    expect(stderr.text).toContain(String.raw`argument 'x\x1b]0;pwned\x07' is invalid`);
-    expect(stderr.text).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(String.raw`argument 'x\x1b]0;pwned\x07' is invalid`);
+    expect(stderr).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
   });
 });
 
