@@ -5,6 +5,10 @@ import { notifier } from '../../src/cli/output.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { renderKpiReportMarkdown, renderKpiReportTable } from '../../src/render/kpi-report.js';
 import { renderLint } from '../../src/render/okr.js';
+import { renderMovementsTable } from '../../src/render/movements.js';
+import { renderWeeklyArrTable } from '../../src/render/weekly-arr.js';
+import type { MovementsReport } from '../../src/app/mrr-movements.js';
+import type { WeeklyArrSeries } from '../../src/app/weekly-arr.js';
 import { messagesTo } from '../../src/terminal/messages.js';
 import { terminalSafe, terminalSafeCopy, terminalSafeMessage } from '../../src/terminal/safe-text.js';
 import { makePalette } from '../../src/terminal/terminal.js';
@@ -156,5 +160,20 @@ describe('human renderers', () => {
   it('lint output shows the file name and findings with visible escapes', () => {
     const text = renderLint([{ level: 'error', path: 'objectives[0]', message: 'title "\x1b[31mX"' }], 'okrs\r.yaml', makePalette(false));
     expect(text).toBe(String.raw`okrs\r.yaml: error: objectives[0]: title "\x1b[31mX"` + '\n1 error, 0 warnings\n');
+  });
+
+  it('movements and weekly ARR tables show tier names and snapshot paths with visible escapes', () => {
+    const part = { amount: 0n, customers: 0, subscriptions: 0 };
+    const line = { tier: 'Pro\r\x1b[31m', currency: 'usd', start: 1000n, end: 1000n, parts: { new: part, reactivation: part, expansion: part, contraction: part, churn: part } };
+    const at = new Date('2026-11-16T00:00:00Z');
+    const movements: MovementsReport = { generatedAt: at, from: { requested: at, snapshot: 'a', takenAt: at }, to: { requested: at, snapshot: 'b', takenAt: at }, lines: [line], totals: [], converted: null };
+    const table = renderMovementsTable(movements, makePalette(false));
+    expect(table).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+    // Start and end 10.00 USD on the tier's own row.
+    expect(table).toMatch(/^Pro\\r\\x1b\[31m\s+10\.00 USD/m);
+
+    const series = { targetPercent: 10, rows: [], reconstructedFrom: { path: 'snap\x1b]8;;http://x\x07.json.gz', takenAt: 0 } } as unknown as WeeklyArrSeries;
+    const weekly = renderWeeklyArrTable(series, makePalette(false));
+    expect(weekly).toContain(String.raw`lifecycle dates in snap\x1b]8;;http://x\x07.json.gz,`);
   });
 });
