@@ -12,6 +12,8 @@ import { helpCommand } from './commands/help-topics.js';
 import { initCommand } from './commands/init.js';
 import { configCommand } from './commands/config.js';
 import type { CliContext } from './context.js';
+import { messagesTo } from '../terminal/messages.js';
+import { terminalSafeLines, terminalSafeMessage } from '../terminal/safe-text.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -25,7 +27,8 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.stdout.write(text),
-      writeErr: (text) => context.stderr.write(text),
+      // Usage errors quote the arguments given, which may come from anywhere (a CI variable).
+      writeErr: (text) => context.stderr.write(terminalSafeLines(text)),
     })
     .addHelpText(
       'after',
@@ -101,11 +104,10 @@ function reportError(error: unknown, context: CliContext): number {
     return error.exitCode === 0 ? ExitCode.Success : ExitCode.BadInput;
   }
   if (error instanceof KpiError) {
-    context.stderr.write(`kpi: error: ${error.message}\n`);
-    if (error.hint) context.stderr.write(`  ${error.hint}\n`);
+    messagesTo(context.stderr).error(error.message, error.hint);
     return error.exitCode;
   }
   const detail = error instanceof Error ? (context.env.KPI_DEBUG ? error.stack ?? error.message : error.message) : String(error);
-  context.stderr.write(`kpi: internal error: ${detail}\n  This is a bug in kpi; set KPI_DEBUG=1 for details.\n`);
+  context.stderr.write(`kpi: internal error: ${terminalSafeMessage(detail)}\n  This is a bug in kpi; set KPI_DEBUG=1 for details.\n`);
   return ExitCode.InternalError;
 }

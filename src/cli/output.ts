@@ -2,6 +2,7 @@ import { writeFileAtomically } from '../files/atomic-file.js';
 import type { CliContext } from './context.js';
 import type { Delimited } from '../render/delimited.js';
 import { colourEnabled, makePalette, type Palette } from '../terminal/terminal.js';
+import { messagesTo } from '../terminal/messages.js';
 
 /**
  * Where a command's result goes: stdout, or `-o FILE`, written whole or not at all. A new
@@ -22,7 +23,8 @@ export function outputStream(context: CliContext, file?: string): { isTTY?: bool
 
 /** Side remarks for the user (a key that could be safer): on stderr, never mixed with results. */
 export function notifier(context: CliContext): (remark: string) => void {
-  return (remark) => context.stderr.write(`kpi: ${remark}\n`);
+  const messages = messagesTo(context.stderr);
+  return (remark) => messages.note(remark);
 }
 
 export interface Renderers {

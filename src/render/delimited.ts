@@ -14,10 +14,14 @@ function guardText(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** RFC 4180 for CSV (comma, CRLF, quotes where needed); the same with tabs for TSV. */
+/**
+ * RFC 4180 for CSV (comma, CRLF, quotes where needed); the same with tabs for TSV. A text
+ * with a line break of any kind (a lone CR too, which the stringifier would leave bare) is
+ * quoted, so a reader gets the exact text back and the row is not split.
+ */
 export function renderDelimited(format: Delimited, header: string[], rows: Cell[][]): string {
   const cells = rows.map((row) =>
     row.map((cell) => (typeof cell === 'string' ? guardText(cell) : typeof cell === 'number' ? String(cell) : cell.number)),
   );
-  return stringify([header, ...cells], { delimiter: format === 'csv' ? ',' : '\t', record_delimiter: format === 'csv' ? '\r\n' : '\n' });
+  return stringify([header, ...cells], { delimiter: format === 'csv' ? ',' : '\t', record_delimiter: format === 'csv' ? '\r\n' : '\n', quoted_match: /[\r\n]/ });
 }

@@ -2,7 +2,9 @@ import type { KpiReport, KpiResult } from '../app/kpi-report.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import { OFF_TRACK, type KpiStatus } from '../report/status.js';
 import type { Palette } from '../terminal/terminal.js';
+import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { markdownText } from './markdown-text.js';
 import { newTable, tableText } from './table-style.js';
 
 export const KPI_REPORT_JSON_SCHEMA_VERSION = 1;
@@ -89,7 +91,8 @@ export function renderKpiReportJson(view: ReportView): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderKpiReportTable(view: ReportView, palette: Palette): string {
+export function renderKpiReportTable(rawView: ReportView, palette: Palette): string {
+  const view = terminalSafeCopy(rawView);
   const colour = (status: KpiStatus, text: string) =>
     status === 'red' ? palette.danger(text) : status === 'yellow' ? palette.warning(text) : status === 'green' ? palette.success(text) : palette.dim(text);
   const results = [...shown(view)].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
@@ -143,7 +146,7 @@ export function renderKpiReportDelimited(view: ReportView, format: Delimited): s
 export function renderKpiReportMarkdown(view: ReportView): string {
   const date = view.report.generatedAt.toISOString().slice(0, 10);
   const results = [...shown(view)].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const cell = markdownText;
   const lines = [`# KPI report, ${date}`, ''];
   if (allOnTrack(view.report)) lines.push('All KPIs with a target are on track.', '');
   if (results.length > 0) {

@@ -2,6 +2,7 @@ import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
 import { MOVEMENT_KINDS } from '../history/movements.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
+import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
@@ -40,7 +41,8 @@ export function renderMovementsJson(report: MovementsReport): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderMovementsTable(report: MovementsReport, palette: Palette): string {
+export function renderMovementsTable(rawReport: MovementsReport, palette: Palette): string {
+  const report = terminalSafeCopy(rawReport);
   const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
   const money = (amount: bigint, currency: string, signed = false) => `${signed && amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
   const push = (line: MovementLine, emphasis: boolean) => {

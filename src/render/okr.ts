@@ -1,7 +1,9 @@
 import type { KeyResultView, ObjectiveView, OkrStatusReport } from '../app/okr-status.js';
 import type { LintFinding } from '../okr/lint.js';
 import type { Palette } from '../terminal/terminal.js';
+import { terminalSafe, terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { markdownText } from './markdown-text.js';
 import { newTable, tableText } from './table-style.js';
 
 export const OKR_JSON_SCHEMA_VERSION = 1;
@@ -54,7 +56,8 @@ export function renderOkrJson(report: OkrStatusReport): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderOkrTable(report: OkrStatusReport, palette: Palette): string {
+export function renderOkrTable(rawReport: OkrStatusReport, palette: Palette): string {
+  const report = terminalSafeCopy(rawReport);
   const band = (value: { band: string }, text: string) =>
     value.band === 'green' ? palette.success(text) : value.band === 'yellow' ? palette.warning(text) : palette.danger(text);
   const table = newTable(['Objective / key result', 'Owner', 'Score', 'Status', 'Confidence', 'Progress'], palette, [2]);
@@ -92,8 +95,8 @@ export function renderOkrDelimited(report: OkrStatusReport, format: Delimited): 
 }
 
 export function renderOkrMarkdown(report: OkrStatusReport): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const lines = [`# ${heading(report)}`, ''];
+  const cell = markdownText;
+  const lines = [`# ${cell(heading(report))}`, ''];
   for (const objective of report.objectives) {
     lines.push(`## ${cell(objective.title)}: ${objective.score.toFixed(2)}, ${objective.status}`, '', `Owner: ${cell(objective.owner)} (${objective.type})`, '');
     lines.push('| Key result | Score | Status | Confidence | Progress |', '| --- | ---: | --- | --- | --- |');
@@ -103,7 +106,9 @@ export function renderOkrMarkdown(report: OkrStatusReport): string {
   return `${lines.join('\n')}`;
 }
 
-export function renderLint(findings: LintFinding[], file: string, palette: Palette): string {
+export function renderLint(rawFindings: LintFinding[], rawFile: string, palette: Palette): string {
+  const findings = terminalSafeCopy(rawFindings);
+  const file = terminalSafe(rawFile);
   if (findings.length === 0) return `${file}: no problems found.\n`;
   const lines = findings.map((finding) => `${file}: ${finding.level === 'error' ? palette.danger('error') : palette.warning('warning')}: ${finding.path}: ${finding.message}`);
   const errors = findings.filter((finding) => finding.level === 'error').length;

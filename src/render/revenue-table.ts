@@ -1,12 +1,14 @@
 import { formatMoneyForHumans } from '../money/currency.js';
 import type { RevenueReport, ReportedAmount } from '../reports/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
+import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { newTable, tableText } from './table-style.js';
 
 
 
 /** The human view of `kpi mrr` and `kpi arr`: products under their tiers, totals, then the comparison with Stripe. */
-export function renderRevenueTable(report: RevenueReport, palette: Palette): string {
+export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): string {
+  const report = terminalSafeCopy(rawReport);
   const money = (amount: ReportedAmount) => formatAmount(amount, report.reportingCurrency);
   const lines: string[] = [];
   lines.push(

@@ -2,6 +2,7 @@ import type { WeeklyArrSeries } from '../app/weekly-arr.js';
 import { isoDate } from '../history/weeks.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
+import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
@@ -34,7 +35,8 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date):
 }
 
 /** One row per week (and currency when there are several): ARR, growth, target met. */
-export function renderWeeklyArrTable(series: WeeklyArrSeries, palette: Palette): string {
+export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palette): string {
+  const series = terminalSafeCopy(rawSeries);
   const table = newTable(['Week', 'Basis', 'ARR', 'Growth', 'Target', 'Met'], palette, [2, 3, 4]);
   for (const row of series.rows) {
     const week = `${isoDate(row.week.start)} – ${isoDate(row.week.end - 1)}`;

@@ -8,6 +8,7 @@ import { openBillingSource } from '../billing-source-options.js';
 import { addSourceOptions, type SourceFlags } from '../options.js';
 import { reportSetup } from './report.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
+import { terminalSafe } from '../../terminal/safe-text.js';
 
 /** What a KPI source reads, in words, without secrets (an auth header shows its variable only). */
 export function describeSource(source: KpiSource | null): string {
@@ -40,7 +41,10 @@ export function configCommand(context: CliContext): Command {
       const palette = makePalette(colourEnabled(context.stdout, context.env, !flags.color));
       const setup = reportSetup(flags, context);
       const { config, reportConfig } = setup;
-      const lines = [palette.heading(`Configuration: ${config.origin}`), ''];
+      // Names from Stripe and the config file, and the config's own path, are outside text: each is
+      // made terminal-safe before it is coloured or joined into a line.
+      const safe = terminalSafe;
+      const lines = [palette.heading(`Configuration: ${safe(config.origin)}`), ''];
       lines.push(`Counted statuses: ${config.countedStatuses.join(', ')}; repeating coupons ${config.discounts.countRepeating ? '' : 'not '}counted, once coupons ${config.discounts.countOnce ? '' : 'not '}counted`);
       if (config.reporting) lines.push(`Reporting currency: ${config.reporting.currency.toUpperCase()} (rates: ${Object.entries(config.reporting.rates).map(([code, rate]) => `${code.toUpperCase()} ${rate}`).join(', ') || 'none'})`);
       lines.push('');
@@ -51,25 +55,25 @@ export function configCommand(context: CliContext): Command {
         const products = await source.listProducts();
         const byId = new Map(products.map((product) => [product.id, product]));
         const layout = resolveTierLayout(config, products, { otherRecurring: true });
-        lines.push(palette.heading(`Tiers, matched in ${source.description}`));
+        lines.push(palette.heading(`Tiers, matched in ${safe(source.description)}`));
         for (const tier of layout.tiers) {
-          lines.push(`  ${tier.displayName} (${tier.group}, rule ${tier.rule})`);
+          lines.push(`  ${safe(tier.displayName)} (${tier.group}, rule ${tier.rule})`);
           for (const product of tier.products) {
-            const matched = product.productIds.map((id) => `${id} "${byId.get(id)?.name}"${byId.get(id)?.active === false ? ' (archived)' : ''}`);
-            lines.push(`    ${product.displayName}: ${matched.length > 0 ? matched.join(', ') : palette.warning('no product (optional)')}`);
+            const matched = product.productIds.map((id) => safe(`${id} "${byId.get(id)?.name}"`) + (byId.get(id)?.active === false ? ' (archived)' : ''));
+            lines.push(`    ${safe(product.displayName)}: ${matched.length > 0 ? matched.join(', ') : palette.warning('no product (optional)')}`);
           }
         }
       } catch (error) {
         if (!(error instanceof KpiError)) throw error;
         failure = error;
-        lines.push(palette.warning(`Tiers not checked against Stripe: ${error.message}`));
-        if (error.hint) lines.push(palette.dim(`  ${error.hint}`));
+        lines.push(palette.warning(`Tiers not checked against Stripe: ${safe(error.message)}`));
+        if (error.hint) lines.push(palette.dim(`  ${safe(error.hint)}`));
       }
       lines.push('', palette.heading(`KPIs (periods in ${reportConfig.time_zone})`));
       for (const kpi of reportConfig.kpis) {
         const target = kpi.target === null ? 'no target' : typeof kpi.target === 'number' ? `target ${kpi.target}` : `target ${JSON.stringify(kpi.target)}`;
-        lines.push(`  ${kpi.id}: ${kpi.name} [${kpi.unit}${kpi.currency ? ` ${kpi.currency.toUpperCase()}` : ''}, ${kpi.period}, ${target}, ${kpi.direction} is better]`);
-        lines.push(`    ${describeSource(kpi.source)}`);
+        lines.push(safe(`  ${kpi.id}: ${kpi.name} [${kpi.unit}${kpi.currency ? ` ${kpi.currency.toUpperCase()}` : ''}, ${kpi.period}, ${target}, ${kpi.direction} is better]`));
+        lines.push(safe(`    ${describeSource(kpi.source)}`));
       }
       context.stdout.write(`${lines.join('\n')}\n`);
       if (failure) throw failure;

@@ -11,6 +11,7 @@ import { DEMO_CONFIG_FILE } from '../../package-root.js';
 import { reportSchema, type ReportConfig } from '../../report/kpi-config.js';
 import { appendRecord, ensureRecordable, readRecords, type RecordedReport } from '../../report/history.js';
 import { failsOn } from '../../report/status.js';
+import { messagesTo } from '../../terminal/messages.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../reports/revenue-report.js';
 import { resolveDataDir } from '../../snapshots/snapshot-store.js';
@@ -92,7 +93,7 @@ Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_
       emitOutput(context, output, flags.output);
 
       const failed = report.results.filter((result) => result.status === 'error');
-      for (const result of failed) context.stderr.write(`kpi: warning: ${result.name} is n/a: ${result.reason}\n`);
+      for (const result of failed) messagesTo(context.stderr).warning(`${result.name} is n/a: ${result.reason}`);
       if (failed.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
       if (flags.failOn && failsOn(report.results.map((result) => result.status), flags.failOn)) throw new ReportExit(EXIT_OFF_TRACK);
     });

@@ -14,6 +14,7 @@ import type { Measure } from '../../reports/revenue-report.js';
 import { readSnapshot } from '../../snapshots/snapshot-store.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
 import { makeProgress } from '../../terminal/terminal.js';
+import { messagesTo } from '../../terminal/messages.js';
 import { historyNow, historySnapshots, openBillingSource, openStripeReader } from '../billing-source-options.js';
 import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
@@ -89,13 +90,14 @@ async function figures(context: CliContext, config: KpiConfig, flags: RevenueFla
     now,
     onProgress: (read) => progress.update(describeProgress(read, source.readStats)),
   }).finally(() => progress.done());
+  const messages = messagesTo(context.stderr);
   if (flags.verbose) {
-    context.stderr.write(`kpi: config: ${config.origin}; source: ${source.description}\n`);
-    context.stderr.write(`kpi: ${describeReadCost(report.subscriptionsRead, source.readStats)}\n`);
+    messages.note(`config: ${config.origin}; source: ${source.description}`);
+    messages.note(describeReadCost(report.subscriptionsRead, source.readStats));
   }
   // The table shows warnings itself; machine formats carry them too, but CI logs read stderr.
   if (flags.format !== 'table') {
-    for (const warning of report.warnings) context.stderr.write(`kpi: warning: ${warning}\n`);
+    for (const warning of report.warnings) messages.warning(warning);
   }
   return {
     json: () => renderRevenueJson(report),
@@ -117,7 +119,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
     newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
   }
   const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
-  if (flags.verbose) context.stderr.write(`kpi: config: ${config.origin}; snapshots: ${directory} (${snapshots.length})\n`);
+  if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${directory} (${snapshots.length})`);
   return {
     json: () => renderWeeklyArrJson(series, context.now()),
     table: (palette) => renderWeeklyArrTable(series, palette),

@@ -7,6 +7,7 @@ import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import { resolveDataDir, snapshotsDir, writeSnapshot } from '../../snapshots/snapshot-store.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
 import { makeProgress } from '../../terminal/terminal.js';
+import { messagesTo } from '../../terminal/messages.js';
 import { openStripeReader } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
 import { notifier } from '../output.js';
@@ -50,8 +51,9 @@ Examples:
         if (error instanceof KpiError) throw error;
         throw new UsageError(`cannot save the snapshot in ${directory}: ${describeUnwritable(error)}`);
       }
-      if (flags.verbose) context.stderr.write(`kpi: ${describeReadCost(snapshot.subscriptions.length, reader.readStats)}\n`);
-      context.stderr.write(`kpi: saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}\n`);
+      const messages = messagesTo(context.stderr);
+      if (flags.verbose) messages.note(describeReadCost(snapshot.subscriptions.length, reader.readStats));
+      messages.note(`saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}`);
       context.stdout.write(`${path}\n`);
     });
 }
