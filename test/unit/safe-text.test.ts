@@ -140,7 +140,7 @@ describe('human renderers', () => {
     note: null,
     trend: null,
   } as KpiResult;
-  const view = { report: { generatedAt: new Date('2026-11-16T09:00:00Z'), timeZone: 'UTC', results: [failed] }, onlyOffTrack: false };
+  const view = { report: { generatedAt: new Date('2026-11-16T09:00:00Z'), timeZone: 'UTC', results: [failed], reads: [] }, onlyOffTrack: false };
 
   it('escape outside text before colouring: our colour codes stay, theirs are shown', () => {
     const table = renderKpiReportTable(view, makePalette(true));
