@@ -99,6 +99,13 @@ describe('kpi arr --weekly', () => {
     expect(rows[3]![3]).toBe('70304.00');
   });
 
+  it('refuses --weeks without --weekly, which would silently show today\'s ARR', async () => {
+    const run = await runKpi(['arr', '--demo', '--weeks', '4']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--weeks works with --weekly');
+  });
+
   it('says so when there are no snapshots at all', async () => {
     const run = await runKpi(['arr', '--weekly', '--data-dir', mkdtempSync(join(tmpdir(), 'kpi-empty-'))]);
     expect(run.code).toBe(2);

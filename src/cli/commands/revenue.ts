@@ -26,9 +26,11 @@ interface RevenueFlags extends SourceFlags, OutputFlags {
   from?: Date;
   to?: Date;
   weekly?: boolean;
-  weeks: number;
+  weeks?: number;
   backfill?: boolean;
 }
+
+const DEFAULT_WEEKS = 8;
 
 const EXAMPLES: Record<Measure, string> = {
   mrr: `
@@ -63,13 +65,14 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
   } else {
     command
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
-      .addOption(new Option('--weeks <n>', 'how many weeks --weekly shows').argParser(parsePositiveInteger).default(8))
+      .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS})`).argParser(parsePositiveInteger))
       .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)');
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
     const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
     if (flags.to && !flags.from) throw new UsageError('--to needs --from: movements are between two dates');
     if (flags.backfill && !flags.weekly) throw new UsageError('--backfill works with --weekly');
+    if (flags.weeks !== undefined && !flags.weekly) throw new UsageError('--weeks works with --weekly', 'Add --weekly to see ARR week by week.');
     const renderers = flags.from
       ? await movements(context, config, flags)
       : flags.weekly
@@ -116,7 +119,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
     const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
     newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
   }
-  const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
+  const series = await weeklyArr(config, { now, weeks: flags.weeks ?? DEFAULT_WEEKS, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
   if (flags.verbose) context.stderr.write(`kpi: config: ${config.origin}; snapshots: ${directory} (${snapshots.length})\n`);
   return {
     json: () => renderWeeklyArrJson(series, context.now()),
