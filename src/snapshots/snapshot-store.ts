@@ -86,11 +86,24 @@ export function listSnapshots(directory: string): StoredSnapshot[] {
     .sort((a, b) => a.takenAt - b.takenAt || a.path.localeCompare(b.path));
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * How far a snapshot may inflate. Snapshot JSON compresses about 10:1 and takes about
+ * 1.1 KB per subscription (the demo: 429 KB for 400), so 100,000 subscriptions are about
+ * 110 MB from 11 MB of gzip. A file may inflate to 50 times its size, at least 64 MiB and
+ * at most 512 MiB (about the longest string JavaScript holds): real snapshots fit with
+ * room to spare, while a small gzip of a long run of zeros is stopped at 64 MiB.
+ */
+export function inflateLimit(compressedBytes: number): number {
+  return Math.min(512 * MiB, Math.max(64 * MiB, 50 * compressedBytes));
+}
+
 /**
  * Reads and checks a snapshot. A damaged, truncated or foreign file is refused with the
  * file and the problem named: a partial snapshot must never become a figure.
  */
-export function readSnapshot(path: string): SnapshotFile {
+export function readSnapshot(path: string, options: { maxInflatedBytes?: number } = {}): SnapshotFile {
   let compressed: Buffer;
   try {
     compressed = readFileSync(path);
@@ -100,10 +113,15 @@ export function readSnapshot(path: string): SnapshotFile {
   }
   const refuse = (problem: string) => new DataSourceError(`snapshot ${path} ${problem}`, 'Take a new one with `kpi snapshot`, or point --snapshot at another file.');
   if (compressed.length < 2 || compressed[0] !== 0x1f || compressed[1] !== 0x8b) throw refuse('is not a kpi snapshot (not gzip-compressed)');
+  const limit = options.maxInflatedBytes ?? inflateLimit(compressed.length);
   let text: string;
   try {
-    text = gunzipSync(compressed).toString('utf8');
+    // zlib stops at the limit: a gzip bomb never gets to use more memory than that.
+    text = gunzipSync(compressed, { maxOutputLength: limit }).toString('utf8');
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw refuse(`inflates to more than ${Math.round(limit / MiB)} MiB (from ${compressed.length} bytes of gzip): it is not a snapshot kpi wrote`);
+    }
     throw refuse(`is damaged or truncated (${(error as Error).message})`);
   }
   let data: unknown;
