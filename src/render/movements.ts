@@ -1,5 +1,6 @@
 import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
 import { MOVEMENT_KINDS } from '../history/movements.js';
+import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
@@ -24,11 +25,12 @@ function lineJson(line: MovementLine) {
 }
 
 /** `kpi mrr --from --to` as JSON: per tier and currency, movements that add up to the change. */
-export function renderMovementsJson(report: MovementsReport): string {
+export function renderMovementsJson(report: MovementsReport, selection: HistorySelection | null = null): string {
   const document = {
     schema_version: MOVEMENTS_JSON_SCHEMA_VERSION,
     kind: 'mrr_movements',
     generated_at: report.generatedAt.toISOString(),
+    ...historyJson(selection),
     from: { requested: report.from.requested.toISOString(), snapshot: report.from.snapshot, taken_at: report.from.takenAt.toISOString() },
     to: { requested: report.to.requested.toISOString(), snapshot: report.to.snapshot, taken_at: report.to.takenAt.toISOString() },
     tiers: report.lines.map(lineJson),

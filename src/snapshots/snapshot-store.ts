@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { DataSourceError, UsageError } from '../errors.js';
 import { formatPath } from '../config/load.js';
-import { SNAPSHOT_OBJECT, SNAPSHOT_VERSION, type SnapshotFile } from './snapshot-format.js';
+import type { HistoryEntry } from '../history/snapshot-selection.js';
+import { accountFingerprint, SNAPSHOT_OBJECT, SNAPSHOT_VERSION, type SnapshotFile } from './snapshot-format.js';
 import { snapshotSchema } from './snapshot-schema.js';
 
 /**
@@ -141,4 +142,48 @@ export function readSnapshot(path: string, options: { maxInflatedBytes?: number 
     throw refuse(`is damaged: ${formatPath(issue.path)}: ${issue.message}`);
   }
   return data as SnapshotFile;
+}
+
+/**
+ * The snapshots in a folder with what history needs to choose among them: when each was
+ * really taken, its mode and account. Only the start of each file is inflated when it
+ * was written with its account (the header comes first); older files are read whole.
+ */
+export function listHistory(directory: string): HistoryEntry[] {
+  return listSnapshots(directory).map((stored) => ({ ...readSnapshotHeader(stored.path), namedAt: stored.takenAt }));
+}
+
+const HEADER_PEEK_BYTES = 16 * 1024;
+
+export function readSnapshotHeader(path: string): Omit<HistoryEntry, 'namedAt'> {
+  const peeked = peekHeader(path);
+  if (peeked) return { path, ...peeked };
+  const file = readSnapshot(path);
+  return { path, takenAt: file.taken_at, livemode: file.livemode, account: file.account ?? null, fingerprint: accountFingerprint(file.prices) };
+}
+
+/** The header fields from the first kilobytes, or null when they are not all there (then the caller reads the whole file). */
+function peekHeader(path: string): Pick<HistoryEntry, 'takenAt' | 'livemode' | 'account' | 'fingerprint'> | null {
+  try {
+    const descriptor = openSync(path, 'r');
+    const start = Buffer.alloc(HEADER_PEEK_BYTES);
+    let length: number;
+    try {
+      length = readSync(descriptor, start, 0, HEADER_PEEK_BYTES, 0);
+    } finally {
+      closeSync(descriptor);
+    }
+    const text = gunzipSync(start.subarray(0, length), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 }).toString('utf8');
+    // JSON.stringify keeps key order and escapes quotes inside strings: the first
+    // `,"products":` ends the top-level header.
+    const end = text.indexOf(',"products":');
+    if (end === -1) return null;
+    const header = JSON.parse(`${text.slice(0, end)}}`) as Record<string, unknown>;
+    const { object, version, taken_at: takenAt, livemode, account, account_fingerprint: fingerprint } = header;
+    if (object !== SNAPSHOT_OBJECT || version !== SNAPSHOT_VERSION || !Number.isInteger(takenAt) || (takenAt as number) <= 0 || typeof livemode !== 'boolean') return null;
+    if (typeof account !== 'string' || !(typeof fingerprint === 'string' || fingerprint === null)) return null;
+    return { takenAt: takenAt as number, livemode, account, fingerprint };
+  } catch {
+    return null;
+  }
 }
