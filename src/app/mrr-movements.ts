@@ -38,22 +38,20 @@ export interface DatedSnapshot {
   path: string;
 }
 
+/** The same account's snapshots taken before the start, read only when needed. */
+export interface EarlierSnapshots {
+  /** Newest first. */
+  paths: readonly string[];
+  load(path: string): SnapshotFile;
+}
+
+const NO_EARLIER_SNAPSHOTS: EarlierSnapshots = { paths: [], load: () => { throw new Error('no earlier snapshots'); } };
+
 /** The MRR change between two snapshots, split into Stripe's movements, per tier. */
-export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date): Promise<MovementsReport> {
+export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date, earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS): Promise<MovementsReport> {
   const [start, end] = await Promise.all([customerMrr(config, from), customerMrr(config, to)]);
-  // Win-backs: customers who had paid on a subscription that ended before the start (a
-  // trial that never converted, or a payment that never went through, is not churn).
-  const startedAt = from.file.taken_at;
-  const endedBeforeStart = new Set(
-    [...to.file.subscriptions, ...from.file.subscriptions]
-      .filter((subscription) => {
-        const ended = subscription.ended_at;
-        if (ended === null || ended > startedAt || subscription.status !== 'canceled') return false;
-        return subscription.trial_end === null || subscription.trial_end < ended;
-      })
-      .map((subscription) => (typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id)),
-  );
-  const groups = computeMovements(start.rows, end.rows, (customer) => endedBeforeStart.has(customer));
+  const paidBefore = await customersWhoPaidBefore(config, from, to, start.rows, end.rows, earlier);
+  const groups = computeMovements(start.rows, end.rows, (customer) => paidBefore.has(customer));
   const tierName = (group: number) => end.tierNames[group] ?? start.tierNames[group] ?? `tier ${group + 1}`;
 
   const lines = groups.map((group) => roundLine(tierName(group.group), group));
@@ -81,6 +79,44 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
     totals,
     converted,
   };
+}
+
+/**
+ * Which customers paying at the end but not at the start had paid before: a win-back is
+ * a reactivation, whatever way they left (canceled, unpaid, paused ...). Two kinds of
+ * evidence: counted MRR in an earlier snapshot of the account (read newest first, and
+ * only until every such customer is settled), and a subscription that ended before the
+ * start after its trial (for the time before the first snapshot; a trial that never
+ * converted is not a payment).
+ */
+async function customersWhoPaidBefore(
+  config: KpiConfig,
+  from: DatedSnapshot,
+  to: DatedSnapshot,
+  start: readonly CustomerMrr[],
+  end: readonly CustomerMrr[],
+  earlier: EarlierSnapshots,
+): Promise<Set<string>> {
+  const payingAtStart = new Set(start.filter((row) => row.amount.isPositive()).map((row) => row.customerId));
+  const unsettled = new Set(end.filter((row) => row.amount.isPositive() && !payingAtStart.has(row.customerId)).map((row) => row.customerId));
+  const paidBefore = new Set<string>();
+  const settle = (customer: string) => {
+    if (!unsettled.delete(customer)) return;
+    paidBefore.add(customer);
+  };
+  const startedAt = from.file.taken_at;
+  for (const subscription of [...to.file.subscriptions, ...from.file.subscriptions]) {
+    const ended = subscription.ended_at;
+    if (ended === null || ended > startedAt || subscription.status !== 'canceled') continue;
+    if (subscription.trial_end !== null && subscription.trial_end >= ended) continue;
+    settle(typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id);
+  }
+  for (const path of earlier.paths) {
+    if (unsettled.size === 0) break;
+    const { rows } = await customerMrr(config, { requested: from.requested, path, file: earlier.load(path) });
+    for (const row of rows) if (row.amount.isPositive()) settle(row.customerId);
+  }
+  return paidBefore;
 }
 
 async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ rows: CustomerMrr[]; tierNames: string[] }> {

@@ -156,7 +156,8 @@ async function movements(context: CliContext, config: KpiConfig, flags: RevenueF
   const start = at(from, '--from');
   const end = at(to, '--to');
   if (start.path === end.path) throw new UsageError(`--from and --to fall on the same snapshot (${start.path}): there is nothing to compare`);
-  const report = await mrrMovements(config, start, end, context.now());
+  const earlier = snapshots.filter((snapshot) => snapshot.takenAt < start.file.taken_at).reverse();
+  const report = await mrrMovements(config, start, end, context.now(), { paths: earlier.map((snapshot) => snapshot.path), load: (path) => readSnapshot(path) });
   return {
     json: () => renderMovementsJson(report, selection),
     table: (palette) => renderMovementsTable(report, palette),
