@@ -1,4 +1,4 @@
-import type { KpiConfig } from '../config/schema.js';
+import type { KpiConfig, TierGroup } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { apportion, computeMovements, MOVEMENT_KINDS, type CustomerMrr, type GroupMovements, type MovementKind } from '../history/movements.js';
 import { Rational } from '../money/rational.js';
@@ -11,6 +11,8 @@ import { describeSnapshot } from './weekly-arr.js';
 
 export interface MovementLine {
   tier: string;
+  /** Self-service lines make the totals; other recurring groups (ARR only) are shown apart. */
+  group: TierGroup;
   currency: string;
   start: bigint;
   end: bigint;
@@ -21,9 +23,12 @@ export interface MovementsReport {
   generatedAt: Date;
   from: { requested: Date; snapshot: string; takenAt: Date };
   to: { requested: Date; snapshot: string; takenAt: Date };
-  /** One line per tier and currency; parts add up to end - start exactly. */
+  /**
+   * One line per tier and currency, self-service tiers first, then the other recurring
+   * groups; parts add up to end - start exactly.
+   */
   lines: MovementLine[];
-  /** Per currency, all tiers together. */
+  /** Per currency, the self-service tiers together (what MRR is). */
   totals: MovementLine[];
   /**
    * With reporting rates: everything in one currency. The rates are the config's, the
@@ -51,12 +56,17 @@ const NO_EARLIER_SNAPSHOTS: EarlierSnapshots = { paths: [], load: () => { throw 
 export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date, earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS): Promise<MovementsReport> {
   const [start, end] = await Promise.all([customerMrr(config, from), customerMrr(config, to)]);
   const paidBefore = await customersWhoPaidBefore(config, from, to, start.rows, end.rows, earlier);
-  const groups = computeMovements(start.rows, end.rows, (customer) => paidBefore.has(customer));
+  // Every recurring group takes part, so a subscription that moves out of self-service but
+  // still pays is contraction there and expansion in its new group, not churn.
+  const allGroups = computeMovements(start.rows, end.rows, (customer) => paidBefore.has(customer));
+  const kindOf = (group: number): TierGroup => end.tierGroups[group] ?? start.tierGroups[group] ?? 'self-service';
   const tierName = (group: number) => end.tierNames[group] ?? start.tierNames[group] ?? `tier ${group + 1}`;
+  const groups = allGroups.filter((group) => kindOf(group.group) === 'self-service');
+  const others = allGroups.filter((group) => kindOf(group.group) !== 'self-service');
 
-  const lines = groups.map((group) => roundLine(tierName(group.group), group));
+  const lines = [...groups, ...others].map((group) => roundLine(tierName(group.group), kindOf(group.group), group));
   const currencies = [...new Set(groups.map((group) => group.currency))].sort();
-  const totals = currencies.map((currency) => roundLine('Total', sumGroups(groups.filter((group) => group.currency === currency), currency)));
+  const totals = currencies.map((currency) => roundLine('Total', 'self-service', sumGroups(groups.filter((group) => group.currency === currency), currency)));
 
   let converted: MovementsReport['converted'] = null;
   if (config.reporting) {
@@ -67,7 +77,7 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
     converted = {
       currency: reporting.currency,
       rates: Object.fromEntries(currencies.filter((code) => code !== reporting.currency).map((code) => [code, reporting.rates[code] as string])),
-      total: roundLine('Total', sumGroups(inReporting, reporting.currency)),
+      total: roundLine('Total', 'self-service', sumGroups(inReporting, reporting.currency)),
       fxAdjustment: 0n,
     };
   }
@@ -119,9 +129,10 @@ async function customersWhoPaidBefore(
   return paidBefore;
 }
 
-async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ rows: CustomerMrr[]; tierNames: string[] }> {
+/** Each counted subscription's MRR per group: the self-service tiers and, after them, the other recurring groups ARR adds. */
+async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ rows: CustomerMrr[]; tierNames: string[]; tierGroups: TierGroup[] }> {
   const source = new WireBillingSource(snapshotReader(dated.file, dated.path), describeSnapshot(dated.file), dated.file.taken_at);
-  const [{ totals, layout }] = (await accumulateRevenue(source, config, ['mrr'], { explain: true })) as [AccumulatedRevenue];
+  const [{ totals, layout }] = (await accumulateRevenue(source, config, ['arr'], { explain: true })) as [AccumulatedRevenue];
   const rows = (totals.contributions ?? []).map((row) => ({
     customerId: row.customerId,
     subscriptionId: row.subscriptionId,
@@ -129,7 +140,7 @@ async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ r
     currency: row.currency,
     amount: row.mrr,
   }));
-  return { rows, tierNames: layout.tiers.map((tier) => tier.displayName) };
+  return { rows, tierNames: layout.tiers.map((tier) => tier.displayName), tierGroups: layout.tiers.map((tier) => tier.group) };
 }
 
 function sumGroups(groups: GroupMovements[], currency: string): GroupMovements {
@@ -163,12 +174,13 @@ function scaleGroup(group: GroupMovements, factor: Rational, currency: string): 
 }
 
 /** Rounds the ends half-up and apportions the parts so they add up to the rounded change. */
-function roundLine(tier: string, group: GroupMovements): MovementLine {
+function roundLine(tier: string, kind: TierGroup, group: GroupMovements): MovementLine {
   const start = group.start.roundHalfUp();
   const end = group.end.roundHalfUp();
   const amounts = apportion(MOVEMENT_KINDS.map((kind) => group.parts[kind].amount), end - start);
   return {
     tier,
+    group: kind,
     currency: group.currency,
     start,
     end,

@@ -102,6 +102,7 @@ export const weeklyArrOutputSchema = z.strictObject({
 
 const movementLine = z.strictObject({
   tier: z.string(),
+  group: z.enum(['self-service', 'other-recurring']),
   currency,
   start_mrr: minorUnits,
   end_mrr: minorUnits,
