@@ -179,6 +179,20 @@ describe('history of one account', () => {
     expect(unknown.run.stderr).toContain('acct_1Foreign (test mode)');
   });
 
+  it('kpi report grows ARR only from last week\'s snapshot of the same account', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-report-accounts-'));
+    const env = { STRIPE_API_KEY: SECRET_KEY, STRIPE_API_BASE: server.url };
+    const file = readSnapshot((await runKpi(['snapshot', '--data-dir', directory], { env })).stdout.trim());
+    writeSnapshot(join(directory, 'snapshots'), { ...file, taken_at: file.taken_at - 7 * 86_400, account: 'acct_1Foreign', account_fingerprint: 'fp_00000000000000ff' });
+    const run = await runKpi(['report', '--data-dir', directory, '--format', 'json'], { env, cwd: directory });
+    expect(run.code).toBe(0);
+    const arr = JSON.parse(run.stdout).kpis.find((kpi: { id: string }) => kpi.id === 'arr');
+    // Last week's only snapshot is another account's: no target to grow from, rather than a wrong one.
+    expect(arr.target).toBeNull();
+    expect(arr.reason).toContain('no snapshot from last week');
+    expect(run.stderr).toContain('ignored 1 snapshot (1 of another account)');
+  });
+
   it('orders snapshots by the time inside them and reports a file renamed to another time', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'kpi-renamed-'));
     const snapshots = join(directory, 'snapshots');
