@@ -124,8 +124,12 @@ describe('history of one account', () => {
 
   it('records the account: its id with a key that may read it, else a fingerprint; both are one account', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'kpi-account-'));
-    const withSecret = readSnapshot((await runKpi(['snapshot', '--data-dir', directory], { env: { STRIPE_API_KEY: SECRET_KEY, STRIPE_API_BASE: server.url } })).stdout.trim());
-    const withRestricted = readSnapshot((await runKpi(['snapshot', '--data-dir', directory], { env: live() })).stdout.trim());
+    const secretRun = await runKpi(['snapshot', '--data-dir', directory], { env: { STRIPE_API_KEY: SECRET_KEY, STRIPE_API_BASE: server.url } });
+    const restrictedRun = await runKpi(['snapshot', '--data-dir', directory], { env: live() });
+    const withSecret = readSnapshot(secretRun.stdout.trim());
+    const withRestricted = readSnapshot(restrictedRun.stdout.trim());
+    expect(secretRun.stderr).toContain('(account acct_1KpiTestServer0001)');
+    expect(restrictedRun.stderr).toContain(`(account ${withRestricted.account})`);
     expect(withSecret.account).toBe('acct_1KpiTestServer0001');
     expect(withRestricted.account).toMatch(/^fp_[0-9a-f]{16}$/);
     expect(withRestricted.account_fingerprint).toBe(withRestricted.account);

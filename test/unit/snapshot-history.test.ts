@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { selectHistory, type HistoryEntry } from '../../src/history/snapshot-selection.js';
-import { inflateLimit, readSnapshot } from '../../src/snapshots/snapshot-store.js';
+import { accountFingerprint } from '../../src/snapshots/snapshot-format.js';
+import { inflateLimit, listHistory, readSnapshot, writeSnapshot } from '../../src/snapshots/snapshot-store.js';
 
 const MiB = 1024 * 1024;
 
@@ -55,5 +56,20 @@ describe('choosing the snapshots of one account', () => {
     const selection = selectHistory([entry('a', 200, 'acct_A', 'fp_a'), renamed]);
     expect(selection.snapshots.map((snapshot) => snapshot.path)).toEqual(['b-renamed', 'a']);
     expect(selection.misnamed).toEqual([renamed]);
+  });
+});
+
+describe('listing the history of a folder', () => {
+  it('reads new snapshots by their header and old ones (no account) whole, recognised by their prices', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-headers-'));
+    const demo = readSnapshot(listHistory('fixtures/demo-snapshots').at(-1)!.path);
+    const { account: _account, account_fingerprint: _fingerprint, ...old } = demo;
+    writeSnapshot(directory, { ...old, taken_at: demo.taken_at - 7 * 86_400 });
+    writeSnapshot(directory, demo);
+    const [older, newer] = listHistory(directory);
+    expect(older).toMatchObject({ takenAt: demo.taken_at - 7 * 86_400, account: null, fingerprint: accountFingerprint(demo.prices), livemode: false });
+    expect(newer).toMatchObject({ takenAt: demo.taken_at, account: demo.account, fingerprint: demo.account_fingerprint });
+    expect(newer!.fingerprint).toMatch(/^fp_[0-9a-f]{16}$/);
+    expect(selectHistory([older!, newer!]).snapshots).toHaveLength(2);
   });
 });

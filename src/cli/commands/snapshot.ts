@@ -49,7 +49,8 @@ Examples:
         throw new UsageError(`cannot save the snapshot in ${directory}: ${(error as Error).message}`);
       }
       if (flags.verbose) context.stderr.write(`kpi: ${describeReadCost(snapshot.subscriptions.length, reader.readStats)}\n`);
-      context.stderr.write(`kpi: saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}\n`);
+      const account = snapshot.account ? ` (account ${snapshot.account})` : '';
+      context.stderr.write(`kpi: saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}${account}\n`);
       context.stdout.write(`${path}\n`);
     });
 }
