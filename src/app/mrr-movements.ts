@@ -1,4 +1,4 @@
-import type { KpiConfig } from '../config/schema.js';
+import type { KpiConfig, TierGroup } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { apportion, computeMovements, MOVEMENT_KINDS, type CustomerMrr, type GroupMovements, type MovementKind } from '../history/movements.js';
 import { Rational } from '../money/rational.js';
@@ -11,6 +11,8 @@ import { describeSnapshot } from './weekly-arr.js';
 
 export interface MovementLine {
   tier: string;
+  /** Self-service lines make the totals; other recurring groups (ARR only) are shown apart. */
+  group: TierGroup;
   currency: string;
   start: bigint;
   end: bigint;
@@ -21,9 +23,12 @@ export interface MovementsReport {
   generatedAt: Date;
   from: { requested: Date; snapshot: string; takenAt: Date };
   to: { requested: Date; snapshot: string; takenAt: Date };
-  /** One line per tier and currency; parts add up to end - start exactly. */
+  /**
+   * One line per tier and currency, self-service tiers first, then the other recurring
+   * groups; parts add up to end - start exactly.
+   */
   lines: MovementLine[];
-  /** Per currency, all tiers together. */
+  /** Per currency, the self-service tiers together (what MRR is). */
   totals: MovementLine[];
   /**
    * With reporting rates: everything in one currency. The rates are the config's, the
@@ -38,27 +43,30 @@ export interface DatedSnapshot {
   path: string;
 }
 
-/** The MRR change between two snapshots, split into Stripe's movements, per tier. */
-export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date): Promise<MovementsReport> {
-  const [start, end] = await Promise.all([customerMrr(config, from), customerMrr(config, to)]);
-  // Win-backs: customers who had paid on a subscription that ended before the start (a
-  // trial that never converted, or a payment that never went through, is not churn).
-  const startedAt = from.file.taken_at;
-  const endedBeforeStart = new Set(
-    [...to.file.subscriptions, ...from.file.subscriptions]
-      .filter((subscription) => {
-        const ended = subscription.ended_at;
-        if (ended === null || ended > startedAt || subscription.status !== 'canceled') return false;
-        return subscription.trial_end === null || subscription.trial_end < ended;
-      })
-      .map((subscription) => (typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id)),
-  );
-  const groups = computeMovements(start.rows, end.rows, (customer) => endedBeforeStart.has(customer));
-  const tierName = (group: number) => end.tierNames[group] ?? start.tierNames[group] ?? `tier ${group + 1}`;
+/** The same account's snapshots taken before the start, read only when needed. */
+export interface EarlierSnapshots {
+  /** Newest first. */
+  paths: readonly string[];
+  load(path: string): SnapshotFile;
+}
 
-  const lines = groups.map((group) => roundLine(tierName(group.group), group));
+const NO_EARLIER_SNAPSHOTS: EarlierSnapshots = { paths: [], load: () => { throw new Error('no earlier snapshots'); } };
+
+/** The MRR change between two snapshots, split into Stripe's movements, per tier. */
+export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date, earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS): Promise<MovementsReport> {
+  const [start, end] = await Promise.all([customerMrr(config, from), customerMrr(config, to)]);
+  const paidBefore = await customersWhoPaidBefore(config, from, to, start.rows, end.rows, earlier);
+  // Every recurring group takes part, so a subscription that moves out of self-service but
+  // still pays is contraction there and expansion in its new group, not churn.
+  const allGroups = computeMovements(start.rows, end.rows, (customer) => paidBefore.has(customer));
+  const kindOf = (group: number): TierGroup => end.tierGroups[group] ?? start.tierGroups[group] ?? 'self-service';
+  const tierName = (group: number) => end.tierNames[group] ?? start.tierNames[group] ?? `tier ${group + 1}`;
+  const groups = allGroups.filter((group) => kindOf(group.group) === 'self-service');
+  const others = allGroups.filter((group) => kindOf(group.group) !== 'self-service');
+
+  const lines = [...groups, ...others].map((group) => roundLine(tierName(group.group), kindOf(group.group), group));
   const currencies = [...new Set(groups.map((group) => group.currency))].sort();
-  const totals = currencies.map((currency) => roundLine('Total', sumGroups(groups.filter((group) => group.currency === currency), currency)));
+  const totals = currencies.map((currency) => roundLine('Total', 'self-service', sumGroups(groups.filter((group) => group.currency === currency), currency)));
 
   let converted: MovementsReport['converted'] = null;
   if (config.reporting) {
@@ -69,7 +77,7 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
     converted = {
       currency: reporting.currency,
       rates: Object.fromEntries(currencies.filter((code) => code !== reporting.currency).map((code) => [code, reporting.rates[code] as string])),
-      total: roundLine('Total', sumGroups(inReporting, reporting.currency)),
+      total: roundLine('Total', 'self-service', sumGroups(inReporting, reporting.currency)),
       fxAdjustment: 0n,
     };
   }
@@ -83,9 +91,48 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
   };
 }
 
-async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ rows: CustomerMrr[]; tierNames: string[] }> {
+/**
+ * Which customers paying at the end but not at the start had paid before: a win-back is
+ * a reactivation, whatever way they left (canceled, unpaid, paused ...). Two kinds of
+ * evidence: counted MRR in an earlier snapshot of the account (read newest first, and
+ * only until every such customer is settled), and a subscription that ended before the
+ * start after its trial (for the time before the first snapshot; a trial that never
+ * converted is not a payment).
+ */
+async function customersWhoPaidBefore(
+  config: KpiConfig,
+  from: DatedSnapshot,
+  to: DatedSnapshot,
+  start: readonly CustomerMrr[],
+  end: readonly CustomerMrr[],
+  earlier: EarlierSnapshots,
+): Promise<Set<string>> {
+  const payingAtStart = new Set(start.filter((row) => row.amount.isPositive()).map((row) => row.customerId));
+  const unsettled = new Set(end.filter((row) => row.amount.isPositive() && !payingAtStart.has(row.customerId)).map((row) => row.customerId));
+  const paidBefore = new Set<string>();
+  const settle = (customer: string) => {
+    if (!unsettled.delete(customer)) return;
+    paidBefore.add(customer);
+  };
+  const startedAt = from.file.taken_at;
+  for (const subscription of [...to.file.subscriptions, ...from.file.subscriptions]) {
+    const ended = subscription.ended_at;
+    if (ended === null || ended > startedAt || subscription.status !== 'canceled') continue;
+    if (subscription.trial_end !== null && subscription.trial_end >= ended) continue;
+    settle(typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id);
+  }
+  for (const path of earlier.paths) {
+    if (unsettled.size === 0) break;
+    const { rows } = await customerMrr(config, { requested: from.requested, path, file: earlier.load(path) });
+    for (const row of rows) if (row.amount.isPositive()) settle(row.customerId);
+  }
+  return paidBefore;
+}
+
+/** Each counted subscription's MRR per group: the self-service tiers and, after them, the other recurring groups ARR adds. */
+async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ rows: CustomerMrr[]; tierNames: string[]; tierGroups: TierGroup[] }> {
   const source = new WireBillingSource(snapshotReader(dated.file, dated.path), describeSnapshot(dated.file), dated.file.taken_at);
-  const [{ totals, layout }] = (await accumulateRevenue(source, config, ['mrr'], { explain: true })) as [AccumulatedRevenue];
+  const [{ totals, layout }] = (await accumulateRevenue(source, config, ['arr'], { explain: true })) as [AccumulatedRevenue];
   const rows = (totals.contributions ?? []).map((row) => ({
     customerId: row.customerId,
     subscriptionId: row.subscriptionId,
@@ -93,7 +140,7 @@ async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ r
     currency: row.currency,
     amount: row.mrr,
   }));
-  return { rows, tierNames: layout.tiers.map((tier) => tier.displayName) };
+  return { rows, tierNames: layout.tiers.map((tier) => tier.displayName), tierGroups: layout.tiers.map((tier) => tier.group) };
 }
 
 function sumGroups(groups: GroupMovements[], currency: string): GroupMovements {
@@ -127,12 +174,13 @@ function scaleGroup(group: GroupMovements, factor: Rational, currency: string): 
 }
 
 /** Rounds the ends half-up and apportions the parts so they add up to the rounded change. */
-function roundLine(tier: string, group: GroupMovements): MovementLine {
+function roundLine(tier: string, kind: TierGroup, group: GroupMovements): MovementLine {
   const start = group.start.roundHalfUp();
   const end = group.end.roundHalfUp();
   const amounts = apportion(MOVEMENT_KINDS.map((kind) => group.parts[kind].amount), end - start);
   return {
     tier,
+    group: kind,
     currency: group.currency,
     start,
     end,

@@ -4,7 +4,8 @@ import { UsageError } from '../errors.js';
 import type { BillingSource } from '../sources/billing-source.js';
 import { describeSnapshot } from '../app/weekly-arr.js';
 import { snapshotReader } from '../snapshots/snapshot-reader.js';
-import { listSnapshots, readSnapshot, resolveDataDir, snapshotsDir, type StoredSnapshot } from '../snapshots/snapshot-store.js';
+import { describeSelection, selectHistory, type HistoryEntry, type HistorySelection } from '../history/snapshot-selection.js';
+import { listHistory, listSnapshots, readSnapshot, resolveDataDir, snapshotsDir, type StoredSnapshot } from '../snapshots/snapshot-store.js';
 import { readApiBase, readStripeCredentials, type StripeCredentials } from '../sources/stripe/credentials.js';
 import type { WireAccountReader } from '../sources/stripe/wire-source.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
@@ -70,9 +71,20 @@ export function historyNow(flags: SourceFlags, snapshots: StoredSnapshot[], now:
   return flags.demo && last ? new Date(last.takenAt * 1000) : now();
 }
 
-/** The snapshots history commands read: the bundled series with `--demo`, else the data directory's. */
-export function historySnapshots(flags: SourceFlags, env: NodeJS.ProcessEnv, config: KpiConfig): { snapshots: StoredSnapshot[]; directory: string } {
-  if (flags.demo) return { snapshots: demoSnapshots(), directory: DEMO_SNAPSHOTS_DIR };
-  const directory = snapshotsDir(resolveDataDir({ flag: flags.dataDir, env, configured: config.dataDir }));
-  return { snapshots: listSnapshots(directory), directory };
+/**
+ * The snapshots history commands read (the bundled series with `--demo`, else the data
+ * directory's): those of one account and mode (`--account`, else the newest snapshot's),
+ * ordered by when they were taken. What was left out, and misnamed files, are said
+ * through `notify`.
+ */
+export function historySnapshots(
+  flags: SourceFlags & { account?: string },
+  env: NodeJS.ProcessEnv,
+  config: KpiConfig,
+  notify: (note: string) => void = () => {},
+): { snapshots: HistoryEntry[]; directory: string; selection: HistorySelection } {
+  const directory = flags.demo ? DEMO_SNAPSHOTS_DIR : snapshotsDir(resolveDataDir({ flag: flags.dataDir, env, configured: config.dataDir }));
+  const selection = selectHistory(listHistory(directory), flags.account);
+  for (const note of describeSelection(selection)) notify(note);
+  return { snapshots: selection.snapshots, directory, selection };
 }

@@ -9,7 +9,8 @@ import { Rational } from '../money/rational.js';
  * - expansion: a subscription bills more, or a paying customer adds one (or moves into
  *   this tier from another);
  * - new: a customer with no MRR at the start pays at the end and never paid before;
- * - reactivation: the same, for a customer who had paid before and churned (a win-back).
+ * - reactivation: the same, for a customer who had paid before and left, by whatever
+ *   path (canceled, unpaid, paused ...): a win-back.
  * Every change of every subscription lands in exactly one part, so the parts of each tier
  * and currency add up to its change exactly.
  */
@@ -43,7 +44,8 @@ export interface GroupMovements {
 export function computeMovements(
   start: readonly CustomerMrr[],
   end: readonly CustomerMrr[],
-  hadChurnedBeforeStart: (customerId: string) => boolean,
+  /** Whether a customer without MRR at the start had held counted MRR before it. */
+  paidBeforeStart: (customerId: string) => boolean,
 ): GroupMovements[] {
   interface Holding {
     customerId: string;
@@ -77,7 +79,7 @@ export function computeMovements(
         const kind = classify(holding, {
           stillCounted: countedAtEnd.has(subscriptionId),
           customerPaidAtStart: payingAtStart.has(holding.customerId),
-          customerChurnedBefore: () => hadChurnedBeforeStart(holding.customerId),
+          customerChurnedBefore: () => paidBeforeStart(holding.customerId),
         });
         if (!kind) continue;
         parts[kind].amount = parts[kind].amount.plus(holding.end.minus(holding.start));

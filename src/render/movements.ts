@@ -1,5 +1,6 @@
 import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
 import { MOVEMENT_KINDS } from '../history/movements.js';
+import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
@@ -14,6 +15,7 @@ const LABELS = { new: 'New', reactivation: 'Reactivation', expansion: 'Expansion
 function lineJson(line: MovementLine) {
   return {
     tier: line.tier,
+    group: line.group,
     currency: line.currency,
     start_mrr: jsonInteger(line.start),
     end_mrr: jsonInteger(line.end),
@@ -25,11 +27,12 @@ function lineJson(line: MovementLine) {
 }
 
 /** `kpi mrr --from --to` as JSON: per tier and currency, movements that add up to the change. */
-export function renderMovementsJson(report: MovementsReport): string {
+export function renderMovementsJson(report: MovementsReport, selection: HistorySelection | null = null): string {
   const document = {
     schema_version: MOVEMENTS_JSON_SCHEMA_VERSION,
     kind: 'mrr_movements',
     generated_at: report.generatedAt.toISOString(),
+    ...historyJson(selection),
     from: { requested: report.from.requested.toISOString(), snapshot: report.from.snapshot, taken_at: report.from.takenAt.toISOString() },
     to: { requested: report.to.requested.toISOString(), snapshot: report.to.snapshot, taken_at: report.to.takenAt.toISOString() },
     tiers: report.lines.map(lineJson),
@@ -56,9 +59,11 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
       style(money(line.end, line.currency)),
     ]);
   };
-  for (const line of report.lines) push(line, false);
+  const [selfService, otherRecurring] = byGroup(report.lines);
+  for (const line of selfService) push(line, false);
   for (const line of report.totals) push(line, true);
   if (report.converted) push({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` }, true);
+  for (const line of otherRecurring) push({ ...line, tier: `${line.tier} (outside MRR)` }, false);
 
   const lines = [
     palette.heading('MRR movements') +
@@ -68,6 +73,9 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
     '',
     palette.dim('New + reactivation + expansion + contraction + churn = end - start, per tier and currency. A subscription moving between tiers is contraction in one and expansion in the other.'),
   ];
+  if (otherRecurring.length > 0) {
+    lines.push(palette.dim('Groups outside MRR (counted in ARR only) are shown after the totals and not included in them.'));
+  }
   if (report.converted) {
     const rates = Object.entries(report.converted.rates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.converted!.currency.toUpperCase()}`);
     lines.push(palette.dim(`Converted with the configured rates (${rates.join(', ') || 'none needed'}); the same rates at both ends, so currency effects are 0.`));
@@ -83,8 +91,14 @@ export function renderMovementsDelimited(report: MovementsReport, format: Delimi
     for (const kind of MOVEMENT_KINDS) rows.push([line.tier, kind, number(line.parts[kind].amount), line.currency, line.parts[kind].customers, line.parts[kind].subscriptions]);
     rows.push([line.tier, 'end', number(line.end), line.currency, '', '']);
   };
-  report.lines.forEach(add);
+  const [selfService, otherRecurring] = byGroup(report.lines);
+  selfService.forEach(add);
   report.totals.forEach(add);
   if (report.converted) add({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` });
+  otherRecurring.forEach(add);
   return renderDelimited(format, ['tier', 'movement', 'mrr', 'currency', 'customers', 'subscriptions'], rows);
+}
+
+function byGroup(lines: readonly MovementLine[]): [MovementLine[], MovementLine[]] {
+  return [lines.filter((line) => line.group === 'self-service'), lines.filter((line) => line.group !== 'self-service')];
 }

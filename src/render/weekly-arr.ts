@@ -1,4 +1,5 @@
 import type { WeeklyArrSeries } from '../app/weekly-arr.js';
+import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { isoDate } from '../history/weeks.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
@@ -10,13 +11,14 @@ import { newTable, tableText } from './table-style.js';
 export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
 
 /** `kpi arr --weekly` as JSON: one entry per week, missing weeks included and said so. */
-export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date): string {
+export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, selection: HistorySelection | null = null): string {
   const document = {
     schema_version: WEEKLY_ARR_JSON_SCHEMA_VERSION,
     kind: 'arr_weekly',
     generated_at: generatedAt.toISOString(),
     target_growth_percent: series.targetPercent,
     reconstructed_from: series.reconstructedFrom ? series.reconstructedFrom.path : null,
+    ...historyJson(selection),
     weeks: series.rows.map((row) => ({
       week_start: isoDate(row.week.start),
       week_end: isoDate(row.week.end - 1),

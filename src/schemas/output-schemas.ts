@@ -12,6 +12,14 @@ const currency = z.string().regex(/^[a-z]{3}$/);
 const minorUnits = z.number().int();
 const byCurrency = z.record(currency, minorUnits);
 const envelope = { schema_version: z.literal(1), generated_at: isoTimestamp };
+/** History outputs say whose snapshots they compared and which they left out. */
+const historyFields = {
+  account: z.strictObject({ id: z.string().nullable(), livemode: z.boolean() }).nullable(),
+  ignored_snapshots: z.array(
+    z.strictObject({ path: z.string(), taken_at: isoTimestamp, account: z.string().nullable(), livemode: z.boolean(), reason: z.enum(['other_account', 'other_mode']) }),
+  ),
+  misnamed_snapshots: z.array(z.strictObject({ path: z.string(), named_at: isoTimestamp, taken_at: isoTimestamp })),
+};
 
 function revenueSchema(measure: 'mrr' | 'arr') {
   const amount = (prefix: string) => ({ [prefix]: minorUnits.nullable(), [`${prefix}_by_currency`]: byCurrency });
@@ -72,6 +80,7 @@ export const arrOutputSchema = revenueSchema('arr');
 export const weeklyArrOutputSchema = z.strictObject({
   ...envelope,
   kind: z.literal('arr_weekly'),
+  ...historyFields,
   target_growth_percent: z.number(),
   reconstructed_from: z.string().nullable(),
   weeks: z.array(
@@ -93,6 +102,7 @@ export const weeklyArrOutputSchema = z.strictObject({
 
 const movementLine = z.strictObject({
   tier: z.string(),
+  group: z.enum(['self-service', 'other-recurring']),
   currency,
   start_mrr: minorUnits,
   end_mrr: minorUnits,
@@ -111,6 +121,7 @@ const movementEnd = z.strictObject({ requested: isoTimestamp, snapshot: z.string
 export const movementsOutputSchema = z.strictObject({
   ...envelope,
   kind: z.literal('mrr_movements'),
+  ...historyFields,
   from: movementEnd,
   to: movementEnd,
   tiers: z.array(movementLine),

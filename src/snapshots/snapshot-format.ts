@@ -4,6 +4,7 @@
  * mapping as live data) but only the fields kpi reads: no customer names, emails,
  * addresses, payment details or metadata; customers appear as ids only.
  */
+import { createHash } from 'node:crypto';
 import type { WireCoupon, WireDiscount, WirePrice, WireProduct, WireSubscription, WireSubscriptionItem } from '../sources/stripe/wire.js';
 
 export const SNAPSHOT_OBJECT = 'kpi.snapshot';
@@ -17,6 +18,13 @@ export interface SnapshotFile {
   /** Where it was read from, e.g. "Stripe (live mode)". */
   source: string;
   livemode: boolean;
+  /**
+   * The Stripe account: its id (`acct_...`) when the key may read it, else its
+   * fingerprint. Missing in snapshots written before kpi recorded it.
+   */
+  account?: string;
+  /** Always written next to `account`, so snapshots taken with either kind of key compare. */
+  account_fingerprint?: string | null;
   products: WireProduct[];
   /** Every price, active or archived, with tiers and currency options. */
   prices: WirePrice[];
@@ -24,6 +32,22 @@ export interface SnapshotFile {
   coupons: WireCoupon[];
   /** Subscriptions of every status, so lifecycles (churn, win-backs) can be told later. */
   subscriptions: WireSubscription[];
+}
+
+export const FINGERPRINT_PREFIX = 'fp_';
+
+/**
+ * Names an account without `GET /v1/account` (which restricted keys may not call): a hash
+ * of the id of its oldest price. Stripe never deletes prices (they are only archived) and
+ * a snapshot keeps every price, so the fingerprint stays the same for the life of the
+ * account, and test and live mode differ. `fp_` marks it as no Stripe id. Null for an
+ * account without prices.
+ */
+export function accountFingerprint(prices: ReadonlyArray<{ id: string; created?: number }>): string | null {
+  const created = (price: { created?: number }) => price.created ?? Number.POSITIVE_INFINITY;
+  const oldest = [...prices].sort((a, b) => created(a) - created(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+  if (!oldest) return null;
+  return FINGERPRINT_PREFIX + createHash('sha256').update(`kpi account fingerprint\n${oldest.id}`).digest('hex').slice(0, 16);
 }
 
 /** The wire fields kpi reads, per object; everything else is left out of a snapshot. */

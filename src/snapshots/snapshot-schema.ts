@@ -23,6 +23,8 @@ export const snapshotSchema = z.looseObject({
   taken_at: z.number().int().positive(),
   source: z.string(),
   livemode: z.boolean(),
+  account: z.string().regex(/^(acct|fp)_[A-Za-z0-9]+$/, 'must be a Stripe account id (acct_...) or a kpi fingerprint (fp_...)').optional(),
+  account_fingerprint: z.string().regex(/^fp_[0-9a-f]+$/, 'must be a kpi fingerprint (fp_...)').nullable().optional(),
   products: z.array(z.looseObject({ id: z.string(), name: z.string(), active: z.boolean() })),
   prices: z.array(
     wirePriceSchema

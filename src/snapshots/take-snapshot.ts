@@ -2,6 +2,7 @@ import { SUBSCRIPTION_STATUSES } from '../billing/model.js';
 import type { WireAccountReader } from '../sources/stripe/wire-source.js';
 import type { WireSubscription } from '../sources/stripe/wire.js';
 import {
+  accountFingerprint,
   SNAPSHOT_OBJECT,
   SNAPSHOT_VERSION,
   minimiseCoupon,
@@ -17,7 +18,13 @@ export async function takeSnapshot(
   meta: { takenAt: number; source: string; livemode: boolean },
   onProgress?: (subscriptionsRead: number) => void,
 ): Promise<SnapshotFile> {
-  const [products, prices, coupons] = await Promise.all([collect(reader.products()), collect(reader.prices()), collect(reader.coupons())]);
+  const [products, prices, coupons, accountId] = await Promise.all([
+    collect(reader.products()),
+    collect(reader.prices()),
+    collect(reader.coupons()),
+    reader.accountId?.() ?? Promise.resolve(null),
+  ]);
+  const fingerprint = accountFingerprint(prices);
   const listedCoupons = new Set(coupons.map((coupon) => coupon.id));
   const subscriptions: WireSubscription[] = [];
   for await (const page of reader.subscriptionPages(SUBSCRIPTION_STATUSES)) {
@@ -32,6 +39,8 @@ export async function takeSnapshot(
     taken_at: meta.takenAt,
     source: meta.source,
     livemode: meta.livemode,
+    ...(accountId ?? fingerprint ? { account: (accountId ?? fingerprint) as string } : {}),
+    account_fingerprint: fingerprint,
     products: products.map(minimiseProduct),
     prices: prices.map(minimisePrice),
     coupons: coupons.map(minimiseCoupon),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +8,14 @@ import { runKpi } from '../support/run-kpi.js';
 import { startStripeServer, type RunningStripeServer } from '../support/stripe-server/index.js';
 
 const KEY = 'rk_test_historyKey0000000000';
+// A full secret key may read GET /v1/account; the restricted one gets Stripe's 403.
+const SECRET_KEY = 'sk_test_historyKey0000000000';
 let server: RunningStripeServer;
 let dataDir: string;
 const live = () => ({ STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url });
 
 beforeAll(async () => {
-  server = await startStripeServer({ account: HANDWORKED_ACCOUNT, apiKeys: [KEY] });
+  server = await startStripeServer({ account: HANDWORKED_ACCOUNT, apiKeys: [KEY, SECRET_KEY] });
   dataDir = mkdtempSync(join(tmpdir(), 'kpi-history-'));
 });
 afterAll(() => server.close());
@@ -99,11 +101,118 @@ describe('kpi arr --weekly', () => {
     expect(rows[3]![3]).toBe('70304.00');
   });
 
+  it('refuses --weeks without --weekly, which would silently show today\'s ARR', async () => {
+    const run = await runKpi(['arr', '--demo', '--weeks', '4']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--weeks works with --weekly');
+  });
+
   it('says so when there are no snapshots at all', async () => {
     const run = await runKpi(['arr', '--weekly', '--data-dir', mkdtempSync(join(tmpdir(), 'kpi-empty-'))]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no snapshots in .*snapshots/);
     expect(run.stderr).toContain('kpi snapshot');
+  });
+});
+
+describe('history of one account', () => {
+  const weekly = async (directory: string, extra: string[] = []) => {
+    const run = await runKpi(['arr', '--weekly', '--weeks', '3', '--data-dir', directory, '--format', 'json', ...extra]);
+    return { run, document: run.code === 0 ? JSON.parse(run.stdout) : null };
+  };
+
+  it('records the account: its id with a key that may read it, else a fingerprint; both are one account', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-account-'));
+    const secretRun = await runKpi(['snapshot', '--data-dir', directory], { env: { STRIPE_API_KEY: SECRET_KEY, STRIPE_API_BASE: server.url } });
+    const restrictedRun = await runKpi(['snapshot', '--data-dir', directory], { env: live() });
+    const withSecret = readSnapshot(secretRun.stdout.trim());
+    const withRestricted = readSnapshot(restrictedRun.stdout.trim());
+    expect(secretRun.stderr).toContain('(account acct_1KpiTestServer0001)');
+    expect(restrictedRun.stderr).toContain(`(account ${withRestricted.account})`);
+    expect(withSecret.account).toBe('acct_1KpiTestServer0001');
+    expect(withRestricted.account).toMatch(/^fp_[0-9a-f]{16}$/);
+    expect(withRestricted.account_fingerprint).toBe(withRestricted.account);
+    expect(withSecret.account_fingerprint).toBe(withRestricted.account);
+    // A week earlier, from the restricted key: the same account by its fingerprint, so it is used.
+    writeSnapshot(join(directory, 'snapshots'), { ...withRestricted, taken_at: withRestricted.taken_at - 7 * 86_400 });
+    const { run, document } = await weekly(directory);
+    expect(run.code).toBe(0);
+    expect(document.account).toEqual({ id: 'acct_1KpiTestServer0001', livemode: false });
+    expect(document.ignored_snapshots).toEqual([]);
+    expect(document.weeks.map((week: { basis: string }) => week.basis)).toEqual(['missing', 'snapshot', 'snapshot']);
+  });
+
+  it('leaves out snapshots of another account or mode, says how many, and --account picks another', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-accounts-'));
+    const snapshots = join(directory, 'snapshots');
+    const file = readSnapshot((await runKpi(['snapshot', '--data-dir', directory], { env: { STRIPE_API_KEY: SECRET_KEY, STRIPE_API_BASE: server.url } })).stdout.trim());
+    const week = 7 * 86_400;
+    // Last week: only a live-mode snapshot and one of another account. Two weeks ago: ours.
+    writeSnapshot(snapshots, { ...file, taken_at: file.taken_at - week, livemode: true });
+    writeSnapshot(snapshots, { ...file, taken_at: file.taken_at - week + 60, account: 'acct_1Foreign', account_fingerprint: 'fp_00000000000000ff', subscriptions: file.subscriptions.slice(0, 2) });
+    writeSnapshot(snapshots, { ...file, taken_at: file.taken_at - 2 * week });
+    const { run, document } = await weekly(directory);
+    expect(run.code).toBe(0);
+    // Without the filter, last week would be the foreign account's 2 subscriptions: a collapse, then a jump.
+    expect(document.weeks.map((row: { basis: string }) => row.basis)).toEqual(['snapshot', 'missing', 'snapshot']);
+    expect(document.ignored_snapshots.map((ignored: { reason: string; account: string; livemode: boolean }) => [ignored.reason, ignored.account, ignored.livemode])).toEqual([
+      ['other_mode', 'acct_1KpiTestServer0001', true],
+      ['other_account', 'acct_1Foreign', false],
+    ]);
+    expect(run.stderr).toContain('kpi: note: history of acct_1KpiTestServer0001 (test mode): ignored 2 snapshots (1 of another account, 1 of live mode); choose the account with --account');
+
+    const movements = await runKpi(['mrr', '--from', new Date((file.taken_at - 2 * week) * 1000).toISOString(), '--data-dir', directory, '--format', 'json']);
+    expect(movements.code).toBe(0);
+    const moved = JSON.parse(movements.stdout);
+    // Same account, same data at both ends: nothing moved, nobody churned.
+    expect(moved.ignored_snapshots).toHaveLength(2);
+    expect(moved.totals[0].movements.churn).toEqual({ mrr: 0, customers: 0, subscriptions: 0 });
+    expect(moved.totals[0].change).toBe(0);
+
+    const foreign = await weekly(directory, ['--account', 'acct_1Foreign']);
+    expect(foreign.run.code).toBe(0);
+    // Its only snapshot is last week's: the series ends there, as it does without a snapshot this week.
+    expect(foreign.document.weeks.map((row: { basis: string }) => row.basis)).toEqual(['missing', 'missing', 'snapshot']);
+    expect(foreign.document.ignored_snapshots).toHaveLength(3);
+
+    const unknown = await weekly(directory, ['--account', 'acct_1Nobody']);
+    expect(unknown.run.code).toBe(2);
+    expect(unknown.run.stdout).toBe('');
+    expect(unknown.run.stderr).toContain('--account acct_1Nobody: no snapshot of that account');
+    expect(unknown.run.stderr).toContain('acct_1Foreign (test mode)');
+  });
+
+  it('kpi report grows ARR only from last week\'s snapshot of the same account', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-report-accounts-'));
+    const env = { STRIPE_API_KEY: SECRET_KEY, STRIPE_API_BASE: server.url };
+    const file = readSnapshot((await runKpi(['snapshot', '--data-dir', directory], { env })).stdout.trim());
+    writeSnapshot(join(directory, 'snapshots'), { ...file, taken_at: file.taken_at - 7 * 86_400, account: 'acct_1Foreign', account_fingerprint: 'fp_00000000000000ff' });
+    const run = await runKpi(['report', '--data-dir', directory, '--format', 'json'], { env, cwd: directory });
+    expect(run.code).toBe(0);
+    const arr = JSON.parse(run.stdout).kpis.find((kpi: { id: string }) => kpi.id === 'arr');
+    // Last week's only snapshot is another account's: no target to grow from, rather than a wrong one.
+    expect(arr.target).toBeNull();
+    expect(arr.reason).toContain('no snapshot from last week');
+    expect(run.stderr).toContain('ignored 1 snapshot (1 of another account)');
+  });
+
+  it('orders snapshots by the time inside them and reports a file renamed to another time', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-renamed-'));
+    const snapshots = join(directory, 'snapshots');
+    const file = readSnapshot((await runKpi(['snapshot', '--data-dir', directory], { env: live() })).stdout.trim());
+    const weekAgo = writeSnapshot(snapshots, { ...file, taken_at: file.taken_at - 14 * 86_400 });
+    // A copy of the two-week-old snapshot, renamed to seven days ago: it is still two weeks old.
+    const stamp = new Date((file.taken_at - 7 * 86_400) * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+    const renamed = join(snapshots, `snapshot-${stamp}-0badc0de.json.gz`);
+    copyFileSync(weekAgo, renamed);
+    const { run, document } = await weekly(directory);
+    expect(run.code).toBe(0);
+    expect(document.weeks.map((row: { basis: string }) => row.basis)).toEqual(['snapshot', 'missing', 'snapshot']);
+    expect(document.misnamed_snapshots).toEqual([
+      { path: renamed, named_at: new Date((file.taken_at - 7 * 86_400) * 1000).toISOString(), taken_at: new Date((file.taken_at - 14 * 86_400) * 1000).toISOString() },
+    ]);
+    expect(run.stderr).toContain(`kpi: warning: snapshot ${renamed} is named for`);
   });
 });
 
@@ -123,7 +232,9 @@ describe('kpi mrr --from --to', () => {
     expect(usd.movements.new.mrr).toBeGreaterThan(0);
     expect(usd.movements.churn.mrr).toBeLessThan(0);
     // Each tier's end is rounded on its own: the tiers add up to the total within half a cent each.
-    const tiersUsd = document.tiers.filter((line: { currency: string }) => line.currency === 'usd');
+    // Self-service tiers only: the Enterprise group (ARR only) has its own line, outside the totals.
+    const tiersUsd = document.tiers.filter((line: { currency: string; group: string }) => line.currency === 'usd' && line.group === 'self-service');
+    expect(document.tiers.filter((line: { group: string }) => line.group === 'other-recurring').map((line: { tier: string }) => line.tier)).toEqual(['Enterprise']);
     const tierSum = tiersUsd.reduce((sum: number, line: { end_mrr: number }) => sum + line.end_mrr, 0);
     expect(Math.abs(tierSum - usd.end_mrr)).toBeLessThanOrEqual(tiersUsd.length / 2);
     // The demo's end figure is the --demo MRR: 120,041.68 USD.

@@ -164,7 +164,7 @@ describe('human renderers', () => {
 
   it('movements and weekly ARR tables show tier names and snapshot paths with visible escapes', () => {
     const part = { amount: 0n, customers: 0, subscriptions: 0 };
-    const line = { tier: 'Pro\r\x1b[31m', currency: 'usd', start: 1000n, end: 1000n, parts: { new: part, reactivation: part, expansion: part, contraction: part, churn: part } };
+    const line = { tier: 'Pro\r\x1b[31m', group: 'self-service' as const, currency: 'usd', start: 1000n, end: 1000n, parts: { new: part, reactivation: part, expansion: part, contraction: part, churn: part } };
     const at = new Date('2026-11-16T00:00:00Z');
     const movements: MovementsReport = { generatedAt: at, from: { requested: at, snapshot: 'a', takenAt: at }, to: { requested: at, snapshot: 'b', takenAt: at }, lines: [line], totals: [], converted: null };
     const table = renderMovementsTable(movements, makePalette(false));

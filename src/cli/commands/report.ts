@@ -141,7 +141,7 @@ export function reportSetup(flags: SourceFlags, context: CliContext): ReportSetu
   const config = configPath ? loadConfigFile(configPath) : loadConfig({ cwd: context.cwd });
   const reportConfig: ReportConfig = config.report ?? reportSchema.parse(DEFAULT_REPORT);
   const baseDir = config.directory ?? context.cwd;
-  const { snapshots } = historySnapshots(flags, context.env, config);
+  const { snapshots } = historySnapshots(flags, context.env, config, notifier(context));
   const now = historyNow(flags, snapshots, context.now);
   return { config, reportConfig, baseDir, snapshots, now };
 }

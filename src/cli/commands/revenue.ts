@@ -27,9 +27,12 @@ interface RevenueFlags extends SourceFlags, OutputFlags {
   from?: Date;
   to?: Date;
   weekly?: boolean;
-  weeks: number;
+  weeks?: number;
   backfill?: boolean;
+  account?: string;
 }
+
+const DEFAULT_WEEKS = 8;
 
 const EXAMPLES: Record<Measure, string> = {
   mrr: `
@@ -48,6 +51,10 @@ Examples:
   kpi arr --format json                  for CI`,
 };
 
+function accountOption(historyFlag: string): Option {
+  return new Option('--account <id>', `with ${historyFlag}: the Stripe account (acct_...) or fingerprint (fp_...) whose snapshots to use (default: the newest snapshot's)`);
+}
+
 export function revenueCommand(context: CliContext, measure: Measure): Command {
   const command = new Command(measure).description(
     measure === 'mrr'
@@ -60,17 +67,21 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
   if (measure === 'mrr') {
     command
       .addOption(new Option('--from <date>', 'MRR movements from the snapshot at or before this date').argParser(parseMoment).conflicts(['explain', 'snapshot']))
-      .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment));
+      .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment))
+      .addOption(accountOption('--from'));
   } else {
     command
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
-      .addOption(new Option('--weeks <n>', 'how many weeks --weekly shows').argParser(parsePositiveInteger).default(8))
-      .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)');
+      .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS})`).argParser(parsePositiveInteger))
+      .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)')
+      .addOption(accountOption('--weekly'));
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
     const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
     if (flags.to && !flags.from) throw new UsageError('--to needs --from: movements are between two dates');
     if (flags.backfill && !flags.weekly) throw new UsageError('--backfill works with --weekly');
+    if (flags.account !== undefined && !flags.weekly && !flags.from) throw new UsageError(`--account works with ${measure === 'mrr' ? '--from' : '--weekly'}: it chooses whose snapshots make the history`);
+    if (flags.weeks !== undefined && !flags.weekly) throw new UsageError('--weeks works with --weekly', 'Add --weekly to see ARR week by week.');
     const renderers = flags.from
       ? await movements(context, config, flags)
       : flags.weekly
@@ -107,7 +118,7 @@ async function figures(context: CliContext, config: KpiConfig, flags: RevenueFla
 }
 
 async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
-  const { snapshots, directory } = historySnapshots(flags, context.env, config);
+  const { snapshots, directory, selection } = historySnapshots(flags, context.env, config, notifier(context));
   if (snapshots.length === 0 && !flags.backfill) {
     throw new UsageError(`no snapshots in ${directory}`, 'Take one a week with `kpi snapshot` (a scheduled CI job does it well), add --backfill to reconstruct the weeks from Stripe, or try `kpi arr --demo --weekly`.');
   }
@@ -118,17 +129,17 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
     const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
     newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
   }
-  const series = await weeklyArr(config, { now, weeks: flags.weeks, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
+  const series = await weeklyArr(config, { now, weeks: flags.weeks ?? DEFAULT_WEEKS, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
   if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${directory} (${snapshots.length})`);
   return {
-    json: () => renderWeeklyArrJson(series, context.now()),
+    json: () => renderWeeklyArrJson(series, context.now(), selection),
     table: (palette) => renderWeeklyArrTable(series, palette),
     delimited: (format) => renderWeeklyArrDelimited(series, format),
   };
 }
 
 async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
-  const { snapshots, directory } = historySnapshots(flags, context.env, config);
+  const { snapshots, directory, selection } = historySnapshots(flags, context.env, config, notifier(context));
   const now = historyNow(flags, snapshots, context.now);
   const from = flags.from as Date;
   const to = flags.to ?? now;
@@ -147,9 +158,10 @@ async function movements(context: CliContext, config: KpiConfig, flags: RevenueF
   const start = at(from, '--from');
   const end = at(to, '--to');
   if (start.path === end.path) throw new UsageError(`--from and --to fall on the same snapshot (${start.path}): there is nothing to compare`);
-  const report = await mrrMovements(config, start, end, context.now());
+  const earlier = snapshots.filter((snapshot) => snapshot.takenAt < start.file.taken_at).reverse();
+  const report = await mrrMovements(config, start, end, context.now(), { paths: earlier.map((snapshot) => snapshot.path), load: (path) => readSnapshot(path) });
   return {
-    json: () => renderMovementsJson(report),
+    json: () => renderMovementsJson(report, selection),
     table: (palette) => renderMovementsTable(report, palette),
     delimited: (format) => renderMovementsDelimited(report, format),
   };

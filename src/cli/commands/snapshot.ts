@@ -53,7 +53,8 @@ Examples:
       }
       const messages = messagesTo(context.stderr);
       if (flags.verbose) messages.note(describeReadCost(snapshot.subscriptions.length, reader.readStats));
-      messages.note(`saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}`);
+      const account = snapshot.account ? ` (account ${snapshot.account})` : '';
+      messages.note(`saved ${snapshot.subscriptions.length} subscriptions and ${snapshot.prices.length} prices from ${description}${account}`);
       context.stdout.write(`${path}\n`);
     });
 }

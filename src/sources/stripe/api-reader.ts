@@ -66,6 +66,20 @@ export class StripeApiReader implements WireAccountReader {
     return this.transport.stats;
   }
 
+  /**
+   * `GET /v1/account`. Restricted keys usually lack that permission (Stripe answers 403):
+   * then null, and the snapshot identifies the account by a fingerprint instead.
+   */
+  async accountId(): Promise<string | null> {
+    try {
+      const account = await this.transport.request(() => this.stripe.accounts.retrieveCurrent());
+      return account.id;
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripePermissionError) return null;
+      throw translateStripeError(error, 'reading the account id', this.options, this.transport.stats.retries);
+    }
+  }
+
   products() {
     return this.list<WireProduct>('products', (after) => this.stripe.products.list({ limit: PAGE_SIZE, ...after }));
   }

@@ -19,6 +19,11 @@ export interface WireAccountReader {
    * discounts expanded and every item present (even beyond what a subscription embeds).
    */
   subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]>;
+  /**
+   * The Stripe account id (`acct_...`) the data belongs to, when the reader can tell: null
+   * when the key may not read it. Account files have none.
+   */
+  accountId?(): Promise<string | null>;
   /** Request counters, for readers that talk to an API. */
   readonly readStats?: ReadStats;
 }

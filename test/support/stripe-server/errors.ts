@@ -88,6 +88,16 @@ export function rateLimited(): ApiError {
   );
 }
 
+/** What Stripe answers a restricted key that lacks the permission an endpoint needs. */
+export function permissionDenied(key: string, accountId: string, permission: string): ApiError {
+  return invalidRequest(
+    `The provided key '${redactApiKey(key)}' does not have the required permissions for this endpoint on account '${accountId}'. ` +
+      `Having the '${permission}' permission would allow this request to continue.`,
+    {},
+    403,
+  );
+}
+
 export function internalError(message = 'An unknown error occurred'): ApiError {
   return new ApiError(500, { type: 'api_error', message });
 }

@@ -21,6 +21,9 @@ type AnyObject = Record<string, unknown> & { id: string };
 export interface RenderContext {
   store: AccountStore;
   embeddedItemsLimit: number;
+  /** The key the request was made with (already authenticated), and the account it reads. */
+  apiKey?: string;
+  accountId?: string;
 }
 
 type Field =

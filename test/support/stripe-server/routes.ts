@@ -4,7 +4,7 @@
  * `ApiError`; they know nothing about HTTP.
  */
 import type { WireSubscription } from '../../../src/sources/stripe/wire.js';
-import { invalidRequest, noSuchObject, unrecognizedUrl, missingParameter } from './errors.js';
+import { invalidRequest, noSuchObject, unrecognizedUrl, missingParameter, permissionDenied } from './errors.js';
 import { parseExpand, renderObject, type ObjectKind, type RenderContext } from './expand.js';
 import { paginate, sortNewestFirst, type Listable } from './pagination.js';
 import { param, validateParams, type CreatedRange, type ParamSpec, type ParsedParams, type QueryObject } from './query.js';
@@ -200,6 +200,16 @@ const listHandlers: Record<string, Handler> = {
   },
 };
 
+/** Endpoints that name one object without an id, like `GET /v1/account`. */
+const singletonHandlers: Record<string, Handler> = {
+  account(query, ctx) {
+    validateParams(query, RETRIEVE_PARAMS);
+    const accountId = ctx.accountId ?? 'acct_1KpiTestServer0001';
+    if (ctx.apiKey?.startsWith('rk_')) throw permissionDenied(ctx.apiKey, accountId, 'rak_accounts_kyc_basic_read');
+    return { id: accountId, object: 'account', type: 'standard', country: 'US', default_currency: 'usd', charges_enabled: true };
+  },
+};
+
 const retrieveHandlers: Record<string, (id: string, query: QueryObject, ctx: RenderContext) => unknown> = {
   products: (id, query, ctx) => retrieve('product', id, ctx.store.products.byId, query, ctx),
   prices: (id, query, ctx) => retrieve('price', id, ctx.store.prices.byId, query, ctx),
@@ -216,6 +226,7 @@ export function route(method: string, path: string): Handler {
   const match = ROUTE_PATTERN.exec(path);
   const resource = match?.[1];
   const rawId = match?.[2];
+  if (resource !== undefined && rawId === undefined && Object.hasOwn(singletonHandlers, resource)) return singletonHandlers[resource]!;
   if (resource !== undefined && Object.hasOwn(listHandlers, resource)) {
     if (rawId === undefined) return listHandlers[resource]!;
     const retrieveHandler = retrieveHandlers[resource];
@@ -228,7 +239,7 @@ export function route(method: string, path: string): Handler {
 /** Whether a path names an endpoint at all; used to tell 404 from 405. */
 export function isKnownPath(path: string): boolean {
   const resource = ROUTE_PATTERN.exec(path)?.[1];
-  return resource !== undefined && Object.hasOwn(listHandlers, resource);
+  return resource !== undefined && (Object.hasOwn(listHandlers, resource) || Object.hasOwn(singletonHandlers, resource));
 }
 
 function decodePathSegment(segment: string): string | undefined {

@@ -22,6 +22,7 @@ import { AccountStore } from './store.js';
 import type { RecordedRequest, RunningStripeServer, StripeServerOptions } from './types.js';
 
 export const DEFAULT_API_KEYS: readonly string[] = ['sk_test_kpi_valid'];
+export const DEFAULT_ACCOUNT_ID = 'acct_1KpiTestServer0001';
 export const DEFAULT_EMBEDDED_ITEMS_LIMIT = 20;
 const HOST = '127.0.0.1';
 
@@ -34,6 +35,7 @@ class Settings {
   limiter: TokenBucket | undefined;
   faults: FaultPlan | undefined;
   embeddedItemsLimit = DEFAULT_EMBEDDED_ITEMS_LIMIT;
+  accountId = DEFAULT_ACCOUNT_ID;
 
   apply(patch: RuntimeOptions): void {
     if ('apiKeys' in patch) this.apiKeys = new Set(patch.apiKeys ?? DEFAULT_API_KEYS);
@@ -47,6 +49,7 @@ class Settings {
       this.limiter = patch.rateLimitPerSecond === undefined ? undefined : new TokenBucket(patch.rateLimitPerSecond);
     }
     if ('faults' in patch) this.faults = patch.faults ? new FaultPlan(patch.faults) : undefined;
+    if ('accountId' in patch) this.accountId = patch.accountId ?? DEFAULT_ACCOUNT_ID;
     if ('embeddedItemsLimit' in patch) {
       const limit = patch.embeddedItemsLimit ?? DEFAULT_EMBEDDED_ITEMS_LIMIT;
       if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`embeddedItemsLimit must be a non-negative integer, got ${limit}`);
@@ -96,7 +99,7 @@ export async function listenStripeServer(options: StripeServerOptions, port = 0)
     // Trouble is decided on arrival, in arrival order, so seeded runs are reproducible.
     const isRateLimited = settings.limiter ? !settings.limiter.tryTake() : false;
     const fault = isRateLimited ? undefined : settings.faults?.next();
-    const ctx: RenderContext = { store, embeddedItemsLimit: settings.embeddedItemsLimit };
+    const ctx: RenderContext = { store, embeddedItemsLimit: settings.embeddedItemsLimit, apiKey: apiKeyFrom(req.headers.authorization), accountId: settings.accountId };
 
     const respond = (): void => {
       if (res.destroyed) return;

@@ -474,6 +474,22 @@ describe('errors', () => {
     expect(server.requests.at(-1)).toMatchObject({ path: '/v1/products', status: 401, authorized: false });
   });
 
+  it('answers GET /v1/account with the account, and 403 to a restricted key', async () => {
+    const account = await stripe.accounts.retrieveCurrent();
+    expect(account).toMatchObject({ id: 'acct_1KpiTestServer0001', object: 'account' });
+    const restrictedKey = 'rk_test_restrictedKey0000abcd';
+    server.setOptions({ apiKeys: [KEY, restrictedKey], accountId: 'acct_1Other' });
+    try {
+      const denied = await get('/v1/account', restrictedKey);
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toContain("The provided key 'rk_test_****abcd' does not have the required permissions for this endpoint on account 'acct_1Other'");
+      expect(JSON.stringify(denied.body)).not.toContain(restrictedKey);
+      await expect(sdk(restrictedKey).accounts.retrieveCurrent()).rejects.toBeInstanceOf(Stripe.errors.StripePermissionError);
+    } finally {
+      server.setOptions({ apiKeys: undefined, accountId: undefined });
+    }
+  });
+
   it('rejects anything but GET, and records it', async () => {
     const response = await fetch(`${server.url}/v1/products`, {
       method: 'POST',

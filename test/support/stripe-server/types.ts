@@ -14,6 +14,11 @@ export interface StripeServerOptions {
   faults?: FaultOptions;
   /** How many items a subscription embeds before `items.has_more`; default 20. */
   embeddedItemsLimit?: number;
+  /**
+   * The id `GET /v1/account` answers with; default `acct_1KpiTestServer0001`. Restricted
+   * keys (`rk_...`) get Stripe's 403 there, as a key without account read access does.
+   */
+  accountId?: string;
 }
 
 export interface RecordedRequest {

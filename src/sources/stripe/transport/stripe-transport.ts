@@ -24,6 +24,11 @@ export class StripeTransport {
 
   /** One page of a list: `request` must make exactly one API call. */
   page<T>(request: () => Promise<ListPage<T>>): Promise<ListPage<T>> {
+    return this.request(request);
+  }
+
+  /** Any one API call, rate-limited and retried like the pages. */
+  request<T>(request: () => Promise<T>): Promise<T> {
     return withRetries(
       async () => {
         await this.limiter.acquire();
