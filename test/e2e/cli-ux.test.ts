@@ -54,6 +54,18 @@ describe('help, completion and suggestions', () => {
     expect(run.stdout.length).toBeGreaterThan(200);
   });
 
+  it('README and `okr status --help` state the same status rules as the code', async () => {
+    const oneLine = (text: string) => text.replace(/`/g, '').replace(/\s+/g, ' ');
+    const readme = oneLine(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+    const help = oneLine((await runKpi(['okr', 'status', '--help'])).stdout);
+    // The code's rule (test/unit/okr.test.ts): measured and not moving is Off-Track mid-quarter.
+    const rule = 'a key result measured at its start value is Off-Track, not Not Started';
+    expect(help).toContain(rule);
+    expect(readme).toContain(rule);
+    expect(readme).not.toContain('Not Started while the score is 0');
+    expect(help).toContain('Exit codes: 0 ok, 1 a linked KPI\'s source failed');
+  });
+
   it('every command has examples in its help', async () => {
     for (const command of [['mrr'], ['arr'], ['report'], ['snapshot'], ['okr'], ['okr', 'status'], ['okr', 'lint'], ['init'], ['config'], ['config', 'check'], ['completion'], ['help']]) {
       const run = await runKpi([...command, '--help']);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { okrStatus } from '../../app/okr-status.js';
 import type { KpiResult } from '../../app/kpi-report.js';
-import { UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { lintOkrs } from '../../okr/lint.js';
 import { loadOkrFile } from '../../okr/okr-file.js';
 import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, renderOkrTable } from '../../render/okr.js';
@@ -16,6 +16,14 @@ import { DEMO_OKR_FILE } from '../../package-root.js';
 import { quarterBounds } from '../../report/periods.js';
 
 const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
+
+/** The status rules as README and help state them (a test keeps the two the same). */
+export const OKR_STATUS_HELP = `Status: Not Started until a key result has a value (a milestone: until it is done);
+during the quarter On-Track when the score is at least the goal (1.0 committed, 0.7
+aspirational) times the share of the quarter gone, else Off-Track: a key result measured
+at its start value is Off-Track, not Not Started; after the quarter Achieved, Achieved
+Poorly (from 0.4) or Off-Track. n/a: the linked KPI's source failed, so the score is
+unknown; the objective is scored from its other key results and marked incomplete.`;
 
 interface OkrFlags extends SourceFlags, Omit<OutputFlags, 'format'> {
   format: (typeof OKR_FORMATS)[number];
@@ -40,7 +48,12 @@ Examples:
   kpi okr status --demo                   the demo company's OKRs, key results linked to its KPIs
   kpi okr status okrs.yaml --format markdown
   kpi okr status --as-of 2026-11-01       where things stood then
-  kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track`,
+  kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track
+
+${OKR_STATUS_HELP}
+
+Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this wins over ${EXIT_OFF_TRACK}),
+2 bad usage, config or OKR file (parents in a circle), ${EXIT_OFF_TRACK} --fail-on off-track and something is Off-Track.`,
     )
     .action(async (file: string | undefined, flags: OkrFlags) => {
       const path = okrPath(file, flags, context);
@@ -66,6 +79,10 @@ Examples:
         table: (palette) => renderOkrTable(report, palette),
         delimited: (format) => renderOkrDelimited(report, format),
       });
+      // Like `kpi report`: everything prints, then a failed source ends the run with 1 (over 3).
+      const unknown = report.objectives.flatMap((objective) => objective.keyResults).filter((kr) => kr.score === null);
+      for (const kr of unknown) context.stderr.write(`kpi: warning: ${kr.title} is n/a: ${kr.note}\n`);
+      if (unknown.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
       const offTrack = report.objectives.some((objective) => objective.status === 'Off-Track' || objective.keyResults.some((kr) => kr.status === 'Off-Track'));
       if (flags.failOn && offTrack) throw new ReportExit(EXIT_OFF_TRACK);
     });
