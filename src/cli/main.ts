@@ -12,6 +12,7 @@ import { helpCommand } from './commands/help-topics.js';
 import { initCommand } from './commands/init.js';
 import { configCommand } from './commands/config.js';
 import type { CliContext } from './context.js';
+import { isRealMoment } from './options.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -86,7 +87,7 @@ function withClock(context: CliContext): CliContext {
     ...context,
     now: () => {
       const date = new Date(fixed);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(fixed) || Number.isNaN(date.getTime())) {
+      if (!isRealMoment(fixed, date)) {
         throw new UsageError(`KPI_NOW is not a timestamp: "${fixed}"`, 'Expected something like 2026-11-23T09:00:00Z.');
       }
       return date;

@@ -47,6 +47,39 @@ describe('kpi config check', () => {
   });
 });
 
+describe('bounds', () => {
+  it('reads JSON config and OKR files that start with a UTF-8 BOM, as YAML ones are', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-bom-'));
+    const config = { report: { kpis: [{ id: 'goal', name: 'Goal', unit: 'count', source: { type: 'value', value: 7 }, target: 5 }] } };
+    writeFileSync(join(directory, 'kpi.config.json'), `\uFEFF${JSON.stringify(config)}`);
+    const okrs = { period: '2026-Q4', objectives: [{ title: 'O', owner: 'Ana', type: 'committed', key_results: [{ title: 'Goal', kpi: 'goal', start: 0, target: 10 }] }] };
+    writeFileSync(join(directory, 'okrs.json'), `\uFEFF${JSON.stringify(okrs)}`);
+    const env = { KPI_NOW: '2026-11-16T00:00:00Z', KPI_DATA_DIR: directory };
+    const report = await runKpi(['report', '--format', 'json'], { cwd: directory, env });
+    expect(report.stderr).toBe('');
+    expect(JSON.parse(report.stdout).kpis[0]).toMatchObject({ id: 'goal', value: 7, target: 5, status: 'green' });
+    const status = await runKpi(['okr', 'status', 'okrs.json', '--format', 'json'], { cwd: directory, env });
+    expect(status.stderr).toBe('');
+    // 7 of 10 from 0: 0.7.
+    expect(JSON.parse(status.stdout).objectives[0].key_results[0]).toMatchObject({ current: 7, score: 0.7 });
+  });
+
+  it.each(['0.01', '1e-300', '1001', '0', 'fast'])('--max-rps %s is a usage error', async (rate) => {
+    const run = await runKpi(['mrr', '--max-rps', rate], { env: { STRIPE_API_KEY: 'rk_test_neverUsed000000000' } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("option '--max-rps <n>' argument");
+    expect(run.stderr).toContain('expected a number of requests per second from 0.1 to 1000');
+  });
+
+  it.each(['2026-02-30', '2026-02-30T12:00:00Z', '2026-13-01', 'yesterday'])('KPI_NOW=%s is a usage error, like --from', async (now) => {
+    const run = await runKpi(['mrr', '--demo'], { env: { KPI_NOW: now } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`KPI_NOW is not a timestamp: "${now}"`);
+  });
+});
+
 describe('help, completion and suggestions', () => {
   it.each(['environment', 'formats', 'exit-codes'])('kpi help %s', async (topic) => {
     const run = await runKpi(['help', topic]);
