@@ -37,7 +37,7 @@ Examples:
   kpi arr --demo --weekly     ARR week over week against the 10 % target
   kpi snapshot                save this week's data for history
 
-Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed.`,
+Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on, 4 authentication failed, 70 internal error (a bug).`,
     );
   program.addCommand(revenueCommand(context, 'mrr'));
   program.addCommand(revenueCommand(context, 'arr'));

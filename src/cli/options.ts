@@ -95,4 +95,4 @@ Environment:
   KPI_DATA_DIR      where snapshots are kept
   NO_COLOR          set to turn colour off
 
-Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed.`;
+Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed, 70 internal error (a bug).`;

@@ -51,8 +51,8 @@ Examples:
   kpi report --format json --fail-on red  for CI: exit ${EXIT_OFF_TRACK} when a KPI is red
   kpi report --record                     keep this week's values for next week's trend
 
-Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_TRACK} a KPI is at or beyond --fail-on,
-2 bad usage/config, 4 Stripe authentication failed.` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
+Exit codes: 0 ok, 1 a KPI's source failed, a missing or rejected Stripe key included (the report still prints;
+this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI is at or beyond --fail-on, 70 internal error (a bug).` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
     )
     .action(async (flags: ReportFlags) => {
       const setup = reportSetup(flags, context);
