@@ -93,7 +93,7 @@ Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this 
     .option('--demo', "lint the demo company's OKR file")
     .option('--config <file>', 'the configuration whose KPIs key results may refer to')
     .option('--no-color', 'no colour, even on a terminal')
-    .addHelpText('after', '\nExamples:\n  kpi okr lint                  okrs.yaml in the working directory\n  kpi okr lint team-okrs.yaml --config kpi.config.yaml\n\nExit codes: 0 no errors (warnings are shown), 2 the file has errors or cannot be read.')
+    .addHelpText('after', '\nExamples:\n  kpi okr lint                  okrs.yaml in the working directory\n  kpi okr lint --demo           the demo company\'s OKR file\n  kpi okr lint team-okrs.yaml --config kpi.config.yaml\n\nExit codes: 0 no errors (warnings are shown), 2 the file has errors or cannot be read.')
     .action((file: string | undefined, flags: { demo?: boolean; config?: string; color: boolean }) => {
       const path = okrPath(file, flags, context);
       const okrs = loadOkrFile(path);
