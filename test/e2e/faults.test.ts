@@ -52,12 +52,14 @@ describe('reading Stripe through faults', () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(count('429'));
     expect(statuses.filter((status) => status === 500)).toHaveLength(count('500'));
     expect(statuses.filter((status) => status === 0)).toHaveLength(count('reset')); // never got a status
-    // The client saw every scheduled 429 and retried past the faults.
+    // kpi counted every scheduled 429 and retried each 429, 500 and truncated body once. A
+    // reset connection is retried once by the Stripe SDK itself (it takes it for a stale
+    // keep-alive socket), below kpi's count; the schedule never resets that retry too.
     const cost = /with (\d+) requests .*, (\d+) retries, (\d+) rate-limited/.exec(troubled.stderr);
     expect(cost).not.toBeNull();
     const [, , retries, rateLimited] = cost!.map(Number);
     expect(rateLimited).toBe(count('429'));
-    expect(retries).toBeGreaterThanOrEqual(count('429') + count('500') + count('reset'));
+    expect(retries).toBe(count('429') + count('500') + count('truncated'));
     // The fault-free run needed no retry at all.
     expect(reference.stderr).toMatch(/, 0 retries, 0 rate-limited/);
   });
