@@ -34,7 +34,7 @@ interface OkrFlags extends SourceFlags, Omit<OutputFlags, 'format'> {
 export function okrCommand(context: CliContext): Command {
   const okr = new Command('okr').description("OKRs scored from their key results' values and live KPIs, and the handbook's OKR checklist");
   const status = new Command('status')
-    .description('Objectives and key results with scores, status (Not Started, On-Track, Off-Track, Achieved, Achieved Poorly) and confidence')
+    .description('Objectives and key results with scores, status (Not Started, On-Track, Off-Track, Achieved, Achieved Poorly; n/a when a linked KPI cannot be read) and confidence')
     .argument('[file]', 'the OKR file (YAML or JSON); default: okrs.yaml in the working directory');
   addSourceOptions(status);
   addOutputOptions(status, OKR_FORMATS);
