@@ -117,7 +117,8 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
       results.push({ ...base, value: null, target: null, status: 'error', reason: error, trend: null });
       continue;
     }
-    const target = kpi.target ? await resolveTarget(kpi, kpi.target, period, value, byId, inputs) : { value: null, reason: 'no target set' };
+    // `target: 0` is a real target (incidents, a net change that must not go negative).
+    const target = kpi.target !== null ? await resolveTarget(kpi, kpi.target, period, value, byId, inputs) : { value: null, reason: 'no target set' };
     const status: KpiStatus =
       target.value === null ? 'no_target' : statusOf(value.value, target.value, kpi.direction, kpi.yellow_within_percent ?? report.yellow_within_percent);
     const previous = inputs.previous?.kpis[kpi.id];

@@ -4,6 +4,10 @@ import { bandOf, progressScore, statusOf, weightedMean, type Band, type OkrStatu
 import { minorUnitExponent } from '../money/currency.js';
 import { quarterBounds, type CalendarSettings } from '../report/periods.js';
 import { UsageError } from '../errors.js';
+import { parentCycles } from '../okr/lint.js';
+
+/** A score that cannot be known: the key result's linked KPI could not be read. */
+export type ScoreStatus = OkrStatus | 'n/a';
 
 export interface KeyResultView {
   id: string | null;
@@ -14,9 +18,10 @@ export interface KeyResultView {
   current: number | null;
   /** Where `current` came from. */
   basis: 'kpi' | 'current' | 'check-in' | 'children' | 'milestone' | null;
-  score: number;
-  status: OkrStatus;
-  band: Band;
+  /** null (status n/a) when the linked KPI's source failed: unknown, not 0. */
+  score: number | null;
+  status: ScoreStatus;
+  band: Band | null;
   confidence: number | null;
   confidenceTrend: 'up' | 'down' | 'flat' | null;
   parent: string | null;
@@ -28,9 +33,12 @@ export interface ObjectiveView {
   title: string;
   owner: string;
   type: OkrType;
-  score: number;
-  status: OkrStatus;
-  band: Band;
+  /** The weighted mean of the key results whose score is known; null when none is. */
+  score: number | null;
+  status: ScoreStatus;
+  band: Band | null;
+  /** Some key result's score is unknown, so `score` leaves it out. */
+  incomplete: boolean;
   confidence: number | null;
   keyResults: KeyResultView[];
 }
@@ -49,32 +57,42 @@ export interface OkrStatusReport {
  * Scores every key result and objective at `asOf`. A key result's value is, in order:
  * its linked KPI's live value (when `asOf` is today), its `current` value (if measured by
  * then), or its latest check-in by then; a key result without one of its own but with
- * children (key results naming it as `parent`) takes their mean score.
+ * children (key results naming it as `parent`) takes their mean score. A linked KPI whose
+ * source failed makes the score unknown (n/a) rather than 0; a KPI without a configured
+ * source is not a failure, so its key result falls back to `current` and check-ins.
  */
 export function okrStatus(file: OkrFile, options: { asOf: Date; live: boolean; calendar: CalendarSettings; kpis: ReadonlyMap<string, KpiResult> }): OkrStatusReport {
+  const cycles = parentCycles(file);
+  if (cycles.length > 0) {
+    throw new UsageError(`OKR key results roll up in a circle:\n${cycles.map((finding) => `  ${finding.path}: ${finding.message}`).join('\n')}`, 'Fix the "parent" of one of them; `kpi okr lint` lists every problem.');
+  }
   const bounds = quarterBounds(file.period, options.calendar);
   if (!bounds) throw new UsageError(`OKR period "${file.period}" is not a quarter like "2026-Q4"`, 'Run `kpi okr lint` for every problem of the file.');
   const elapsed = (options.asOf.getTime() - bounds.start.getTime()) / (bounds.end.getTime() - bounds.start.getTime());
   const day = options.asOf.toISOString().slice(0, 10);
 
   const all = file.objectives.flatMap((objective) => objective.key_results.map((kr) => ({ objective, kr })));
-  const scores = new Map<KeyResult, { score: number; current: number | null; basis: KeyResultView['basis']; note: string | null }>();
-  const scoreOf = (kr: KeyResult, visiting = new Set<KeyResult>()): { score: number; current: number | null; basis: KeyResultView['basis']; note: string | null } => {
+  const scores = new Map<KeyResult, Scored>();
+  // `visiting` guards against circles that duplicate ids hide from `parentCycles`.
+  const scoreOf = (kr: KeyResult, visiting = new Set<KeyResult>()): Scored => {
     const known = scores.get(kr);
     if (known) return known;
-    let result: { score: number; current: number | null; basis: KeyResultView['basis']; note: string | null };
+    let result: Scored;
     if (kr.milestone) {
       result = { score: kr.done ? 1 : 0, current: null, basis: 'milestone', note: null };
     } else {
       const value = valueOf(kr, day, options);
       const target = typeof kr.target === 'number' ? kr.target : null;
       const children = all.filter((entry) => kr.id !== undefined && entry.kr.parent === kr.id && !visiting.has(entry.kr));
-      if (value.current !== null && kr.start !== undefined && target !== null) {
+      if (value.failed) {
+        result = { score: null, current: null, basis: 'kpi', note: value.note };
+      } else if (value.current !== null && kr.start !== undefined && target !== null) {
         result = { score: progressScore(kr.start, target, value.current), current: value.current, basis: value.basis, note: value.note };
       } else if (children.length > 0) {
         visiting.add(kr);
-        const childScores = children.map((entry) => ({ score: scoreOf(entry.kr, visiting).score, weight: entry.kr.weight ?? 1 }));
-        result = { score: weightedMean(childScores), current: null, basis: 'children', note: value.note };
+        const rolledUp = knownMean(children.map((entry) => ({ score: scoreOf(entry.kr, visiting).score, weight: entry.kr.weight ?? 1 })));
+        const unknownNote = rolledUp.unknown > 0 ? `${rolledUp.unknown} of its key results ${rolledUp.unknown === 1 ? 'is' : 'are'} n/a and left out` : null;
+        result = { score: rolledUp.score, current: null, basis: 'children', note: [value.note, unknownNote].filter((note) => note !== null).join('; ') || null };
       } else {
         result = { score: 0, current: value.current, basis: value.basis, note: value.note };
       }
@@ -83,10 +101,11 @@ export function okrStatus(file: OkrFile, options: { asOf: Date; live: boolean; c
     return result;
   };
 
-  const objectives = file.objectives.map((objective) => {
+  const objectives = file.objectives.map((objective): ObjectiveView => {
     const keyResults = objective.key_results.map((kr): KeyResultView => {
       const scored = scoreOf(kr);
       const confidence = confidenceAt(kr.check_ins, day);
+      const shown = scored.score === null ? null : round(scored.score);
       return {
         id: kr.id ?? null,
         title: kr.title,
@@ -95,26 +114,29 @@ export function okrStatus(file: OkrFile, options: { asOf: Date; live: boolean; c
         target: typeof kr.target === 'number' ? kr.target : null,
         current: scored.current,
         basis: scored.basis,
-        score: round(scored.score),
+        score: shown,
         // Judged on the score as shown, so 0.70 is 0.70 however the division came out;
-        // a key result with a measured value has started, even if it has not moved yet.
-        status: statusOf(round(scored.score), objective.type, elapsed, scored.score > 0 || scored.current !== null || scored.basis === 'children'),
-        band: bandOf(round(scored.score)),
+        // a key result with a measured value has started, even if it has not moved yet:
+        // measured and not moving mid-quarter is Off-Track, not Not Started.
+        status: shown === null ? 'n/a' : statusOf(shown, objective.type, elapsed, shown > 0 || scored.current !== null || scored.basis === 'children'),
+        band: shown === null ? null : bandOf(shown),
         confidence: confidence.latest,
         confidenceTrend: confidence.trend,
         parent: kr.parent ?? null,
         note: scored.note,
       };
     });
-    const score = weightedMean(objective.key_results.map((kr) => ({ score: scoreOf(kr).score, weight: kr.weight ?? 1 })));
+    const mean = knownMean(objective.key_results.map((kr) => ({ score: scoreOf(kr).score, weight: kr.weight ?? 1 })));
+    const score = mean.score === null ? null : round(mean.score);
     const confidences = keyResults.map((kr) => kr.confidence).filter((value): value is number => value !== null);
     return {
       title: objective.title,
       owner: objective.owner,
       type: objective.type,
-      score: round(score),
-      status: statusOf(round(score), objective.type, elapsed, score > 0 || keyResults.some((kr) => kr.status !== 'Not Started')),
-      band: bandOf(round(score)),
+      score,
+      status: score === null ? 'n/a' : statusOf(score, objective.type, elapsed, score > 0 || keyResults.some((kr) => kr.status !== 'Not Started' && kr.status !== 'n/a')),
+      band: score === null ? null : bandOf(score),
+      incomplete: mean.unknown > 0,
       confidence: confidences.length > 0 ? round(confidences.reduce((sum, value) => sum + value, 0) / confidences.length) : null,
       keyResults,
     };
@@ -122,18 +144,37 @@ export function okrStatus(file: OkrFile, options: { asOf: Date; live: boolean; c
   return { period: file.period, start: bounds.start, end: bounds.end, asOf: options.asOf, elapsed: round(elapsed), objectives };
 }
 
-function valueOf(kr: KeyResult, day: string, options: { live: boolean; kpis: ReadonlyMap<string, KpiResult> }): { current: number | null; basis: KeyResultView['basis']; note: string | null } {
+interface Scored {
+  score: number | null;
+  current: number | null;
+  basis: KeyResultView['basis'];
+  note: string | null;
+}
+
+/** The weighted mean of the scores that are known, and how many were not. */
+function knownMean(scores: Array<{ score: number | null; weight: number }>): { score: number | null; unknown: number } {
+  const known = scores.filter((entry): entry is { score: number; weight: number } => entry.score !== null);
+  return { score: known.length > 0 ? weightedMean(known) : null, unknown: scores.length - known.length };
+}
+
+function valueOf(
+  kr: KeyResult,
+  day: string,
+  options: { live: boolean; kpis: ReadonlyMap<string, KpiResult> },
+): { current: number | null; basis: KeyResultView['basis']; note: string | null; failed: boolean } {
   if (kr.kpi !== undefined && options.live) {
     const kpi = options.kpis.get(kr.kpi);
     if (kpi && kpi.value !== null) {
       // KPIs keep money in minor units; OKRs are written in major units.
       const value = kpi.unit === 'money' && kpi.currency ? kpi.value / 10 ** minorUnitExponent(kpi.currency) : kpi.value;
-      return { current: value, basis: 'kpi', note: null };
+      return { current: value, basis: 'kpi', note: null, failed: false };
     }
     const reason = kpi ? (kpi.reason ?? 'no value') : 'unknown KPI';
-    return { ...fallbackValue(kr, day), note: `KPI "${kr.kpi}": ${reason}` };
+    // A source that failed says nothing about progress; an older check-in would pass for today's value.
+    if (kpi?.status === 'error') return { current: null, basis: 'kpi', note: `KPI "${kr.kpi}" could not be read: ${reason}`, failed: true };
+    return { ...fallbackValue(kr, day), note: `KPI "${kr.kpi}": ${reason}`, failed: false };
   }
-  return { ...fallbackValue(kr, day), note: null };
+  return { ...fallbackValue(kr, day), note: null, failed: false };
 }
 
 function fallbackValue(kr: KeyResult, day: string): { current: number | null; basis: KeyResultView['basis'] } {

@@ -14,6 +14,7 @@ import { configCommand } from './commands/config.js';
 import type { CliContext } from './context.js';
 import { messagesTo } from '../terminal/messages.js';
 import { terminalSafeLines, terminalSafeMessage } from '../terminal/safe-text.js';
+import { isRealMoment } from './options.js';
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -39,7 +40,7 @@ Examples:
   kpi arr --demo --weekly     ARR week over week against the 10 % target
   kpi snapshot                save this week's data for history
 
-Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed.`,
+Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on, 4 authentication failed, 70 internal error (a bug).`,
     );
   program.addCommand(revenueCommand(context, 'mrr'));
   program.addCommand(revenueCommand(context, 'arr'));
@@ -89,7 +90,7 @@ function withClock(context: CliContext): CliContext {
     ...context,
     now: () => {
       const date = new Date(fixed);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(fixed) || Number.isNaN(date.getTime())) {
+      if (!isRealMoment(fixed, date)) {
         throw new UsageError(`KPI_NOW is not a timestamp: "${fixed}"`, 'Expected something like 2026-11-23T09:00:00Z.');
       }
       return date;

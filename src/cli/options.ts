@@ -26,7 +26,7 @@ export function addSourceOptions(command: Command, options: { snapshotFile: bool
     .option('--config <file>', 'configuration file (JSON or YAML); default: ./kpi.config.{yaml,yml,json}, else the built-in handbook rules')
     .option('--api-key-file <file>', 'read the Stripe key from this file instead of STRIPE_API_KEY')
     .addOption(
-      new Option('--max-rps <n>', "requests per second at most (default: 95 % of Stripe's limit: 95 live, 23.75 test)").argParser(parsePositiveNumber),
+      new Option('--max-rps <n>', "requests per second at most, 0.1 to 1000 (default: 95 % of Stripe's limit: 95 live, 23.75 test)").argParser(parseRequestRate),
     )
     .option('--data-dir <dir>', 'where snapshots are kept (default: KPI_DATA_DIR, the config\'s data_dir, or ~/.local/share/kpi)');
   if (options.snapshotFile) {
@@ -49,10 +49,30 @@ export function parsePositiveNumber(value: string): number {
   return number;
 }
 
+/**
+ * Below 0.1 a run waits minutes a request (and a tiny rate overflows the limiter into no
+ * limit at all); above 1000 the limit means nothing against Stripe's own.
+ */
+export function parseRequestRate(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0.1 || number > 1000) throw new InvalidArgumentError('expected a number of requests per second from 0.1 to 1000, e.g. 20');
+  return number;
+}
+
 export function parsePositiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a whole number above 0, e.g. 8');
   return number;
+}
+
+/**
+ * Whether `value` starts with a calendar day that exists and `parsed` (its Date) is valid:
+ * `new Date('2026-02-30')` quietly becomes 2 March.
+ */
+export function isRealMoment(value: string, parsed: Date): boolean {
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) return false;
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  return new Date(Date.UTC(year!, month! - 1, day)).getUTCDate() === day;
 }
 
 /**
@@ -62,9 +82,7 @@ export function parsePositiveInteger(value: string): number {
 export function parseMoment(value: string): Date {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const parsed = new Date(dateOnly ? `${value}T23:59:59.999Z` : value);
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
-  const realDay = !Number.isNaN(parsed.getTime()) && new Date(Date.UTC(year!, month! - 1, day)).getUTCDate() === day;
-  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value) || !realDay) {
+  if (!isRealMoment(value, parsed)) {
     throw new InvalidArgumentError('expected a date like 2026-10-01 or a timestamp like 2026-10-01T12:00:00Z');
   }
   return parsed;
@@ -77,4 +95,4 @@ Environment:
   KPI_DATA_DIR      where snapshots are kept
   NO_COLOR          set to turn colour off
 
-Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed.`;
+Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed, 70 internal error (a bug).`;

@@ -35,11 +35,16 @@ export function loadConfigFile(path: string, displayName: string = path): KpiCon
   }
   let data: unknown;
   try {
-    data = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    data = extname(path).toLowerCase() === '.json' ? JSON.parse(withoutBom(text)) : parseYaml(text);
   } catch (error) {
     throw new UsageError(`config file ${displayName} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${firstLine((error as Error).message)}`);
   }
   return parseConfig(data, displayName, resolve(dirname(path)));
+}
+
+/** Editors on Windows start UTF-8 files with a BOM; YAML skips it, JSON.parse does not. */
+export function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 /**

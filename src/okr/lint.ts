@@ -52,9 +52,41 @@ export function lintOkrs(file: OkrFile, knownKpis: ReadonlySet<string>, calendar
       }
       if (kr.kpi !== undefined && !knownKpis.has(kr.kpi)) error(krAt, `refers to KPI "${kr.kpi}", which the report configuration does not define`);
       if (kr.parent !== undefined && !keyResultIds.has(kr.parent)) error(krAt, `its parent "${kr.parent}" is not the id of any key result`);
-      if (kr.parent !== undefined && kr.parent === kr.id) error(krAt, 'a key result cannot be its own parent');
     });
   });
+  findings.push(...parentCycles(file));
+  return findings;
+}
+
+/**
+ * Key results whose parents lead back to themselves (A -> B -> A, or A its own parent):
+ * such a roll-up has no score to start from. Each cycle is named once, at its first member.
+ */
+export function parentCycles(file: OkrFile): LintFinding[] {
+  const entries = file.objectives.flatMap((objective, o) => objective.key_results.map((kr, k) => ({ kr, path: `objectives[${o}].key_results[${k}]` })));
+  const parentOf = new Map<string, string>();
+  for (const { kr } of entries) {
+    if (kr.id !== undefined && kr.parent !== undefined && !parentOf.has(kr.id)) parentOf.set(kr.id, kr.parent);
+  }
+  const findings: LintFinding[] = [];
+  const reported = new Set<string>();
+  for (const { kr, path } of entries) {
+    if (kr.id === undefined || kr.parent === undefined || reported.has(kr.id)) continue;
+    if (kr.parent === kr.id) {
+      reported.add(kr.id);
+      findings.push({ level: 'error', path, message: 'a key result cannot be its own parent' });
+      continue;
+    }
+    const chain = [kr.id];
+    let next: string | undefined = kr.parent;
+    while (next !== undefined && !chain.includes(next)) {
+      chain.push(next);
+      next = parentOf.get(next);
+    }
+    if (next !== kr.id) continue;
+    for (const id of chain) reported.add(id);
+    findings.push({ level: 'error', path, message: `its parents lead back to it: ${[...chain, kr.id].join(' -> ')}` });
+  }
   return findings;
 }
 

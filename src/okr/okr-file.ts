@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatPath } from '../config/load.js';
+import { formatPath, withoutBom } from '../config/load.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -60,7 +60,7 @@ export function loadOkrFile(path: string): OkrFile {
   }
   let data: unknown;
   try {
-    data = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    data = extname(path).toLowerCase() === '.json' ? JSON.parse(withoutBom(text)) : parseYaml(text);
   } catch (error) {
     throw new UsageError(`OKR file ${path} is not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -31,7 +31,8 @@ export function bandOf(score: number): Band {
 }
 
 /**
- * - before any progress: Not Started;
+ * - before there is a value to judge (`started`): Not Started; a key result measured at its
+ *   start value has started, so mid-quarter it is Off-Track: not moving is the news;
  * - during the period: On-Track when the score is at least the goal scaled by the share of
  *   the period elapsed (aspirational paced to 0.7, committed to 1.0), else Off-Track;
  * - after the period: Achieved at the goal, Achieved Poorly from 0.4, else Off-Track.

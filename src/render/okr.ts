@@ -11,8 +11,11 @@ export const OKR_JSON_SCHEMA_VERSION = 1;
 const number = (value: number | null) => (value === null ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: 2 }));
 const confidence = (kr: { confidence: number | null; confidenceTrend?: string | null }) =>
   kr.confidence === null ? '–' : `${kr.confidence}/10${kr.confidenceTrend ? ` ${{ up: '↑', down: '↓', flat: '→' }[kr.confidenceTrend as 'up' | 'down' | 'flat']}` : ''}`;
+/** An unknown score is "n/a", never 0; an objective scored without some key results says so. */
+const scoreText = (value: { score: number | null; incomplete?: boolean }) =>
+  value.score === null ? 'n/a' : `${value.score.toFixed(2)}${value.incomplete ? ' (incomplete)' : ''}`;
 const progress = (kr: KeyResultView) =>
-  kr.milestone ? (kr.score === 1 ? 'done' : 'not done') : kr.basis === 'children' ? 'from children' : `${number(kr.current)} of ${number(kr.target)} (from ${number(kr.start)})`;
+  kr.score === null ? 'n/a' : kr.milestone ? (kr.score === 1 ? 'done' : 'not done') : kr.basis === 'children' ? 'from children' : `${number(kr.current)} of ${number(kr.target)} (from ${number(kr.start)})`;
 
 function heading(report: OkrStatusReport): string {
   return `OKRs ${report.period} · as of ${report.asOf.toISOString().slice(0, 10)} · ${Math.round(Math.min(1, Math.max(0, report.elapsed)) * 100)} % of the quarter gone`;
@@ -34,6 +37,7 @@ export function renderOkrJson(report: OkrStatusReport): string {
       score: objective.score,
       status: objective.status,
       band: objective.band,
+      incomplete: objective.incomplete,
       confidence: objective.confidence,
       key_results: objective.keyResults.map((kr) => ({
         id: kr.id,
@@ -58,17 +62,22 @@ export function renderOkrJson(report: OkrStatusReport): string {
 
 export function renderOkrTable(rawReport: OkrStatusReport, palette: Palette): string {
   const report = terminalSafeCopy(rawReport);
-  const band = (value: { band: string }, text: string) =>
-    value.band === 'green' ? palette.success(text) : value.band === 'yellow' ? palette.warning(text) : palette.danger(text);
+  const band = (value: { band: string | null }, text: string) =>
+    value.band === null ? text : value.band === 'green' ? palette.success(text) : value.band === 'yellow' ? palette.warning(text) : palette.danger(text);
   const table = newTable(['Objective / key result', 'Owner', 'Score', 'Status', 'Confidence', 'Progress'], palette, [2]);
   for (const objective of report.objectives) {
-    table.push([palette.emphasis(objective.title), `${objective.owner} (${objective.type})`, band(objective, objective.score.toFixed(2)), objective.status, confidence(objective), '']);
+    table.push([palette.emphasis(objective.title), `${objective.owner} (${objective.type})`, band(objective, scoreText(objective)), objective.status, confidence(objective), '']);
     for (const kr of objective.keyResults) {
-      table.push([`  ${kr.title}`, '', band(kr, kr.score.toFixed(2)), kr.status, confidence(kr), progress(kr)]);
+      table.push([`  ${kr.title}`, '', band(kr, scoreText(kr)), kr.status, confidence(kr), progress(kr)]);
     }
   }
-  const notes = report.objectives.flatMap((objective) => objective.keyResults.filter((kr) => kr.note).map((kr) => `${kr.title}: ${kr.note}`));
+  const notes = keyResultNotes(report);
   return `${[palette.heading(heading(report)), '', tableText(table), ...(notes.length > 0 ? ['', ...notes.map((note) => palette.dim(note))] : [])].join('\n')}\n`;
+}
+
+/** Why a key result has no value of its own (a KPI that could not be read), one line each. */
+export function keyResultNotes(report: OkrStatusReport): string[] {
+  return report.objectives.flatMap((objective) => objective.keyResults.filter((kr) => kr.note).map((kr) => `${kr.title}: ${kr.note}`));
 }
 
 export function renderOkrDelimited(report: OkrStatusReport, format: Delimited): string {
@@ -79,30 +88,33 @@ export function renderOkrDelimited(report: OkrStatusReport, format: Delimited): 
     objective.owner,
     objective.type,
     kr?.title ?? '',
-    kr ? kr.score : objective.score,
+    (kr ? kr.score : objective.score) ?? '',
     kr ? kr.status : objective.status,
-    kr ? kr.band : objective.band,
+    (kr ? kr.band : objective.band) ?? '',
     (kr ? kr.confidence : objective.confidence) ?? '',
     kr?.current ?? '',
     kr?.target ?? '',
     kr?.start ?? '',
+    kr ? '' : String(objective.incomplete),
   ];
   for (const objective of report.objectives) {
     rows.push(row(objective, null));
     for (const kr of objective.keyResults) rows.push(row(objective, kr));
   }
-  return renderDelimited(format, ['period', 'objective', 'owner', 'type', 'key_result', 'score', 'status', 'band', 'confidence', 'current', 'target', 'start'], rows);
+  return renderDelimited(format, ['period', 'objective', 'owner', 'type', 'key_result', 'score', 'status', 'band', 'confidence', 'current', 'target', 'start', 'incomplete'], rows);
 }
 
 export function renderOkrMarkdown(report: OkrStatusReport): string {
   const cell = markdownText;
   const lines = [`# ${cell(heading(report))}`, ''];
   for (const objective of report.objectives) {
-    lines.push(`## ${cell(objective.title)}: ${objective.score.toFixed(2)}, ${objective.status}`, '', `Owner: ${cell(objective.owner)} (${objective.type})`, '');
+    lines.push(`## ${cell(objective.title)}: ${scoreText(objective)}, ${objective.status}`, '', `Owner: ${cell(objective.owner)} (${objective.type})`, '');
     lines.push('| Key result | Score | Status | Confidence | Progress |', '| --- | ---: | --- | --- | --- |');
-    for (const kr of objective.keyResults) lines.push(`| ${cell(kr.title)} | ${kr.score.toFixed(2)} | ${kr.status} | ${confidence(kr)} | ${cell(progress(kr))} |`);
+    for (const kr of objective.keyResults) lines.push(`| ${cell(kr.title)} | ${scoreText(kr)} | ${kr.status} | ${confidence(kr)} | ${cell(progress(kr))} |`);
     lines.push('');
   }
+  const notes = keyResultNotes(report);
+  if (notes.length > 0) lines.push(...notes.map((note) => `- ${cell(note)}`), '');
   return `${lines.join('\n')}`;
 }
 

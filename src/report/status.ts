@@ -6,7 +6,8 @@ export const OFF_TRACK: ReadonlySet<KpiStatus> = new Set(['red', 'yellow']);
 /**
  * Green when the target is reached; yellow when short of it by at most `yellowWithinPercent`
  * of the target; red beyond. "Short" depends on the direction: below the target when
- * higher is better, above it when lower is better.
+ * higher is better, above it when lower is better. The band is a share of the target, so a
+ * target of 0 has none: anything short of 0 is red.
  */
 export function statusOf(value: number, target: number, direction: 'higher' | 'lower', yellowWithinPercent: number): 'green' | 'yellow' | 'red' {
   const slack = Math.abs(target) * (yellowWithinPercent / 100);

@@ -156,7 +156,8 @@ export const kpiReportOutputSchema = z.strictObject({
   ),
 });
 
-const okrStatusValue = z.enum(['Not Started', 'On-Track', 'Off-Track', 'Achieved', 'Achieved Poorly']);
+/** n/a: the score is unknown (a linked KPI's source failed); score and band are then null. */
+const okrStatusValue = z.enum(['Not Started', 'On-Track', 'Off-Track', 'Achieved', 'Achieved Poorly', 'n/a']);
 const band = z.enum(['green', 'yellow', 'red']);
 export const okrStatusOutputSchema = z.strictObject({
   schema_version: z.literal(1),
@@ -171,9 +172,11 @@ export const okrStatusOutputSchema = z.strictObject({
       title: z.string(),
       owner: z.string(),
       type: z.enum(['committed', 'aspirational']),
-      score: z.number().min(0).max(1),
+      score: z.number().min(0).max(1).nullable(),
       status: okrStatusValue,
-      band,
+      band: band.nullable(),
+      /** The score leaves out key results whose score is unknown. */
+      incomplete: z.boolean(),
       confidence: z.number().nullable(),
       key_results: z.array(
         z.strictObject({
@@ -184,9 +187,9 @@ export const okrStatusOutputSchema = z.strictObject({
           target: z.number().nullable(),
           current: z.number().nullable(),
           basis: z.enum(['kpi', 'current', 'check-in', 'children', 'milestone']).nullable(),
-          score: z.number().min(0).max(1),
+          score: z.number().min(0).max(1).nullable(),
           status: okrStatusValue,
-          band,
+          band: band.nullable(),
           confidence: z.number().int().min(1).max(10).nullable(),
           confidence_trend: z.enum(['up', 'down', 'flat']).nullable(),
           parent: z.string().nullable(),

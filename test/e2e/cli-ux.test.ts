@@ -47,11 +47,81 @@ describe('kpi config check', () => {
   });
 });
 
+describe('bounds', () => {
+  it('reads JSON config and OKR files that start with a UTF-8 BOM, as YAML ones are', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-bom-'));
+    const config = { report: { kpis: [{ id: 'goal', name: 'Goal', unit: 'count', source: { type: 'value', value: 7 }, target: 5 }] } };
+    writeFileSync(join(directory, 'kpi.config.json'), `\uFEFF${JSON.stringify(config)}`);
+    const okrs = { period: '2026-Q4', objectives: [{ title: 'O', owner: 'Ana', type: 'committed', key_results: [{ title: 'Goal', kpi: 'goal', start: 0, target: 10 }] }] };
+    writeFileSync(join(directory, 'okrs.json'), `\uFEFF${JSON.stringify(okrs)}`);
+    const env = { KPI_NOW: '2026-11-16T00:00:00Z', KPI_DATA_DIR: directory };
+    const report = await runKpi(['report', '--format', 'json'], { cwd: directory, env });
+    expect(report.stderr).toBe('');
+    expect(JSON.parse(report.stdout).kpis[0]).toMatchObject({ id: 'goal', value: 7, target: 5, status: 'green' });
+    const status = await runKpi(['okr', 'status', 'okrs.json', '--format', 'json'], { cwd: directory, env });
+    expect(status.stderr).toBe('');
+    // 7 of 10 from 0: 0.7.
+    expect(JSON.parse(status.stdout).objectives[0].key_results[0]).toMatchObject({ current: 7, score: 0.7 });
+  });
+
+  it.each(['0.01', '1e-300', '1001', '0', 'fast'])('--max-rps %s is a usage error', async (rate) => {
+    const run = await runKpi(['mrr', '--max-rps', rate], { env: { STRIPE_API_KEY: 'rk_test_neverUsed000000000' } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("option '--max-rps <n>' argument");
+    expect(run.stderr).toContain('expected a number of requests per second from 0.1 to 1000');
+  });
+
+  it.each(['2026-02-30', '2026-02-30T12:00:00Z', '2026-13-01', 'yesterday'])('KPI_NOW=%s is a usage error, like --from', async (now) => {
+    const run = await runKpi(['mrr', '--demo'], { env: { KPI_NOW: now } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`KPI_NOW is not a timestamp: "${now}"`);
+  });
+});
+
 describe('help, completion and suggestions', () => {
-  it.each(['environment', 'formats', 'exit-codes'])('kpi help %s', async (topic) => {
-    const run = await runKpi(['help', topic]);
+  it('kpi help environment names every variable kpi reads', async () => {
+    const run = await runKpi(['help', 'environment']);
     expect(run.code).toBe(0);
-    expect(run.stdout.length).toBeGreaterThan(200);
+    const names = run.stdout.split('\n').map((line) => /^ {2}([A-Z_]+) /.exec(line)?.[1]).filter(Boolean);
+    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'KPI_DATA_DIR', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
+    expect(run.stdout).toContain('FORCE_COLOR turns it on');
+  });
+
+  it('kpi help formats describes each --format value', async () => {
+    const run = await runKpi(['help', 'formats']);
+    expect(run.code).toBe(0);
+    const formats = run.stdout.split('\n').map((line) => /^ {2}([a-z][a-z, ]*?) {2,}/.exec(line)?.[1]).filter(Boolean);
+    expect(formats).toEqual(['table', 'json', 'csv, tsv', 'markdown']);
+    expect(run.stdout).toContain('-o FILE writes the result to FILE');
+  });
+
+  it('kpi help exit-codes lists every code kpi exits with, as the README table does', async () => {
+    const run = await runKpi(['help', 'exit-codes']);
+    expect(run.code).toBe(0);
+    const codes = run.stdout.split('\n').map((line) => /^ {2}(\d+) {2,}/.exec(line)?.[1]).filter(Boolean);
+    expect(codes).toEqual(['0', '1', '2', '3', '4', '70']);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('## The weekly KPI report'));
+    expect([...table.matchAll(/^\| (\d+) \|/gm)].map((match) => match[1])).toEqual(codes);
+  });
+
+  it('the top-level help lists every exit code', async () => {
+    const run = await runKpi(['--help']);
+    expect(run.stdout).toContain('Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on, 4 authentication failed, 70 internal error (a bug).');
+  });
+
+  it('README and `okr status --help` state the same status rules as the code', async () => {
+    const oneLine = (text: string) => text.replace(/`/g, '').replace(/\s+/g, ' ');
+    const readme = oneLine(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'));
+    const help = oneLine((await runKpi(['okr', 'status', '--help'])).stdout);
+    // The code's rule (test/unit/okr.test.ts): measured and not moving is Off-Track mid-quarter.
+    const rule = 'a key result measured at its start value is Off-Track, not Not Started';
+    expect(help).toContain(rule);
+    expect(readme).toContain(rule);
+    expect(readme).not.toContain('Not Started while the score is 0');
+    expect(help).toContain('Exit codes: 0 ok, 1 a linked KPI\'s source failed');
   });
 
   it('every command has examples in its help', async () => {
@@ -121,6 +191,26 @@ describe('keys', () => {
     server = await startStripeServer({ account: HANDWORKED_ACCOUNT, apiKeys: ['sk_live_fullAccess000000000', 'rk_test_restricted000000000'] });
   });
   afterAll(() => server.close());
+
+  it('kpi report with a rejected key: the Stripe KPIs are n/a, the rest prints, exit 1 as its help says', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-report-rejected-'));
+    writeFileSync(
+      join(directory, 'kpi.config.yaml'),
+      'report:\n  kpis:\n    - { id: goal, name: Goal, unit: count, source: { type: value, value: 3 }, target: 2 }\n    - { id: mrr, name: MRR, unit: money, source: { type: stripe, metric: mrr } }\n',
+    );
+    const rejectedKey = 'rk_test_rejectedByServer0000';
+    const run = await runKpi(['report', '--format', 'json'], { cwd: directory, env: { STRIPE_API_KEY: rejectedKey, STRIPE_API_BASE: server.url, KPI_DATA_DIR: directory } });
+    expect(run.code).toBe(1);
+    const byId = Object.fromEntries(JSON.parse(run.stdout).kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
+    expect(byId.goal).toMatchObject({ value: 3, status: 'green' });
+    expect(byId.mrr).toMatchObject({ value: null, status: 'error' });
+    expect(byId.mrr.error).toContain('Stripe rejected the API key from STRIPE_API_KEY (HTTP 401)');
+    expect(run.stderr).toContain('kpi: warning: MRR is n/a: Stripe rejected the API key');
+    expect(run.stdout + run.stderr).not.toContain('rejectedByServer');
+    const help = (await runKpi(['report', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain("Exit codes: 0 ok, 1 a KPI's source failed, a missing or rejected Stripe key included (the report still prints; this wins over 3)");
+    expect(help).not.toContain('4 Stripe authentication failed');
+  });
 
   it('notes a full-access key and a live key on stderr, never showing either', async () => {
     const full = await runKpi(['mrr', '--format', 'json'], { env: { STRIPE_API_KEY: 'sk_live_fullAccess000000000', STRIPE_API_BASE: server.url } });

@@ -1,11 +1,49 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+type Kpi = (args: string[]) => SpawnSyncReturns<string>;
+
+/** Every command's help, found by walking the "Commands:" lists from the top. */
+function allHelp(kpi: Kpi): string[] {
+  const texts: string[] = [];
+  const queue: string[][] = [[]];
+  while (queue.length > 0) {
+    const words = queue.shift() as string[];
+    const help = kpi([...words, '--help']).stdout;
+    texts.push(help);
+    const commands = help.split('\nCommands:\n')[1]?.split('\n\n')[0] ?? '';
+    for (const match of commands.matchAll(/^ {2}([a-z][\w-]*)/gm)) {
+      if (match[1] !== 'help') queue.push([...words, match[1] as string]);
+    }
+  }
+  return texts;
+}
+
+/**
+ * The `kpi ... --demo` commands a user is shown: in the README (prose, code blocks,
+ * sample markers) and in every --help. A command ends at two spaces (help examples), a
+ * backtick, a quote, a shell operator or a comment.
+ */
+function demoCommands(texts: string[]): string[][] {
+  const found = new Map<string, string[]>();
+  for (const text of texts) {
+    for (const match of text.matchAll(/\bkpi((?: [^\s`'"|)]+)+)/g)) {
+      const words: string[] = [];
+      for (const word of (match[1] as string).trim().split(' ')) {
+        if (['&&', ';', '>', '|', '-->', '#'].includes(word)) break;
+        words.push(word.replace(/[.,:;]$/, ''));
+      }
+      if (words.includes('--demo')) found.set(words.join(' '), words);
+    }
+  }
+  return [...found.values()];
+}
 
 /**
  * What a user gets from `npm pack` then `npm install -g ./kpi-cli-<version>.tgz`: the
@@ -30,6 +68,16 @@ describe('the packed package', () => {
     const demo = kpi(['mrr', '--demo', '--format', 'json']);
     expect(demo.status).toBe(0);
     expect(JSON.parse(demo.stdout).mrr_by_currency).toEqual({ eur: 167200, usd: 12004168 });
+
+    // Everything the README and the help show with --demo runs from the installed package.
+    const shown = demoCommands([readFileSync(join(ROOT, 'README.md'), 'utf8'), ...allHelp(kpi)]);
+    const names = shown.map((words) => words.join(' '));
+    for (const expected of ['report --demo', 'okr status --demo', 'okr lint --demo', 'config check --demo', 'arr --demo --weekly']) expect(names).toContain(expected);
+    for (const words of shown) {
+      const run = kpi(words);
+      expect({ command: words.join(' '), status: run.status, stderr: run.stderr.includes('kpi: error') ? run.stderr : '' }).toEqual({ command: words.join(' '), status: 0, stderr: '' });
+      expect(run.stdout.trim().length, words.join(' ')).toBeGreaterThan(0);
+    }
     // Dev dependencies stay out of a user's install.
     const installed = readdirSync(join(prefix, 'lib', 'node_modules', 'kpi-cli', 'node_modules'));
     expect(installed).toContain('stripe');

@@ -37,6 +37,73 @@ describe('kpi okr status --demo', () => {
   });
 });
 
+describe('kpi okr status with a KPI that cannot be read', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'kpi-okr-failing-'));
+  writeFileSync(
+    join(directory, 'kpi.config.yaml'),
+    `report:
+  kpis:
+    - { id: goal, name: Goal, unit: count, source: { type: value, value: 30 } }
+    - { id: active, name: Active, unit: count, source: { type: json, location: missing-stats.json, pointer: /active } }
+`,
+  );
+  writeFileSync(
+    join(directory, 'okrs.yaml'),
+    `period: 2026-Q4
+objectives:
+  - title: Grow
+    owner: Ana
+    type: committed
+    key_results:
+      - { title: Active users, kpi: active, start: 0, target: 100, check_ins: [{ date: 2026-11-01, value: 90, confidence: 9 }] }
+      - { title: Goal reached, kpi: goal, start: 0, target: 60 }
+`,
+  );
+  const env = { KPI_NOW: '2026-11-16T00:00:00Z', KPI_DATA_DIR: directory };
+
+  it('shows the key result as n/a, scores the objective from the rest, and exits 1 after printing', async () => {
+    const run = await runKpi(['okr', 'status', '--format', 'json', '--fail-on', 'off-track'], { cwd: directory, env });
+    // A failed source wins over --fail-on's 3, as in kpi report.
+    expect(run.code).toBe(1);
+    const [grow] = JSON.parse(run.stdout).objectives;
+    expect(grow.key_results[0]).toMatchObject({ score: null, status: 'n/a', band: null, current: null, basis: 'kpi' });
+    expect(grow.key_results[0].note).toMatch(/^KPI "active" could not be read: cannot read missing-stats\.json/);
+    // Goal 30 of 60 from 0: 0.5; the objective is that alone: 0.5 at half the quarter (pace 0.5): On-Track.
+    expect(grow.key_results[1]).toMatchObject({ score: 0.5, status: 'On-Track' });
+    expect(grow).toMatchObject({ score: 0.5, status: 'On-Track', incomplete: true });
+    expect(run.stderr).toMatch(/^kpi: warning: Active users is n\/a: KPI "active" could not be read: /m);
+    const table = await runKpi(['okr', 'status'], { cwd: directory, env });
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(/^Grow\s+Ana \(committed\)\s+0\.50 \(incomplete\)\s+On-Track/m);
+    expect(table.stdout).toMatch(/^ {2}Active users\s+n\/a\s+n\/a\s+9\/10\s+n\/a$/m);
+    const markdown = await runKpi(['okr', 'status', '--format', 'markdown'], { cwd: directory, env });
+    expect(markdown.stdout).toContain('## Grow: 0.50 (incomplete), On-Track');
+    expect(markdown.stdout).toContain('| Active users | n/a | n/a | 9/10 | n/a |');
+    const csv = await runKpi(['okr', 'status', '--format', 'csv'], { cwd: directory, env });
+    expect(csv.stdout.split('\r\n').slice(0, 3)).toEqual([
+      'period,objective,owner,type,key_result,score,status,band,confidence,current,target,start,incomplete',
+      '2026-Q4,Grow,Ana,committed,,0.5,On-Track,yellow,9,,,,true',
+      '2026-Q4,Grow,Ana,committed,Active users,,n/a,,9,,100,0,',
+    ]);
+  });
+
+  it('refuses key results whose parents go round in a circle (exit 2)', async () => {
+    const file = join(directory, 'circle.yaml');
+    writeFileSync(
+      file,
+      'period: 2026-Q4\nobjectives:\n  - title: O\n    owner: Ana\n    type: committed\n    key_results:\n' +
+        '      - { id: a, title: A, parent: b }\n      - { id: b, title: B, parent: a }\n      - { title: C, start: 0, target: 1 }\n',
+    );
+    const status = await runKpi(['okr', 'status', file], { cwd: directory, env });
+    expect(status.code).toBe(2);
+    expect(status.stdout).toBe('');
+    expect(status.stderr).toContain('objectives[0].key_results[0]: its parents lead back to it: a -> b -> a');
+    const lint = await runKpi(['okr', 'lint', file], { cwd: directory, env });
+    expect(lint.code).toBe(2);
+    expect(lint.stdout).toContain('error: objectives[0].key_results[0]: its parents lead back to it: a -> b -> a');
+  });
+});
+
 describe('kpi okr lint', () => {
   it('passes the demo and fails a file with errors (exit 2), showing warnings', async () => {
     expect((await runKpi(['okr', 'lint', '--demo'])).code).toBe(0);

@@ -132,6 +132,89 @@ describe('OKR status over a quarter', () => {
   });
 });
 
+describe('a linked KPI that cannot be read', () => {
+  const file = okrs({
+    period: '2026-Q4',
+    objectives: [
+      {
+        title: 'Revenue',
+        owner: 'Ana',
+        type: 'committed',
+        key_results: [
+          { title: 'MRR', kpi: 'mrr', start: 100000, target: 130000, check_ins: [{ date: '2026-11-09', value: 120000, confidence: 8 }] },
+          { title: 'Deals', kpi: 'deals', start: 0, target: 10, check_ins: [{ date: '2026-11-09', value: 4, confidence: 6 }] },
+          { title: 'Churn down', start: 5, target: 2, current: 4, weight: 2 },
+        ],
+      },
+      { title: 'Only MRR', owner: 'Bo', type: 'committed', key_results: [{ title: 'MRR again', kpi: 'mrr', start: 0, target: 1 }] },
+      {
+        title: 'Roll-up',
+        owner: 'Cy',
+        type: 'committed',
+        key_results: [
+          { id: 'all', title: 'All teams' },
+          { title: 'Team MRR', parent: 'all', kpi: 'mrr', start: 0, target: 1 },
+          { title: 'Team B', parent: 'all', start: 0, target: 10, current: 6 },
+        ],
+      },
+    ],
+  });
+  const kpis = new Map<string, KpiResult>([
+    ['mrr', { id: 'mrr', unit: 'money', currency: 'usd', value: null, status: 'error', reason: 'Stripe rejected the API key (401)' } as KpiResult],
+    ['deals', { id: 'deals', unit: 'count', currency: null, value: null, status: 'not_configured', reason: 'no source configured' } as KpiResult],
+  ]);
+  const report = okrStatus(file, { asOf: new Date('2026-11-16T00:00:00Z'), live: true, calendar: UTC, kpis });
+  const [revenue, onlyMrr, rollUp] = report.objectives;
+
+  it('makes the key result n/a, not 0 or Not Started, and says why', () => {
+    // The 2026-11-09 check-in (120000) is not taken for today's value: the source failed.
+    expect(revenue!.keyResults[0]).toMatchObject({ score: null, status: 'n/a', band: null, current: null, basis: 'kpi' });
+    expect(revenue!.keyResults[0]!.note).toBe('KPI "mrr" could not be read: Stripe rejected the API key (401)');
+  });
+
+  it('scores the objective from the other key results and marks it incomplete', () => {
+    // Deals: KPI not configured, so its check-in stands: 4 / 10 = 0.4. Churn 5 -> 4 of the way to 2: 1/3.
+    // Without MRR: (0.4 x 1 + 0.3333 x 2) / 3 = 1.0667 / 3 = 0.3556 -> 0.36; pace half-way 0.5: Off-Track.
+    expect(revenue!.keyResults[1]).toMatchObject({ score: 0.4, basis: 'check-in' });
+    expect(revenue).toMatchObject({ score: 0.36, status: 'Off-Track', band: 'red', incomplete: true });
+    // Nothing known at all: the objective is n/a too.
+    expect(onlyMrr).toMatchObject({ score: null, status: 'n/a', band: null, incomplete: true });
+    // A roll-up takes the children it knows: Team B 0.6 alone.
+    expect(rollUp!.keyResults[0]).toMatchObject({ score: 0.6, basis: 'children', note: '1 of its key results is n/a and left out' });
+    // Objective: All teams 0.6 and Team B 0.6, Team MRR left out: 0.6, incomplete.
+    expect(rollUp).toMatchObject({ score: 0.6, incomplete: true });
+  });
+
+  it('objectives whose key results are all known are complete', () => {
+    const fine = okrStatus(file, { asOf: new Date('2026-11-16T00:00:00Z'), live: false, calendar: UTC, kpis });
+    expect(fine.objectives.map((objective) => objective.incomplete)).toEqual([false, false, false]);
+  });
+});
+
+describe('parents', () => {
+  const withParents = (keyResults: unknown[]) => okrs({ period: '2026-Q4', objectives: [{ title: 'O', owner: 'x', type: 'committed', key_results: keyResults }] });
+  const circle = withParents([
+    { id: 'a', title: 'A', parent: 'b', start: 0, target: 1 },
+    { id: 'b', title: 'B', parent: 'a', start: 0, target: 1 },
+    { id: 'c', title: 'C', parent: 'a', start: 0, target: 1 },
+  ]);
+  const own = withParents([{ id: 'a', title: 'A', parent: 'a', start: 0, target: 1, current: 1 }]);
+
+  it('lint finds a circle of parents once, and a key result that is its own parent', () => {
+    const errors = (file: OkrFile) => lintOkrs(file, new Set(), UTC).filter((finding) => finding.level === 'error').map((finding) => `${finding.path}: ${finding.message}`);
+    expect(errors(circle)).toEqual(['objectives[0].key_results[0]: its parents lead back to it: a -> b -> a']);
+    expect(errors(own)).toEqual(['objectives[0].key_results[0]: a key result cannot be its own parent']);
+  });
+
+  it('status refuses them as usage errors (exit 2)', () => {
+    for (const file of [circle, own]) {
+      const status = () => okrStatus(file, { asOf: new Date('2026-11-16T00:00:00Z'), live: false, calendar: UTC, kpis: new Map() });
+      expect(status).toThrow(UsageError);
+      expect(status).toThrow(/objectives\[0\]\.key_results\[0\]: (its parents lead back to it: a -> b -> a|a key result cannot be its own parent)/);
+    }
+  });
+});
+
 describe('lint', () => {
   const kpis = new Set(['mrr']);
   it('checks the handbook checklist', () => {

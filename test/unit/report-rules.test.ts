@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/report/periods.js';
 import { failsOn, statusOf, trendOf } from '../../src/report/status.js';
+import { buildKpiReport } from '../../src/app/kpi-report.js';
+import { reportSchema } from '../../src/report/kpi-config.js';
+import type { KpiConfig } from '../../src/config/schema.js';
 import { parseAmount } from '../../src/report/sources/csv-source.js';
 import { pointTo } from '../../src/report/sources/json-source.js';
 
@@ -53,6 +56,13 @@ describe('status', () => {
     expect(statusOf(2, 5, 'lower', 20)).toBe('green');
   });
 
+  it('a target of 0 has no yellow band: 10 % of 0 is 0, so anything short of it is red', () => {
+    expect(statusOf(0, 0, 'lower', 10)).toBe('green');
+    expect(statusOf(1, 0, 'lower', 10)).toBe('red');
+    expect(statusOf(-3, 0, 'higher', 10)).toBe('red');
+    expect(statusOf(2, 0, 'higher', 10)).toBe('green');
+  });
+
   it('trends and --fail-on', () => {
     expect(trendOf(10, 12)).toBe('up');
     expect(trendOf(10, 8)).toBe('down');
@@ -62,6 +72,34 @@ describe('status', () => {
     expect(failsOn(['green', 'yellow'], 'yellow')).toBe(true);
     expect(failsOn(['red', 'not_configured'], 'red')).toBe(true);
     expect(failsOn(['error', 'no_target'], 'yellow')).toBe(false);
+  });
+});
+
+describe('KPI targets', () => {
+  const reportWith = (kpis: unknown[]) =>
+    buildKpiReport({} as KpiConfig, reportSchema.parse({ kpis }), {
+      now: new Date('2026-11-16T00:00:00Z'),
+      env: {},
+      baseDir: '.',
+      allowCommands: false,
+      stripe: async () => ({}),
+      stripeWeekAgo: async () => null,
+      previous: null,
+    });
+
+  it('0 is a target like any other, as a number or per quarter', async () => {
+    const report = await reportWith([
+      { id: 'incidents', name: 'Incidents', unit: 'count', source: { type: 'value', value: 2 }, target: 0, direction: 'lower' },
+      { id: 'none', name: 'No incidents', unit: 'count', source: { type: 'value', value: 0 }, target: 0, direction: 'lower' },
+      { id: 'net', name: 'Net change', unit: 'count', source: { type: 'value', value: -1 }, target: { '2026-Q4': 0 } },
+      { id: 'untargeted', name: 'Untargeted', unit: 'count', source: { type: 'value', value: 5 } },
+    ]);
+    expect(report.results.map((result) => [result.id, result.target, result.status, result.reason])).toEqual([
+      ['incidents', 0, 'red', null],
+      ['none', 0, 'green', null],
+      ['net', 0, 'red', null],
+      ['untargeted', null, 'no_target', 'no target set'],
+    ]);
   });
 });
 

@@ -41,12 +41,14 @@ export const HELP_TOPICS: Record<string, string> = {
 
   0   success
   1   a data source failed (Stripe, a file, an API), or a file could not be written
-      whole (disk full: nothing is left under its name); kpi report: a KPI's source
-      failed (the report still prints)
+      whole (disk full: nothing is left under its name); kpi report and kpi okr status:
+      a KPI's source failed, a missing or rejected Stripe key included (everything else
+      still prints; this wins over 3)
   2   bad usage, configuration or input; kpi okr lint found errors
   3   kpi report --fail-on: a KPI at or beyond the level; kpi okr status --fail-on
       off-track: something is Off-Track (the output still prints)
   4   authentication failed (no key, a malformed or rejected key, missing permission)
+      for commands that read Stripe alone (mrr, arr, snapshot, config check)
   70  an internal error (a bug; KPI_DEBUG=1 shows details)
 `,
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { okrStatus } from '../../app/okr-status.js';
 import type { KpiResult } from '../../app/kpi-report.js';
-import { UsageError } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import { lintOkrs } from '../../okr/lint.js';
 import { loadOkrFile } from '../../okr/okr-file.js';
 import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, renderOkrTable } from '../../render/okr.js';
@@ -17,6 +17,14 @@ import { quarterBounds } from '../../report/periods.js';
 
 const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
 
+/** The status rules as README and help state them (a test keeps the two the same). */
+export const OKR_STATUS_HELP = `Status: Not Started until a key result has a value (a milestone: until it is done);
+during the quarter On-Track when the score is at least the goal (1.0 committed, 0.7
+aspirational) times the share of the quarter gone, else Off-Track: a key result measured
+at its start value is Off-Track, not Not Started; after the quarter Achieved, Achieved
+Poorly (from 0.4) or Off-Track. n/a: the linked KPI's source failed, so the score is
+unknown; the objective is scored from its other key results and marked incomplete.`;
+
 interface OkrFlags extends KpiSourceFlags, Omit<OutputFlags, 'format'> {
   format: (typeof OKR_FORMATS)[number];
   failOn?: 'off-track';
@@ -26,7 +34,7 @@ interface OkrFlags extends KpiSourceFlags, Omit<OutputFlags, 'format'> {
 export function okrCommand(context: CliContext): Command {
   const okr = new Command('okr').description("OKRs scored from their key results' values and live KPIs, and the handbook's OKR checklist");
   const status = new Command('status')
-    .description('Objectives and key results with scores, status (Not Started, On-Track, Off-Track, Achieved, Achieved Poorly) and confidence')
+    .description('Objectives and key results with scores, status (Not Started, On-Track, Off-Track, Achieved, Achieved Poorly; n/a when a linked KPI cannot be read) and confidence')
     .argument('[file]', 'the OKR file (YAML or JSON); default: okrs.yaml in the working directory');
   addSourceOptions(status);
   addOutputOptions(status, OKR_FORMATS);
@@ -42,7 +50,12 @@ Examples:
   kpi okr status okrs.yaml --format markdown
   kpi okr status --as-of 2026-11-01       where things stood then
   kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track
-  kpi okr status --allow-commands         linked KPIs with command sources run their commands too`,
+  kpi okr status --allow-commands         linked KPIs with command sources run their commands too
+
+${OKR_STATUS_HELP}
+
+Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this wins over ${EXIT_OFF_TRACK}),
+2 bad usage, config or OKR file (parents in a circle), ${EXIT_OFF_TRACK} --fail-on off-track and something is Off-Track.`,
     )
     .action(async (file: string | undefined, flags: OkrFlags) => {
       const path = okrPath(file, flags, context);
@@ -68,6 +81,10 @@ Examples:
         table: (palette) => renderOkrTable(report, palette),
         delimited: (format) => renderOkrDelimited(report, format),
       });
+      // Like `kpi report`: everything prints, then a failed source ends the run with 1 (over 3).
+      const unknown = report.objectives.flatMap((objective) => objective.keyResults).filter((kr) => kr.score === null);
+      for (const kr of unknown) context.stderr.write(`kpi: warning: ${kr.title} is n/a: ${kr.note}\n`);
+      if (unknown.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
       const offTrack = report.objectives.some((objective) => objective.status === 'Off-Track' || objective.keyResults.some((kr) => kr.status === 'Off-Track'));
       if (flags.failOn && offTrack) throw new ReportExit(EXIT_OFF_TRACK);
     });
@@ -78,7 +95,7 @@ Examples:
     .option('--demo', "lint the demo company's OKR file")
     .option('--config <file>', 'the configuration whose KPIs key results may refer to')
     .option('--no-color', 'no colour, even on a terminal')
-    .addHelpText('after', '\nExamples:\n  kpi okr lint                  okrs.yaml in the working directory\n  kpi okr lint team-okrs.yaml --config kpi.config.yaml\n\nExit codes: 0 no errors (warnings are shown), 2 the file has errors or cannot be read.')
+    .addHelpText('after', '\nExamples:\n  kpi okr lint                  okrs.yaml in the working directory\n  kpi okr lint --demo           the demo company\'s OKR file\n  kpi okr lint team-okrs.yaml --config kpi.config.yaml\n\nExit codes: 0 no errors (warnings are shown), 2 the file has errors or cannot be read.')
     .action((file: string | undefined, flags: { demo?: boolean; config?: string; color: boolean }) => {
       const path = okrPath(file, flags, context);
       const okrs = loadOkrFile(path);

@@ -67,8 +67,8 @@ Examples:
   kpi report --record                     keep this week's values for next week's trend
   kpi report --allow-commands             also run the config's command sources (trusted config only)
 
-Exit codes: 0 ok, 1 a KPI's source failed (the report still prints), ${EXIT_OFF_TRACK} a KPI is at or beyond --fail-on,
-2 bad usage/config, 4 Stripe authentication failed.` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
+Exit codes: 0 ok, 1 a KPI's source failed, a missing or rejected Stripe key included (the report still prints;
+this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI is at or beyond --fail-on, 70 internal error (a bug).` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
     )
     .action(async (flags: ReportFlags) => {
       const setup = reportSetup(flags, context);
@@ -156,7 +156,7 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     const reports = await revenue(source, config, now);
     if (flags.verbose) {
       const subscriptionsRead = (reports.mrr ?? reports.arr)?.subscriptionsRead ?? 0;
-      context.stderr.write(`kpi: stripe: ${source.description}: ${describeReadCost(subscriptionsRead, source.readStats)}\n`);
+      messagesTo(context.stderr).note(`stripe: ${source.description}: ${describeReadCost(subscriptionsRead, source.readStats)}`);
     }
     return reports;
   };
@@ -174,8 +174,9 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     },
   });
   if (flags.verbose) {
-    context.stderr.write(`kpi: config: ${config.origin}\n`);
-    for (const read of report.reads) context.stderr.write(`kpi: ${read.id} (${read.source}): ${read.read}; ${read.seconds.toFixed(2)} s\n`);
+    const messages = messagesTo(context.stderr);
+    messages.note(`config: ${config.origin}`);
+    for (const read of report.reads) messages.note(`${read.id} (${read.source}): ${read.read}; ${read.seconds.toFixed(2)} s`);
   }
   return report;
 }

@@ -2,7 +2,7 @@
  * Serves an account file until interrupted, for benchmarks and manual runs:
  *
  *   npx tsx test/support/stripe-server/cli.ts (--account FILE | --generate N) [--port N] [--latency-ms N]
- *       [--rate-limit N] [--fault-rate X] [--fault-kinds 500,reset,truncated] [--seed N]
+ *       [--rate-limit N] [--fault-rate X] [--fault-kinds 500,reset,truncated,429] [--seed N]
  *       [--api-key KEY]...
  *
  * `--generate N` serves a generated demo-shaped account of N subscriptions (benchmarks).
@@ -16,9 +16,9 @@ import type { StripeServerOptions } from './types.js';
 
 const USAGE =
   'usage: cli.ts (--account FILE | --generate N) [--port N] [--latency-ms N] [--rate-limit N] [--fault-rate X] ' +
-  '[--fault-kinds 500,reset,truncated] [--seed N] [--api-key KEY]...';
+  '[--fault-kinds 500,reset,truncated,429] [--seed N] [--api-key KEY]...';
 
-const FAULT_KINDS: readonly FaultKind[] = ['500', 'reset', 'truncated'];
+const FAULT_KINDS: readonly FaultKind[] = ['500', 'reset', 'truncated', '429'];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);

@@ -1,12 +1,14 @@
 /**
  * Simulated trouble: a token-bucket rate limiter and seeded random faults. Both decide
  * at arrival time, in arrival order, so a sequential client sees the same faults on the
- * same requests in every run with the same seed.
+ * same requests in every run with the same seed. The bucket depends on how fast the
+ * client is; the fault kind '429' does not, so tests that need rate limits use it.
  */
 
 import { mulberry32 } from '../../../scripts/demo-account/prng.js';
 
-export type FaultKind = '500' | 'reset' | 'truncated';
+/** '429' is a rate limit by the schedule, answered as Stripe answers its global rate limit. */
+export type FaultKind = '500' | 'reset' | 'truncated' | '429';
 
 export interface FaultOptions {
   /** Fraction of requests (0..1) that fail. */

@@ -104,7 +104,7 @@ export async function listenStripeServer(options: StripeServerOptions, port = 0)
     const respond = (): void => {
       if (res.destroyed) return;
       const requestId = nextRequestId();
-      if (isRateLimited) {
+      if (isRateLimited || fault === '429') {
         record.status = send(res, requestId, rateLimited(), { 'Stripe-Rate-Limited-Reason': 'global-rate' });
         return;
       }
