@@ -69,12 +69,23 @@ describe('tiered prices in several currencies, through the Stripe SDK', () => {
     expect(document.mrr_by_currency).toEqual({ eur: 12_950, usd: 6_600 });
   });
 
-  it('asks Stripe for the per-currency tiers, within the expansion limit', async () => {
+  it('asks Stripe for the per-currency tiers by naming each currency, within the expansion limit', async () => {
     server.requests.length = 0;
     await computeRevenue(apiSource(), config, { measure: 'mrr', explain: false, now: new Date(0) });
     const priceList = server.requests.find((request) => request.path === '/v1/prices');
     expect(priceList?.status).toBe(200);
-    expect(priceList?.query.expand).toEqual(expect.arrayContaining(['data.currency_options.tiers']));
+    // Stripe sends an option's tiers only for `currency_options.<currency>.tiers`, and a list does
+    // not say which currencies a price has: each tiered price in several currencies is read again,
+    // its own currencies named (the base currency's tiers come with `tiers`).
+    const rereads = server.requests.filter((request) => request.path.startsWith('/v1/prices/'));
+    expect(rereads.map((request) => [request.path, request.status, request.query.expand])).toEqual(
+      expect.arrayContaining([
+        [`/v1/prices/${graduated.id}`, 200, ['tiers', 'currency_options.eur.tiers']],
+        [`/v1/prices/${volume.id}`, 200, ['tiers', 'currency_options.eur.tiers']],
+      ]),
+    );
+    // The broken price is read again too (it is tiered in EUR), and Stripe has no EUR tiers to send.
+    expect(rereads).toHaveLength(3);
   });
 });
 
@@ -83,16 +94,22 @@ describe('the test server models per-currency tiers as Stripe does', () => {
   const eurOption = (prices: { data: unknown[] }, id: string) =>
     (prices.data.find((entry) => (entry as { id: string }).id === id) as { currency_options?: Record<string, Record<string, unknown>> }).currency_options?.eur;
 
-  it('leaves them out unless `data.currency_options.tiers` is expanded', async () => {
+  it('sends them only for `currency_options.<currency>.tiers`, the currency named', async () => {
     const without = await stripe().prices.list({ expand: ['data.tiers', 'data.currency_options'] });
     expect(eurOption(without, graduated.id)).toEqual({ unit_amount: null, unit_amount_decimal: null });
     const plain = await stripe().prices.list();
     expect(plain.data.find((entry) => entry.id === graduated.id)).not.toHaveProperty('currency_options');
-    const withTiers = await stripe().prices.list({ expand: ['data.currency_options.tiers'] });
+    const withTiers = await stripe().prices.list({ expand: ['data.currency_options.eur.tiers'] });
     expect(eurOption(withTiers, graduated.id)?.tiers).toEqual([tier(5, 900, 500), tier(null, 700)]);
+    // Only the currency named: the USD option stays without its tiers.
+    const usdOption = (withTiers.data.find((entry) => entry.id === graduated.id) as { currency_options: Record<string, object> }).currency_options.usd;
+    expect(usdOption).not.toHaveProperty('tiers');
+    const retrieved = await stripe().prices.retrieve(graduated.id, { expand: ['currency_options.eur.tiers'] });
+    expect(retrieved.currency_options?.eur?.tiers).toEqual([tier(5, 900, 500), tier(null, 700)]);
   });
 
-  it('walks from currency_options straight into each option\'s fields (the spec\'s currency_option), not through a currency code', async () => {
-    await expect(stripe().prices.list({ expand: ['data.currency_options.eur.tiers'] })).rejects.toThrow(/cannot be expanded/);
+  it('takes `currency_options.tiers` for a currency called "tiers": accepted, and no tiers come', async () => {
+    const prices = await stripe().prices.list({ expand: ['data.currency_options.tiers'] });
+    expect(eurOption(prices, graduated.id)).toEqual({ unit_amount: null, unit_amount_decimal: null });
   });
 });

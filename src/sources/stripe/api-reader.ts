@@ -84,11 +84,28 @@ export class StripeApiReader implements WireAccountReader {
     return this.list<WireProduct>('products', (after) => this.stripe.products.list({ limit: PAGE_SIZE, ...after }));
   }
 
-  prices() {
-    return this.list<WirePrice>('prices', (after) =>
-      // `currency_options.tiers` is includable on its own: without it a tiered price's other currencies come without tiers.
-      this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options', 'data.currency_options.tiers'], ...after }),
+  async *prices() {
+    const listed = this.list<WirePrice>('prices', (after) =>
+      this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options'], ...after }),
     );
+    for await (const price of listed) {
+      const currencies = currenciesWithoutTiers(price);
+      yield currencies.length === 0 ? price : await this.priceWithTiersIn(price.id, currencies);
+    }
+  }
+
+  /**
+   * Stripe sends the tiers of a price's other currencies only for `currency_options.<currency>.tiers`,
+   * each currency named (`currency_options.tiers` is taken for a currency called "tiers"), and a
+   * list cannot name them before it has shown which currencies a price has.
+   */
+  private async priceWithTiersIn(id: string, currencies: readonly string[]): Promise<WirePrice> {
+    try {
+      const expand = ['tiers', ...currencies.map((currency) => `currency_options.${currency}.tiers`)];
+      return (await this.transport.request(() => this.stripe.prices.retrieve(id, { expand }))) as unknown as WirePrice;
+    } catch (error) {
+      throw translateStripeError(error, `reading price ${id}`, this.options, this.transport.stats.retries);
+    }
   }
 
   async *coupons() {
@@ -211,6 +228,14 @@ async function* withoutRepeats(pages: AsyncIterable<WireSubscription[]>): AsyncI
     for (const subscription of fresh) seen.add(subscription.id);
     yield fresh;
   }
+}
+
+/** The other currencies of a tiered price whose tiers the list left out (names that are no currency code cannot be asked for). */
+function currenciesWithoutTiers(price: WirePrice): string[] {
+  if (price.billing_scheme !== 'tiered') return [];
+  return Object.entries(price.currency_options ?? {})
+    .filter(([currency, option]) => currency !== price.currency && /^[a-z]{3}$/.test(currency) && !option.tiers)
+    .map(([currency]) => currency);
 }
 
 async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {

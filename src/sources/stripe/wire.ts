@@ -60,7 +60,7 @@ export interface WirePrice {
   transform_quantity: { divide_by: number; round: 'up' | 'down' } | null;
   /**
    * Only present when expanded (`expand: ['data.currency_options']`); each currency's
-   * `tiers` only with `data.currency_options.tiers` as well.
+   * `tiers` only when that currency is named (`currency_options.eur.tiers`).
    */
   currency_options?: Record<string, { unit_amount: number | null; unit_amount_decimal: WireDecimal | null; tiers?: WireTier[] }>;
   nickname?: string | null;

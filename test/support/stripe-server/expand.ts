@@ -42,9 +42,11 @@ type Field =
   /** A plain sub-hash that is not itself expandable, e.g. a discount's `source`. */
   | { type: 'hash'; fields: Fields }
   /**
-   * Includable, and a hash keyed by currency whose values have fields of their own that
-   * paths continue into without naming the key: a price's `currency_options`, whose
-   * per-currency `tiers` come only with `currency_options.tiers`.
+   * Includable, and a hash keyed by currency whose values have fields of their own: a
+   * price's `currency_options`. Paths name the key (`currency_options.eur.tiers`, Stripe's
+   * "expand the `<currency>.tiers` field"), and only that currency's field comes. Any key is
+   * accepted, as Stripe does: `currency_options.tiers` names a currency "tiers" and
+   * expands nothing.
    */
   | { type: 'includableByKey'; fields: Fields };
 
@@ -141,7 +143,8 @@ function checkPath(fields: Fields, segments: readonly string[], i: number, path:
       checkPath(field.fields, segments, i + 1, path);
       return;
     case 'includableByKey':
-      if (!isLast) checkPath(field.fields, segments, i + 1, path);
+      // segments[i + 1] is the key; a path may end there (it expands nothing more).
+      if (i + 2 < segments.length) checkPath(field.fields, segments, i + 2, path);
       return;
     case 'list':
       // The list itself and its `data` array are not expandable, only what lies inside.
@@ -191,7 +194,7 @@ function renderFields(fields: Fields, source: AnyObject, out: Record<string, unk
             Object.entries(value).map(([key, entry]) => {
               if (!isObject(entry)) return [key, entry];
               const rendered: Record<string, unknown> = { ...entry };
-              renderFields(field.fields, entry as AnyObject, rendered, sub, ctx);
+              renderFields(field.fields, entry as AnyObject, rendered, sub.get(key), ctx);
               return [key, rendered];
             }),
           );
