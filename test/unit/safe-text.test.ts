@@ -4,6 +4,7 @@ import { run } from '../../src/cli/main.js';
 import { notifier } from '../../src/cli/output.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { renderKpiReportMarkdown, renderKpiReportTable } from '../../src/render/kpi-report.js';
+import { markdownText } from '../../src/render/markdown-text.js';
 import { renderLint } from '../../src/render/okr.js';
 import { renderMovementsTable } from '../../src/render/movements.js';
 import { renderWeeklyArrTable } from '../../src/render/weekly-arr.js';
@@ -155,6 +156,14 @@ describe('human renderers', () => {
   it('Markdown escapes HTML and pipes, and shows control characters', () => {
     const markdown = renderKpiReportMarkdown({ ...view, report: { ...view.report, results: [{ ...failed, name: '<b>A&B</b> | x\x07' }] } });
     expect(markdown).toContain(String.raw`| ? n/a | &lt;b&gt;A&amp;B&lt;/b&gt; \| x\x07 |`);
+  });
+
+  it('Markdown never turns a name into a link or an image, even with backslashes planted to unescape', () => {
+    // Each bracket gets a backslash and each planted backslash is doubled, so no unescaped
+    // "](" can close a link: a planted `\]` becomes `\\\]` (an escaped backslash, then an escaped bracket).
+    expect(markdownText('[link](javascript:alert(1))')).toBe(String.raw`\[link\](javascript:alert(1))`);
+    expect(markdownText('![x](http://host/pixel)')).toBe(String.raw`!\[x\](http://host/pixel)`);
+    expect(markdownText(String.raw`[a\](http://x)`)).toBe(String.raw`\[a\\\](http://x)`);
   });
 
   it('lint output shows the file name and findings with visible escapes', () => {
