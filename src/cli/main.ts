@@ -45,9 +45,9 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or O
     );
   program.addCommand(revenueCommand(context, 'mrr'));
   program.addCommand(revenueCommand(context, 'arr'));
-  program.addCommand(reconcileCommand(context));
   program.addCommand(reportCommand(context));
   program.addCommand(okrCommand(context));
+  program.addCommand(reconcileCommand(context));
   program.addCommand(initCommand(context));
   program.addCommand(configCommand(context));
   program.addCommand(completionCommand(context, program));
