@@ -13,3 +13,6 @@ export const DEMO_CONFIG_FILE = fileURLToPath(new URL('../fixtures/demo/kpi.conf
 
 /** The demo company's OKRs (`kpi okr status --demo`). */
 export const DEMO_OKR_FILE = fileURLToPath(new URL('../fixtures/demo/okrs.yaml', import.meta.url));
+
+/** A Stripe "MRR per subscriber per month" export of the demo account (`kpi reconcile --demo`). */
+export const DEMO_EXPORT_FILE = fileURLToPath(new URL('../fixtures/demo/stripe-mrr-per-subscriber.csv', import.meta.url));

@@ -11,6 +11,7 @@ import { completionCommand } from './commands/completion.js';
 import { helpCommand } from './commands/help-topics.js';
 import { initCommand } from './commands/init.js';
 import { configCommand } from './commands/config.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import type { CliContext } from './context.js';
 import { messagesTo } from '../terminal/messages.js';
 import { terminalSafeLines, terminalSafeMessage } from '../terminal/safe-text.js';
@@ -40,12 +41,13 @@ Examples:
   kpi arr --demo --weekly     ARR week over week against the 10 % target
   kpi snapshot                save this week's data for history
 
-Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on, 4 authentication failed, 70 internal error (a bug).`,
+Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on (kpi reconcile: a customer differs), 4 authentication failed, 70 internal error (a bug).`,
     );
   program.addCommand(revenueCommand(context, 'mrr'));
   program.addCommand(revenueCommand(context, 'arr'));
   program.addCommand(reportCommand(context));
   program.addCommand(okrCommand(context));
+  program.addCommand(reconcileCommand(context));
   program.addCommand(initCommand(context));
   program.addCommand(configCommand(context));
   program.addCommand(completionCommand(context, program));

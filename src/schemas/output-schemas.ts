@@ -200,6 +200,83 @@ export const okrStatusOutputSchema = z.strictObject({
   ),
 });
 
+const reconciliationCause = z.enum([
+  'not_on_list',
+  'not_in_account',
+  'status_not_counted',
+  'other_currency',
+  'coupon_not_subtracted',
+  'coupon_subtracted',
+  'list_price_rule',
+  'outside_tiers',
+  'metered_items',
+]);
+
+/** `kpi reconcile`: differences are kpi minus the list, in integer minor units. */
+export const reconciliationOutputSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('reconciliation'),
+  as_of: isoTimestamp,
+  source: z.string(),
+  counted_statuses: z.array(z.string()),
+  measure: z.enum(['stripe', 'handbook']),
+  against: z.strictObject({
+    file: z.string(),
+    month: z.string().regex(/^\d{4}-\d{2}$/).nullable(),
+    months: z.array(z.string().regex(/^\d{4}-\d{2}$/)),
+    columns: z.strictObject({ customer: z.string(), mrr: z.string(), currency: z.string().nullable(), month: z.string().nullable() }),
+    rows: z.number().int().min(0),
+  }),
+  tolerance: minorUnits.min(0),
+  totals: z.array(
+    z.strictObject({
+      currency,
+      kpi_mrr: minorUnits,
+      list_mrr: minorUnits,
+      difference: minorUnits,
+      matched: z.strictObject({ customers: z.number().int().min(0), difference: minorUnits }),
+      differing: z.number().int().min(0),
+      kpi_only: z.number().int().min(0),
+      list_only: z.number().int().min(0),
+    }),
+  ),
+  customers: z.array(
+    z.strictObject({
+      customer: z.string(),
+      currency,
+      status: z.enum(['differs', 'kpi_only', 'list_only']),
+      kpi_mrr: minorUnits.nullable(),
+      list_mrr: minorUnits.nullable(),
+      difference: minorUnits,
+      causes: z.array(z.strictObject({ cause: reconciliationCause, subscription: z.string().nullable(), detail: z.string() })),
+      subscriptions: z.array(
+        z.strictObject({
+          id: z.string(),
+          status: z.string(),
+          counted: z.boolean(),
+          currency,
+          intervals: z.array(z.string()),
+          mrr: minorUnits,
+          coupons: z.array(
+            z.strictObject({
+              id: z.string(),
+              duration: z.enum(['forever', 'once', 'repeating']),
+              duration_in_months: z.number().int().nullable(),
+              percent_off: z.string().nullable(),
+              ends_at: isoTimestamp.nullable(),
+              subtracted: z.boolean(),
+            }),
+          ),
+          metered_products: z.array(z.string()),
+          outside_tiers: z.array(z.string()),
+        }),
+      ),
+      explanation: z.string(),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
 /** Every JSON output kind, by the file name its JSON Schema is written to. */
 export const OUTPUT_SCHEMAS = {
   mrr: mrrOutputSchema,
@@ -208,6 +285,7 @@ export const OUTPUT_SCHEMAS = {
   mrr_movements: movementsOutputSchema,
   kpi_report: kpiReportOutputSchema,
   okr_status: okrStatusOutputSchema,
+  reconciliation: reconciliationOutputSchema,
 } as const;
 
 export function jsonSchemaOf(kind: keyof typeof OUTPUT_SCHEMAS): Record<string, unknown> {

@@ -109,7 +109,7 @@ describe('help, completion and suggestions', () => {
 
   it('the top-level help lists every exit code', async () => {
     const run = await runKpi(['--help']);
-    expect(run.stdout).toContain('Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on, 4 authentication failed, 70 internal error (a bug).');
+    expect(run.stdout).toContain('Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on (kpi reconcile: a customer differs), 4 authentication failed, 70 internal error (a bug).');
   });
 
   it('README and `okr status --help` state the same status rules as the code', async () => {
@@ -149,7 +149,7 @@ describe('help, completion and suggestions', () => {
       const program = `${script}\nCOMP_WORDS=(${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _kpi_complete; printf '%s\\n' "\${COMPREPLY[@]}"`;
       return spawnSync('bash', ['-c', program], { encoding: 'utf8' }).stdout.trim().split('\n');
     };
-    expect(complete('kpi re')).toEqual(['report']);
+    expect(complete('kpi re')).toEqual(['report', 'reconcile']);
     expect(complete('kpi okr l')).toEqual(['lint']);
     expect(complete('kpi arr --wee')).toEqual(['--weekly', '--weeks']);
     expect((await runKpi(['completion', 'fish'])).stdout).toContain("complete -c kpi -n '__fish_use_subcommand' -a 'mrr arr report okr");

@@ -18,6 +18,8 @@ describe('JSON Schemas of the outputs', () => {
     ['mrr_movements', ['mrr', '--demo', '--from', '2026-10-12', '--format', 'json']],
     ['kpi_report', ['report', '--demo', '--format', 'json']],
     ['okr_status', ['okr', 'status', '--demo', '--format', 'json']],
+    ['reconciliation', ['reconcile', '--demo', '--format', 'json']],
+    ['reconciliation', ['reconcile', '--demo', '--measure', 'handbook', '--format', 'json']],
   ])('the demo output of kind %s validates against its schema file', async (kind, args) => {
     const run = await runKpi(args);
     expect(run.code).toBe(0);

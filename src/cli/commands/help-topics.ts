@@ -46,7 +46,8 @@ export const HELP_TOPICS: Record<string, string> = {
       still prints; this wins over 3)
   2   bad usage, configuration or input; kpi okr lint found errors
   3   kpi report --fail-on: a KPI at or beyond the level; kpi okr status --fail-on
-      off-track: something is Off-Track (the output still prints)
+      off-track: something is Off-Track; kpi reconcile --fail-on difference: a customer
+      differs beyond the tolerance (the output still prints)
   4   authentication failed (no key, a malformed or rejected key, missing permission)
       for commands that read Stripe alone (mrr, arr, snapshot, config check)
   70  an internal error (a bug; KPI_DEBUG=1 shows details)

@@ -1,0 +1,153 @@
+import type { CouponDuration, Recurrence, Subscription, SubscriptionStatus } from '../billing/model.js';
+import type { TierLayout } from '../catalog/tier-layout.js';
+import type { KpiConfig } from '../config/schema.js';
+import { formatMajorUnits } from '../money/currency.js';
+import { Rational } from '../money/rational.js';
+import { discountCounts, type DiscountPolicy } from '../rules/discounts.js';
+import { evaluateSubscription } from '../rules/subscription-mrr.js';
+import { customerKey } from './external-list.js';
+
+/**
+ * What kpi compares with the list: `stripe` is its Stripe-definition figure over every
+ * recurring product of the account (what Stripe's export holds); `handbook` is the
+ * configured self-service tiers by their own rules.
+ */
+export type ReconcileMeasure = 'stripe' | 'handbook';
+
+/**
+ * Which discounts the Stripe-definition figure subtracts. Kept in this one place so the
+ * Stripe settings (once they have a block of their own in the config) change one line.
+ */
+export function stripeDefinitionPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
+  return { ...config.discounts, asOf };
+}
+
+export function handbookPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
+  return { ...config.discounts, asOf };
+}
+
+export interface CouponFact {
+  id: string;
+  duration: CouponDuration;
+  durationInMonths: number | null;
+  /** "12.5" for 12.5 % off; null for an amount-off coupon. */
+  percentOff: string | null;
+  /** Unix seconds the discount ends, or null. */
+  end: number | null;
+  /** Whether kpi's measure subtracted it. */
+  subtracted: boolean;
+}
+
+/** One subscription of a customer, as kpi valued it: the facts an explanation is made of. */
+export interface SubscriptionFact {
+  id: string;
+  status: SubscriptionStatus;
+  /** Whether the status is one the configuration counts. */
+  counted: boolean;
+  currency: string;
+  intervals: string[];
+  coupons: CouponFact[];
+  meteredProducts: string[];
+  /** Licensed recurring products outside the configured self-service tiers (names). */
+  outsideTiers: string[];
+  /** Handbook measure: items a `list-price` tier valued above what Stripe's definition does. */
+  listPriceRule: boolean;
+  /** kpi's exact monthly figure for it in minor units (zero when not counted). */
+  mrr: Rational;
+}
+
+export interface KpiCustomer {
+  customerId: string;
+  currency: string;
+  /** Exact, before rounding. */
+  mrr: Rational;
+  subscriptions: SubscriptionFact[];
+}
+
+export interface CustomerFigureContext {
+  measure: ReconcileMeasure;
+  layout: TierLayout;
+  policy: DiscountPolicy;
+  countedStatuses: readonly SubscriptionStatus[];
+  productName: (productId: string) => string;
+}
+
+/**
+ * Adds subscriptions up per customer and currency, keeping for each subscription what
+ * explains its figure. Subscriptions in statuses the configuration does not count are kept
+ * (at zero) so a customer on the list but not in kpi's figure can be explained.
+ */
+export class CustomerFigures {
+  readonly customers = new Map<string, KpiCustomer>();
+
+  constructor(private readonly context: CustomerFigureContext) {}
+
+  add(subscription: Subscription): void {
+    const fact = subscriptionFact(subscription, this.context);
+    const key = customerKey(subscription.customerId, subscription.currency);
+    const customer = this.customers.get(key) ?? { customerId: subscription.customerId, currency: subscription.currency, mrr: Rational.ZERO, subscriptions: [] };
+    customer.mrr = customer.mrr.plus(fact.mrr);
+    customer.subscriptions.push(fact);
+    this.customers.set(key, customer);
+  }
+}
+
+export function subscriptionFact(subscription: Subscription, context: CustomerFigureContext): SubscriptionFact {
+  const counted = context.countedStatuses.includes(subscription.status);
+  const evaluation = evaluateSubscription(subscription, context.policy);
+  let mrr = Rational.ZERO;
+  let listPriceRule = false;
+  const outsideTiers = new Set<string>();
+  for (const item of evaluation.items) {
+    const position = context.layout.locate(item.productId);
+    if (!position) outsideTiers.add(context.productName(item.productId));
+    if (context.measure === 'stripe') {
+      mrr = mrr.plus(item.billed);
+      continue;
+    }
+    if (!position) continue;
+    const listPrice = context.layout.tiers[position.tierIndex]?.rule === 'list-price';
+    if (listPrice && item.listPrice.compare(item.billed) > 0) listPriceRule = true;
+    mrr = mrr.plus(listPrice ? item.listPrice : item.billed);
+  }
+  const discounts = [...subscription.discounts, ...subscription.items.flatMap((item) => item.discounts)];
+  const seen = new Set<string>();
+  const coupons = discounts.flatMap((discount): CouponFact[] => {
+    if (seen.has(discount.id)) return [];
+    seen.add(discount.id);
+    const coupon = discount.coupon;
+    return [
+      {
+        id: coupon.id,
+        duration: coupon.duration,
+        durationInMonths: coupon.durationInMonths,
+        percentOff: coupon.percentOff ? percentText(coupon.percentOff) : null,
+        end: discount.end,
+        subtracted: discountCounts(discount, context.policy),
+      },
+    ];
+  });
+  const recurring = subscription.items.map((item) => item.price.recurrence).filter((recurrence): recurrence is Recurrence => recurrence !== null);
+  return {
+    id: subscription.id,
+    status: subscription.status,
+    counted,
+    currency: subscription.currency,
+    intervals: [...new Set(recurring.map(describeInterval))],
+    coupons,
+    meteredProducts: [...new Set(evaluation.meteredItems.map((item) => context.productName(item.price.productId)))],
+    outsideTiers: [...outsideTiers],
+    listPriceRule,
+    mrr: counted ? mrr : Rational.ZERO,
+  };
+}
+
+export function describeInterval(recurrence: Recurrence): string {
+  const names = { day: 'daily', week: 'weekly', month: 'monthly', year: 'yearly' } as const;
+  return recurrence.intervalCount === 1 ? names[recurrence.interval] : `every ${recurrence.intervalCount} ${recurrence.interval}s`;
+}
+
+/** 12.5 -> "12.5", 50 -> "50": to the hundredth, trailing zeros dropped. */
+function percentText(percent: Rational): string {
+  return formatMajorUnits(percent.times(100).roundHalfUp(), 'usd').replace(/\.?0+$/, '');
+}

@@ -1,0 +1,137 @@
+import type { ReconciliationReport } from '../app/reconcile.js';
+import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import type { ReconciliationLine } from '../reconcile/compare.js';
+import { explainLine } from '../reconcile/explain.js';
+import type { Palette } from '../terminal/terminal.js';
+import { terminalSafeCopy } from '../terminal/safe-text.js';
+import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
+import { newTable, tableText } from './table-style.js';
+
+export const RECONCILIATION_JSON_SCHEMA_VERSION = 1;
+
+const MEASURE_NAMES = {
+  stripe: "kpi's Stripe-definition MRR over every recurring product",
+  handbook: "kpi's handbook MRR over the configured tiers",
+} as const;
+
+/** `kpi reconcile` as JSON: integer minor units, differences as kpi minus the list. */
+export function renderReconciliationJson(report: ReconciliationReport): string {
+  const document = {
+    schema_version: RECONCILIATION_JSON_SCHEMA_VERSION,
+    kind: 'reconciliation',
+    generated_at: report.generatedAt.toISOString(),
+    as_of: report.asOf.toISOString(),
+    source: report.source,
+    counted_statuses: report.countedStatuses,
+    measure: report.measure,
+    against: { file: report.against, month: report.list.month, months: report.list.months, columns: report.list.columns, rows: report.list.rowsRead },
+    tolerance: jsonInteger(report.tolerance),
+    totals: report.totals.map((total) => ({
+      currency: total.currency,
+      kpi_mrr: jsonInteger(total.kpi),
+      list_mrr: jsonInteger(total.list),
+      difference: jsonInteger(total.difference),
+      matched: { customers: total.matched, difference: jsonInteger(total.matchedDifference) },
+      differing: total.differing,
+      kpi_only: total.kpiOnly,
+      list_only: total.listOnly,
+    })),
+    customers: report.lines.map((line) => ({
+      customer: line.customerId,
+      currency: line.currency,
+      status: line.status,
+      kpi_mrr: jsonIntegerOrNull(line.kpi),
+      list_mrr: jsonIntegerOrNull(line.list),
+      difference: jsonInteger(line.difference),
+      causes: line.causes.map((cause) => ({ cause: cause.kind, subscription: cause.subscription, detail: cause.detail })),
+      subscriptions: line.subscriptions.map((subscription) => ({
+        id: subscription.id,
+        status: subscription.status,
+        counted: subscription.counted,
+        currency: subscription.currency,
+        intervals: subscription.intervals,
+        mrr: jsonInteger(subscription.mrr.roundHalfUp()),
+        coupons: subscription.coupons.map((coupon) => ({
+          id: coupon.id,
+          duration: coupon.duration,
+          duration_in_months: coupon.durationInMonths,
+          percent_off: coupon.percentOff,
+          ends_at: coupon.end === null ? null : new Date(coupon.end * 1000).toISOString(),
+          subtracted: coupon.subtracted,
+        })),
+        metered_products: subscription.meteredProducts,
+        outside_tiers: subscription.outsideTiers,
+      })),
+      explanation: explainLine(line),
+    })),
+    notes: report.notes,
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function renderReconciliationTable(rawReport: ReconciliationReport, palette: Palette): string {
+  const report = terminalSafeCopy(rawReport);
+  const money = (amount: bigint | null, currency: string, signed = false) =>
+    amount === null ? palette.dim('—') : `${signed && amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
+  const month = report.list.month ? `, month ${report.list.month}` : '';
+  const lines = [
+    palette.heading('Reconciliation') + palette.dim(` · ${MEASURE_NAMES[report.measure]} as of ${report.asOf.toISOString().slice(0, 10)} against ${report.against}${month}`),
+    '',
+  ];
+  const totals = newTable(['Currency', 'kpi', 'List', 'Difference', 'Matched', 'Differ', 'kpi only', 'List only'], palette, [1, 2, 3, 4, 5, 6, 7]);
+  for (const total of report.totals) {
+    totals.push([total.currency.toUpperCase(), money(total.kpi, total.currency), money(total.list, total.currency), money(total.difference, total.currency, true), total.matched, total.differing, total.kpiOnly, total.listOnly]);
+  }
+  lines.push(tableText(totals), '');
+  if (report.lines.length === 0) {
+    lines.push(palette.success(`Every customer matches within ${formatMajorUnits(report.tolerance, report.totals[0]?.currency ?? 'usd')} (tolerance).`));
+  } else {
+    const differences = newTable(['Customer', 'kpi', 'List', 'Difference', 'Why (from kpi\'s evaluation)'], palette, [1, 2, 3]);
+    for (const line of report.lines) {
+      differences.push([line.customerId, money(line.kpi, line.currency), money(line.list, line.currency), money(line.difference, line.currency, true), wrap(explainLine(line), 70)]);
+    }
+    lines.push(tableText(differences), '');
+  }
+  lines.push(palette.dim(differenceFootnote(report)));
+  for (const note of report.notes) lines.push(palette.warning(`Note: ${note}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function differenceFootnote(report: ReconciliationReport): string {
+  const tolerance = report.totals.map((total) => `${formatMajorUnits(total.matchedDifference, total.currency)} ${total.currency.toUpperCase()}`).join(', ');
+  return (
+    'Difference = kpi - list. Each customer is rounded once to the minor unit and totals are sums of those, so the customers above ' +
+    `plus the matched ones' differences within the tolerance (${tolerance || 'none'}) add up to the total difference.`
+  );
+}
+
+/** Every customer on either side, matched ones too: a spreadsheet can sort and filter them. */
+export function renderReconciliationDelimited(report: ReconciliationReport, format: Delimited): string {
+  const number = (amount: bigint | null, line: ReconciliationLine): Cell => (amount === null ? '' : { number: formatMajorUnits(amount, line.currency) });
+  const rows: Cell[][] = report.allLines.map((line) => [
+    line.customerId,
+    line.currency,
+    line.status,
+    number(line.kpi, line),
+    number(line.list, line),
+    number(line.difference, line),
+    line.causes.map((cause) => cause.kind).join(' '),
+    line.status === 'matched' ? '' : explainLine(line),
+  ]);
+  return renderDelimited(format, ['customer', 'currency', 'status', 'kpi_mrr', 'list_mrr', 'difference', 'causes', 'explanation'], rows);
+}
+
+/** Long explanations break at spaces so the table stays readable in a terminal. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current && current.length + word.length + 1 > width) {
+      lines.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  if (current) lines.push(current);
+  return lines.join('\n');
+}
