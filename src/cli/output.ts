@@ -1,4 +1,4 @@
-import { writeFileAtomically } from '../files/atomic-file.js';
+import { writeOutputFile } from '../files/atomic-file.js';
 import type { CliContext } from './context.js';
 import type { Delimited } from '../render/delimited.js';
 import { colourEnabled, makePalette, type Palette } from '../terminal/terminal.js';
@@ -6,14 +6,14 @@ import { messagesTo } from '../terminal/messages.js';
 
 /**
  * Where a command's result goes: stdout, or `-o FILE`, written whole or not at all. A new
- * file is private (0600 under the umask); an existing one keeps its mode.
+ * file is private (0600 under the umask); an existing one keeps its mode (and a link its target).
  */
 export function emitOutput(context: CliContext, output: string, file?: string): void {
   if (!file) {
     context.stdout.write(output);
     return;
   }
-  writeFileAtomically(file, output, { overwrite: true });
+  writeOutputFile(file, output);
 }
 
 /** The stream colour decisions are made for: a file given with -o is never a terminal. */
