@@ -197,4 +197,16 @@ describe('files kpi writes', () => {
     }
     expect(readdirSync(directory)).toEqual(['kpi.config.yml']);
   });
+
+  it('kpi init next to an okrs.yml refuses, even with --force: the okrs.yaml it would write is the one okr status reads', async () => {
+    const directory = scratch();
+    writeFileSync(join(directory, 'okrs.yml'), 'period: 2026-Q4\nobjectives: []\n');
+    for (const args of [['init'], ['init', '--force']]) {
+      const run = await runKpi(args, { cwd: directory });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('okrs.yml already exists: an okrs.yaml beside it would be read instead of it');
+    }
+    expect(readdirSync(directory)).toEqual(['okrs.yml']);
+  });
 });
