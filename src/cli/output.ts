@@ -1,4 +1,4 @@
-import { writeOutputFile } from '../files/atomic-file.js';
+import { stageOutputFile, writeOutputFile, type StagedFile } from '../files/atomic-file.js';
 import type { CliContext } from './context.js';
 import type { Delimited } from '../render/delimited.js';
 import { colourEnabled, makePalette, type Palette } from '../terminal/terminal.js';
@@ -14,6 +14,15 @@ export function emitOutput(context: CliContext, output: string, file?: string): 
     return;
   }
   writeOutputFile(file, output);
+}
+
+/**
+ * `emitOutput` in two steps, for a command with one more thing to do that may fail: a file
+ * is written aside now (so a place that cannot take it fails first) and emitted by `commit`.
+ */
+export function stageOutput(context: CliContext, output: string, file?: string): Pick<StagedFile, 'commit' | 'discard'> {
+  if (file) return stageOutputFile(file, output);
+  return { commit: () => void context.stdout.write(output), discard: () => {} };
 }
 
 /** The stream colour decisions are made for: a file given with -o is never a terminal. */

@@ -288,6 +288,11 @@ function removeQuietly(path: string, io: FileIo): void {
  * stream, not a file: it is written into, never replaced by a regular file of that name.
  */
 export function writeOutputFile(path: string, data: string): void {
+  stageOutputFile(path, data).commit();
+}
+
+/** `writeOutputFile` in two steps: a file is written aside now and put in place by `commit` (a stream is written then). */
+export function stageOutputFile(path: string, data: string): StagedFile {
   let stats: fs.Stats | undefined;
   try {
     stats = fs.statSync(path);
@@ -295,10 +300,20 @@ export function writeOutputFile(path: string, data: string): void {
     stats = undefined;
   }
   if (stats && !stats.isFile() && !stats.isDirectory()) {
-    writeIntoStream(path, Buffer.from(data, 'utf8'));
-    return;
+    let settled = false;
+    return {
+      path,
+      commit() {
+        if (settled) return;
+        settled = true;
+        writeIntoStream(path, Buffer.from(data, 'utf8'));
+      },
+      discard() {
+        settled = true;
+      },
+    };
   }
-  writeFileAtomically(stats ? fs.realpathSync(path) : path, data, { overwrite: true });
+  return stageFile(stats ? fs.realpathSync(path) : path, data, { overwrite: true });
 }
 
 function writeIntoStream(path: string, bytes: Uint8Array): void {

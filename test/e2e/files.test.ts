@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRecords } from '../../src/report/history.js';
 import { readSnapshot } from '../../src/snapshots/snapshot-store.js';
 import { HANDWORKED_ACCOUNT } from '../support/handworked-account.js';
 import { runKpi } from '../support/run-kpi.js';
@@ -126,6 +127,20 @@ describe('files kpi writes', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`cannot record the report in ${history}: a file is in the way`);
+  });
+
+  it('report --record -o into a place that cannot take the file: exit 2, and the failed run is not recorded', async () => {
+    const directory = scratch();
+    const config = join(directory, 'kpi.config.yaml');
+    writeFileSync(config, VALUE_KPIS);
+    writeFileSync(join(directory, 'a-file'), '');
+    const history = join(directory, 'history.jsonl');
+    const output = join(directory, 'a-file', 'report.txt');
+    const run = await runKpi(['report', '--config', config, '--record', '--history-file', history, '-o', output]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`cannot write ${output}: a file is in the way`);
+    expect(readRecords(history)).toEqual([]);
   });
 
   it('a torn last history line is reported and skipped; the next record gets its own line', async () => {
