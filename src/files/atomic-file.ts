@@ -300,18 +300,8 @@ export function stageOutputFile(path: string, data: string): StagedFile {
     stats = undefined;
   }
   if (stats && !stats.isFile() && !stats.isDirectory()) {
-    let settled = false;
-    return {
-      path,
-      commit() {
-        if (settled) return;
-        settled = true;
-        writeIntoStream(path, Buffer.from(data, 'utf8'));
-      },
-      discard() {
-        settled = true;
-      },
-    };
+    // Nothing to put aside: a stream takes the data when it is final.
+    return { path, commit: () => writeIntoStream(path, Buffer.from(data, 'utf8')), discard: () => {} };
   }
   return stageFile(stats ? fs.realpathSync(path) : path, data, { overwrite: true });
 }

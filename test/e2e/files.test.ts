@@ -201,27 +201,19 @@ describe('files kpi writes', () => {
     expect(readdirSync(join(root, 'work'))).toEqual([]);
   });
 
-  it('kpi init next to a kpi.config.yml refuses, even with --force, and writes nothing', async () => {
+  // okrs.yaml would shadow okrs.yml: it is the file okr status reads first.
+  it.each([
+    ['kpi.config.yml', 'kpi.config.yml already exists: a kpi.config.yaml beside it would leave several configuration files'],
+    ['okrs.yml', 'okrs.yml already exists: an okrs.yaml beside it would be read instead of it'],
+  ])('kpi init next to a %s refuses, even with --force, and writes nothing', async (existing, refusal) => {
     const directory = scratch();
-    writeFileSync(join(directory, 'kpi.config.yml'), 'version: 1\n');
+    writeFileSync(join(directory, existing), 'version: 1\n');
     for (const args of [['init'], ['init', '--force']]) {
       const run = await runKpi(args, { cwd: directory });
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('kpi.config.yml already exists: a kpi.config.yaml beside it would leave several configuration files');
+      expect(run.stderr).toContain(refusal);
     }
-    expect(readdirSync(directory)).toEqual(['kpi.config.yml']);
-  });
-
-  it('kpi init next to an okrs.yml refuses, even with --force: the okrs.yaml it would write is the one okr status reads', async () => {
-    const directory = scratch();
-    writeFileSync(join(directory, 'okrs.yml'), 'period: 2026-Q4\nobjectives: []\n');
-    for (const args of [['init'], ['init', '--force']]) {
-      const run = await runKpi(args, { cwd: directory });
-      expect(run.code).toBe(2);
-      expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('okrs.yml already exists: an okrs.yaml beside it would be read instead of it');
-    }
-    expect(readdirSync(directory)).toEqual(['okrs.yml']);
+    expect(readdirSync(directory)).toEqual([existing]);
   });
 });
