@@ -1,4 +1,4 @@
-import { writeFileAtomically } from '../files/atomic-file.js';
+import { stageOutputFile, writeOutputFile, type StagedFile } from '../files/atomic-file.js';
 import type { CliContext } from './context.js';
 import type { Delimited } from '../render/delimited.js';
 import { colourEnabled, makePalette, type Palette } from '../terminal/terminal.js';
@@ -6,14 +6,23 @@ import { messagesTo } from '../terminal/messages.js';
 
 /**
  * Where a command's result goes: stdout, or `-o FILE`, written whole or not at all. A new
- * file is private (0600 under the umask); an existing one keeps its mode.
+ * file is private (0600 under the umask); an existing one keeps its mode (and a link its target).
  */
 export function emitOutput(context: CliContext, output: string, file?: string): void {
   if (!file) {
     context.stdout.write(output);
     return;
   }
-  writeFileAtomically(file, output, { overwrite: true });
+  writeOutputFile(file, output);
+}
+
+/**
+ * `emitOutput` in two steps, for a command with one more thing to do that may fail: a file
+ * is written aside now (so a place that cannot take it fails first) and emitted by `commit`.
+ */
+export function stageOutput(context: CliContext, output: string, file?: string): Pick<StagedFile, 'commit' | 'discard'> {
+  if (file) return stageOutputFile(file, output);
+  return { commit: () => void context.stdout.write(output), discard: () => {} };
 }
 
 /** The stream colour decisions are made for: a file given with -o is never a terminal. */

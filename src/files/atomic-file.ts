@@ -281,3 +281,44 @@ function removeQuietly(path: string, io: FileIo): void {
     // Already gone.
   }
 }
+
+/**
+ * `-o FILE`: a regular file is replaced whole (through a symbolic link, the file it points
+ * to, so the link stays). A pipe or a device (`/dev/stdout`, `/dev/null`, a FIFO) is a
+ * stream, not a file: it is written into, never replaced by a regular file of that name.
+ */
+export function writeOutputFile(path: string, data: string): void {
+  stageOutputFile(path, data).commit();
+}
+
+/** `writeOutputFile` in two steps: a file is written aside now and put in place by `commit` (a stream is written then). */
+export function stageOutputFile(path: string, data: string): StagedFile {
+  let stats: fs.Stats | undefined;
+  try {
+    stats = fs.statSync(path);
+  } catch {
+    stats = undefined;
+  }
+  if (stats && !stats.isFile() && !stats.isDirectory()) {
+    // Nothing to put aside: a stream takes the data when it is final.
+    return { path, commit: () => writeIntoStream(path, Buffer.from(data, 'utf8')), discard: () => {} };
+  }
+  return stageFile(stats ? fs.realpathSync(path) : path, data, { overwrite: true });
+}
+
+function writeIntoStream(path: string, bytes: Uint8Array): void {
+  let descriptor: number;
+  try {
+    // Neither created nor truncated: it exists, and a device has nothing to cut.
+    descriptor = fs.openSync(path, fs.constants.O_WRONLY);
+  } catch (error) {
+    throw describeFailure(path, error);
+  }
+  try {
+    writeAll(descriptor, bytes);
+  } catch (error) {
+    throw describeFailure(path, error);
+  } finally {
+    closeQuietly(descriptor, REAL_IO);
+  }
+}

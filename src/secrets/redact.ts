@@ -13,7 +13,8 @@ export const REDACTED = '[redacted]';
  */
 const MIN_SECRET_LENGTH = 4;
 
-const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>@]*@)?([^\s?#"'<>]*)(\?[^\s#"'<>]*)?(#[^\s"'<>]*)?/gi;
+/** The user information runs to the last "@" before the host, as URL parsers read it: a password may hold an "@". */
+const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*@)?([^\s?#"'<>]*)(\?[^\s#"'<>]*)?(#[^\s"'<>]*)?/gi;
 /** `Authorization: Bearer abc`, `"Bearer abc" is an invalid header value`, `Basic dXNlcjpwdw==`. */
 const AUTH_SCHEME_VALUE = /\b(Bearer|Basic|Token)(\s+)([^\s",;]+)/gi;
 /** Node's fetch quotes the whole offending header value, newlines included. */

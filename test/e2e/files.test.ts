@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRecords } from '../../src/report/history.js';
 import { readSnapshot } from '../../src/snapshots/snapshot-store.js';
 import { HANDWORKED_ACCOUNT } from '../support/handworked-account.js';
 import { runKpi } from '../support/run-kpi.js';
@@ -128,6 +129,20 @@ describe('files kpi writes', () => {
     expect(run.stderr).toContain(`cannot record the report in ${history}: a file is in the way`);
   });
 
+  it('report --record -o into a place that cannot take the file: exit 2, and the failed run is not recorded', async () => {
+    const directory = scratch();
+    const config = join(directory, 'kpi.config.yaml');
+    writeFileSync(config, VALUE_KPIS);
+    writeFileSync(join(directory, 'a-file'), '');
+    const history = join(directory, 'history.jsonl');
+    const output = join(directory, 'a-file', 'report.txt');
+    const run = await runKpi(['report', '--config', config, '--record', '--history-file', history, '-o', output]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`cannot write ${output}: a file is in the way`);
+    expect(readRecords(history)).toEqual([]);
+  });
+
   it('a torn last history line is reported and skipped; the next record gets its own line', async () => {
     const directory = scratch();
     const config = join(directory, 'kpi.config.yaml');
@@ -186,15 +201,19 @@ describe('files kpi writes', () => {
     expect(readdirSync(join(root, 'work'))).toEqual([]);
   });
 
-  it('kpi init next to a kpi.config.yml refuses, even with --force, and writes nothing', async () => {
+  // okrs.yaml would shadow okrs.yml: it is the file okr status reads first.
+  it.each([
+    ['kpi.config.yml', 'kpi.config.yml already exists: a kpi.config.yaml beside it would leave several configuration files'],
+    ['okrs.yml', 'okrs.yml already exists: an okrs.yaml beside it would be read instead of it'],
+  ])('kpi init next to a %s refuses, even with --force, and writes nothing', async (existing, refusal) => {
     const directory = scratch();
-    writeFileSync(join(directory, 'kpi.config.yml'), 'version: 1\n');
+    writeFileSync(join(directory, existing), 'version: 1\n');
     for (const args of [['init'], ['init', '--force']]) {
       const run = await runKpi(args, { cwd: directory });
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('kpi.config.yml already exists: a kpi.config.yaml beside it would leave several configuration files');
+      expect(run.stderr).toContain(refusal);
     }
-    expect(readdirSync(directory)).toEqual(['kpi.config.yml']);
+    expect(readdirSync(directory)).toEqual([existing]);
   });
 });

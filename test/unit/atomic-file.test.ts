@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { ExitCode, KpiError } from '../../src/errors.js';
-import { createDirectory, FileWriteError, writeFileAtomically, type FileIo } from '../../src/files/atomic-file.js';
+import { createDirectory, FileWriteError, writeFileAtomically, writeOutputFile, type FileIo } from '../../src/files/atomic-file.js';
 import { appendRecord, readRecords, type RecordedReport } from '../../src/report/history.js';
 import type { SnapshotFile } from '../../src/snapshots/snapshot-format.js';
 import { readSnapshot, writeSnapshot } from '../../src/snapshots/snapshot-store.js';
@@ -115,6 +116,42 @@ describe('writing a file whole', () => {
     const error = thrown(() => writeSnapshot(directory, snapshot, { io: shortWriter(10, 10) }));
     expect((error as KpiError).exitCode).toBe(ExitCode.DataSourceFailed);
     expect(readdirSync(directory)).toEqual([]);
+  });
+});
+
+describe('-o FILE', () => {
+  it('through a symbolic link: the link stays and the file it points to is replaced whole', () => {
+    const directory = folder();
+    mkdirSync(join(directory, 'reports'));
+    const target = join(directory, 'reports', 'mrr.txt');
+    writeFileSync(target, 'last week');
+    chmodSync(target, 0o640);
+    const link = join(directory, 'latest.txt');
+    symlinkSync(join('reports', 'mrr.txt'), link);
+    writeOutputFile(link, 'this week');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(join('reports', 'mrr.txt'));
+    expect(readFileSync(target, 'utf8')).toBe('this week');
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+    expect(readdirSync(join(directory, 'reports'))).toEqual(['mrr.txt']);
+  });
+
+  it('a named pipe (or a device such as /dev/null) is written into, never replaced by a regular file', () => {
+    const directory = folder();
+    const pipe = join(directory, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    // A reader that is already there, so opening the pipe for writing does not wait.
+    const reader = fs.openSync(pipe, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      writeOutputFile(pipe, 'MRR 1,234.00 USD\n');
+      const received = Buffer.alloc(100);
+      const count = fs.readSync(reader, received, 0, received.length, null);
+      expect(received.subarray(0, count).toString('utf8')).toBe('MRR 1,234.00 USD\n');
+    } finally {
+      fs.closeSync(reader);
+    }
+    expect(lstatSync(pipe).isFIFO()).toBe(true);
+    expect(readdirSync(directory)).toEqual(['pipe']);
   });
 });
 

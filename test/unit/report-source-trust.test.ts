@@ -50,6 +50,8 @@ describe('the redactor', () => {
   it('removes URL credentials, query strings, header values and every secret of the run, also split over lines', () => {
     const redactor = new Redactor(['abcd\nSECRETPART', 'stats-secret-value', undefined, 'ab']);
     expect(redactor.redact('could not reach http://user:PASSWORD@host.example/x?token=T0KEN#frag: refused')).toBe('could not reach http://host.example/x: refused');
+    // A password may hold an "@" (curl and browsers take the last one before the host): none of it stays.
+    expect(redactor.redact('curl: (7) https://deploy:PASS@WORD@host.example/x failed')).toBe('curl: (7) https://host.example/x failed');
     expect(redactor.redact('Headers.append: "Bearer abcd\nSECRETPART" is an invalid header value.')).toBe('Headers.append: "[redacted]" is an invalid header value.');
     expect(redactor.redact('sent Authorization: Bearer xyz123 and Basic dXNlcjpwdw==')).toBe('sent Authorization: Bearer [redacted] and Basic [redacted]');
     expect(redactor.redact('the server said stats-secret-value; later SECRETPART alone')).toBe('the server said [redacted]; later [redacted] alone');

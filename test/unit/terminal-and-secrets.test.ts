@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { colourEnabled } from '../../src/terminal/terminal.js';
 import { redact } from '../../src/sources/stripe/api-reader.js';
+import { readApiBase } from '../../src/sources/stripe/credentials.js';
+import { UsageError } from '../../src/errors.js';
 import { Rational } from '../../src/money/rational.js';
 import { evaluateSubscription } from '../../src/rules/subscription-mrr.js';
 import type { Price } from '../../src/billing/model.js';
@@ -29,6 +31,29 @@ describe('secrets in messages', () => {
     expect(redact(`Invalid API Key provided: ${key}`, key)).toBe('Invalid API Key provided: [redacted key]');
     expect(redact('The provided key rk_live_****mnop does not have access', key)).toBe('The provided key [redacted key] does not have access');
     expect(redact('nothing secret here', key)).toBe('nothing secret here');
+  });
+
+  it('never repeats STRIPE_API_BASE in a refusal, and refuses credentials, query strings and fragments in it', () => {
+    const refusal = (base: string) => {
+      try {
+        readApiBase({ STRIPE_API_BASE: base });
+      } catch (error) {
+        expect(error).toBeInstanceOf(UsageError);
+        const { message, hint } = error as UsageError;
+        expect(`${message} ${hint ?? ''}`).not.toContain('PASSWORD');
+        return message;
+      }
+      return null;
+    };
+    // Port 99999 makes the URL unparsable: the raw text (password and all) must not be shown.
+    expect(refusal('http://admin:PASSWORD@127.0.0.1:99999')).toBe('STRIPE_API_BASE is not a URL');
+    // The SDK would drop the user name and password without a word; say so instead.
+    expect(refusal('http://admin:PASSWORD@127.0.0.1:12111')).toBe('STRIPE_API_BASE must not hold a user name or password');
+    expect(refusal('http://127.0.0.1:12111/?token=PASSWORD')).toBe('STRIPE_API_BASE must not have a query string or fragment');
+    expect(refusal('http://127.0.0.1:12111/#PASSWORD')).toBe('STRIPE_API_BASE must not have a query string or fragment');
+    expect(refusal('ftp://admin:PASSWORD@127.0.0.1')).toBe('STRIPE_API_BASE must use http or https, not ftp:');
+    expect(refusal('http://127.0.0.1:12111/PASSWORD')).toBe('STRIPE_API_BASE must not have a path: the SDK always adds /v1/');
+    expect(readApiBase({ STRIPE_API_BASE: 'http://127.0.0.1:12111' })).toEqual({ host: '127.0.0.1', port: 12111, protocol: 'http' });
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { CONFIG_FILE_NAMES } from '../../config/load.js';
+import { OKR_FILE_NAMES } from './okr.js';
 import { UsageError } from '../../errors.js';
 import { stageFile, type StagedFile } from '../../files/atomic-file.js';
 import { resolvePeriod } from '../../report/periods.js';
@@ -140,15 +141,17 @@ export function initCommand(context: CliContext): Command {
     .action((flags: { force?: boolean }) => {
       const quarter = resolvePeriod('this_quarter', context.now(), { timeZone: 'UTC', fiscalYearStartMonth: 1 }).quarter;
       const files = [
-        { name: CONFIG_FILE, text: CONFIG_TEMPLATE },
-        { name: 'okrs.yaml', text: okrTemplate(quarter) },
+        { name: CONFIG_FILE, text: CONFIG_TEMPLATE, others: CONFIG_FILE_NAMES, clash: 'would leave several configuration files' },
+        { name: 'okrs.yaml', text: okrTemplate(quarter), others: OKR_FILE_NAMES, clash: 'would be read instead of it' },
       ];
-      const otherConfigs = CONFIG_FILE_NAMES.filter((name) => name !== CONFIG_FILE && existsSync(join(context.cwd, name)));
-      if (otherConfigs.length > 0) {
-        // Even with --force: a second config file next to it would make every later command refuse to choose.
+      const clashes = files.flatMap((file) =>
+        file.others.filter((name) => name !== file.name && existsSync(join(context.cwd, name))).map((existing) => ({ existing, file })),
+      );
+      if (clashes.length > 0) {
+        // Even with --force: the file written beside it would make later commands refuse to choose, or read ours instead.
         throw new UsageError(
-          `${otherConfigs.join(' and ')} already exist${otherConfigs.length === 1 ? 's' : ''}: a ${CONFIG_FILE} beside it would leave several configuration files`,
-          `Edit ${otherConfigs[0]}, or move it away and run kpi init again.`,
+          clashes.map(({ existing, file }) => `${existing} already exists: ${article(file.name)} ${file.name} beside it ${file.clash}`).join('; '),
+          `Edit ${clashes[0]!.existing}, or move it away and run kpi init again.`,
         );
       }
       const existing = files.filter((file) => existsSync(join(context.cwd, file.name)));
@@ -167,4 +170,8 @@ export function initCommand(context: CliContext): Command {
       context.stdout.write(`${files.map((file) => `wrote ${file.name}`).join('\n')}\n`);
       context.stderr.write('Next: edit them, then `kpi config check` (with STRIPE_API_KEY set) and `kpi report`.\n');
     });
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }

@@ -110,10 +110,13 @@ Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this 
   return okr.addCommand(status).addCommand(lint);
 }
 
+/** The OKR files looked for in the working directory, the first found is read. */
+export const OKR_FILE_NAMES = ['okrs.yaml', 'okrs.yml', 'okrs.json'] as const;
+
 function okrPath(file: string | undefined, flags: { demo?: boolean }, context: CliContext): string {
   if (file) return file;
   if (flags.demo) return DEMO_OKR_FILE;
-  for (const name of ['okrs.yaml', 'okrs.yml', 'okrs.json']) {
+  for (const name of OKR_FILE_NAMES) {
     if (existsSync(join(context.cwd, name))) return join(context.cwd, name);
   }
   throw new UsageError('no OKR file given and no okrs.yaml in the working directory', 'Name it: `kpi okr status FILE`, or try `kpi okr status --demo`.');

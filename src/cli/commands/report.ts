@@ -19,7 +19,7 @@ import { historyNow, historySnapshots, openBillingSource, snapshotSource } from 
 import { commandsAllowed } from '../../report/sources/command-source.js';
 import { describeReadCost } from '../../terminal/read-summary.js';
 import type { CliContext } from '../context.js';
-import { emitOutput, notifier, renderFormatted } from '../output.js';
+import { notifier, renderFormatted, stageOutput } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
@@ -88,9 +88,15 @@ this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI i
         table: (palette) => renderKpiReportTable(view, palette),
         delimited: (format) => renderKpiReportDelimited(view, format),
       });
-      // Recorded before anything is printed: a run whose record failed shows nothing.
-      if (flags.record) appendRecord(historyFile, toRecord(report));
-      emitOutput(context, output, flags.output);
+      // A run whose record failed shows nothing, and a run whose -o file cannot be written is not
+      // recorded: the -o file is written aside first, the record appended, then both are final.
+      const pending = stageOutput(context, output, flags.output);
+      try {
+        if (flags.record) appendRecord(historyFile, toRecord(report));
+        pending.commit();
+      } finally {
+        pending.discard();
+      }
 
       const failed = report.results.filter((result) => result.status === 'error');
       for (const result of failed) messagesTo(context.stderr).warning(`${result.name} is n/a: ${result.reason}`);

@@ -53,16 +53,20 @@ export function readApiBase(env: NodeJS.ProcessEnv): { host: string; port: numbe
   const raw = env.STRIPE_API_BASE?.trim();
   if (!raw) return null;
   let url: URL;
+  // Messages never repeat the value: a user name, password or token in it is a secret.
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`STRIPE_API_BASE is not a URL: "${raw}"`, 'Expected something like http://127.0.0.1:12111');
+    throw new UsageError('STRIPE_API_BASE is not a URL', 'Expected something like http://127.0.0.1:12111');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`STRIPE_API_BASE must use http or https, got "${url.protocol}"`);
+    throw new UsageError(`STRIPE_API_BASE must use http or https, not ${url.protocol}`);
   }
+  // The SDK takes only host and port: credentials would be dropped without a word.
+  if (url.username || url.password) throw new UsageError('STRIPE_API_BASE must not hold a user name or password', 'The key goes in STRIPE_API_KEY.');
+  if (url.search || url.hash) throw new UsageError('STRIPE_API_BASE must not have a query string or fragment');
   if (url.pathname !== '/' && url.pathname !== '') {
-    throw new UsageError(`STRIPE_API_BASE must not have a path ("${url.pathname}"): the SDK always adds /v1/`);
+    throw new UsageError('STRIPE_API_BASE must not have a path: the SDK always adds /v1/');
   }
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
   return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
