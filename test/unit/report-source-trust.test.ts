@@ -167,6 +167,23 @@ describe('size limits', () => {
   });
 });
 
+describe('what a json source shows of a file', () => {
+  it('names the kind of value it found, never its content (a config may point at a credential file)', async () => {
+    writeFileSync(join(directory, 'creds.json'), JSON.stringify({ auths: { registry: { auth: 'c2VjcmV0OnBhc3N3b3Jk' } }, list: [1, 2] }));
+    writeFileSync(join(directory, 'environ'), 'PATH=/root/secret\0TOKEN=abc');
+    const read = (location: string, pointer: string) => {
+      const kpi = kpiWith({ type: 'json', location, pointer });
+      return failure(readJsonSource(kpi.source as Extract<KpiSource, { type: 'json' }>, contextFor(kpi)));
+    };
+    expect((await read('creds.json', '/auths/registry/auth')).message).toBe('/auths/registry/auth in creds.json is a text of 20 characters, not a number');
+    expect((await read('creds.json', '/auths')).message).toBe('/auths in creds.json is an object, not a number');
+    expect((await read('creds.json', '/list')).message).toBe('/list in creds.json is a list of 2, not a number');
+    expect((await read('creds.json', '/nothing')).message).toBe('/nothing in creds.json is missing, not a number');
+    // Node's parser would quote the start of the file ("PATH=/root"...).
+    expect((await read('environ', '')).message).toBe('cannot read environ: it is not valid JSON');
+  });
+});
+
 describe('command sources', () => {
   const command = (source: Record<string, unknown>) => kpiWith({ type: 'command', ...source });
   const run = (kpi: KpiDefinition, overrides: Partial<SourceContext> = {}) => readCommandSource(kpi.source as Extract<KpiSource, { type: 'command' }>, contextFor(kpi, overrides));

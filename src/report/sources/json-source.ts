@@ -12,8 +12,7 @@ export async function readJsonSource(source: JsonSource, context: SourceContext)
   const value = pointTo(document, source.pointer);
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number)) {
-    const shown = JSON.stringify(value)?.slice(0, 60) ?? 'missing';
-    throw new SourceError(`${source.pointer || '(the document)'} in ${shownLocation(source.location)} is ${shown}, not a number`);
+    throw new SourceError(`${source.pointer || '(the document)'} in ${shownLocation(source.location)} is ${kindOf(value)}, not a number`);
   }
   return { value: number, read };
 }
@@ -23,9 +22,24 @@ function readJsonFile(source: JsonSource, context: SourceContext): { document: u
   const { text, bytes } = readFileWithin(path, source.location, context.maxBodyBytes);
   try {
     return { document: JSON.parse(text), read: `${formatBytes(bytes)} from ${source.location}` };
-  } catch (error) {
-    throw new SourceError(`cannot read ${source.location}: ${(error as Error).message}`);
+  } catch {
+    // Not the parser's message: it quotes the file, and a config may point at any file.
+    throw new SourceError(`cannot read ${source.location}: it is not valid JSON`);
   }
+}
+
+/**
+ * What was found instead of a number, without its content: a config from someone's
+ * repository may point at any file (a credential store, say), and messages end up in CI logs.
+ */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty string' : `a text of ${value.length} characters`;
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'boolean') return `${value}`;
+  return 'not finite';
 }
 
 /** The secret header (its value was checked by checkSourceEnvironment before any source ran). */
