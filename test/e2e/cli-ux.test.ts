@@ -58,6 +58,13 @@ describe('bounds', () => {
     const report = await runKpi(['report', '--format', 'json'], { cwd: directory, env });
     expect(report.stderr).toBe('');
     expect(JSON.parse(report.stdout).kpis[0]).toMatchObject({ id: 'goal', value: 7, target: 5, status: 'green' });
+    // A JSON source file saved by the same editor reads too.
+    writeFileSync(join(directory, 'stats.json'), `\uFEFF${JSON.stringify({ active: 42 })}`);
+    const withStats = { report: { kpis: [{ id: 'active', name: 'Active', unit: 'count', source: { type: 'json', location: 'stats.json', pointer: '/active' } }] } };
+    writeFileSync(join(directory, 'stats-config.json'), `\uFEFF${JSON.stringify(withStats)}`);
+    const stats = await runKpi(['report', '--config', 'stats-config.json', '--format', 'json'], { cwd: directory, env });
+    expect(stats.stderr).toBe('');
+    expect(JSON.parse(stats.stdout).kpis[0]).toMatchObject({ id: 'active', value: 42, error: null });
     const status = await runKpi(['okr', 'status', 'okrs.json', '--format', 'json'], { cwd: directory, env });
     expect(status.stderr).toBe('');
     // 7 of 10 from 0: 0.7.
