@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,9 +91,18 @@ describe('help, completion and suggestions', () => {
   it('kpi help environment names every variable kpi reads', async () => {
     const run = await runKpi(['help', 'environment']);
     expect(run.code).toBe(0);
-    const names = run.stdout.split('\n').map((line) => /^ {2}([A-Z_]+) /.exec(line)?.[1]).filter(Boolean);
-    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'KPI_DATA_DIR', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
+    // A long name stands on a line of its own, its description below.
+    const names = run.stdout.split('\n').map((line) => /^ {2}([A-Z_]+)(?: |$)/.exec(line)?.[1]).filter(Boolean);
+    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'KPI_DATA_DIR', 'KPI_ALLOW_COMMANDS', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
     expect(run.stdout).toContain('FORCE_COLOR turns it on');
+    // Every variable the code reads by name is in the topic (HOME as the ~ of a default path).
+    const read = new Set<string>();
+    for (const file of readdirSync(new URL('../../src/', import.meta.url), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
+      const code = readFileSync(new URL(`../../src/${file}`, import.meta.url), 'utf8');
+      for (const match of code.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)) read.add(match[1] as string);
+    }
+    expect(read.size).toBeGreaterThan(10);
+    for (const name of read) expect(run.stdout, name).toContain(name === 'HOME' ? '~/' : name);
   });
 
   it('kpi help formats describes each --format value', async () => {
