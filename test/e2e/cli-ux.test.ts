@@ -39,6 +39,20 @@ describe('kpi config check', () => {
     expect(run.stdout).not.toContain('secret-token-value');
   });
 
+  it('refuses the environment a report would refuse (GITHUB_API_URL, a token a header cannot carry), exit 2', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-check-env-'));
+    writeFileSync(join(directory, 'kpi.config.yaml'), 'report:\n  kpis:\n    - { id: prs, name: PRs, unit: count, source: { type: github, repositories: [acme/app] } }\n');
+    const badUrl = await runKpi(['config', 'check', '--demo', '--config', 'kpi.config.yaml'], { cwd: directory, env: { GITHUB_API_URL: 'not a url' } });
+    expect({ code: badUrl.code, stdout: badUrl.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(badUrl.stderr).toContain('kpi: error: GITHUB_API_URL is not a URL');
+    const badToken = await runKpi(['config', 'check', '--demo', '--config', 'kpi.config.yaml'], { cwd: directory, env: { GITHUB_TOKEN: 'ghp_abc\nSECRETPART' } });
+    expect({ code: badToken.code, stdout: badToken.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(badToken.stderr).toContain('kpi: error: GITHUB_TOKEN holds a character an HTTP header cannot carry');
+    expect(badToken.stderr).not.toContain('SECRETPART');
+    // The same report refuses it the same way.
+    expect((await runKpi(['report', '--config', 'kpi.config.yaml'], { cwd: directory, env: { GITHUB_API_URL: 'not a url' } })).code).toBe(2);
+  });
+
   it('still shows the KPIs when Stripe cannot be read, and exits with that failure', async () => {
     const run = await runKpi(['config', 'check'], { cwd: mkdtempSync(join(tmpdir(), 'kpi-check-')) });
     expect(run.code).toBe(4);
