@@ -20,9 +20,13 @@ export function readmeSamples(text = readFileSync(README, 'utf8')): Sample[] {
   return [...text.matchAll(SAMPLE)].map((match) => ({ args: (match[1] as string).split(' '), shown: match[2] as string }));
 }
 
-/** What the demo prints, as a person would see it piped (no colour). */
+/**
+ * What the demo prints, as a person would see it piped (no colour). CSV ends its records
+ * with CRLF (RFC 4180); a terminal shows them as lines, and so does the README.
+ */
 export function runSample(args: string[]): string {
-  return execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const output = execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  return output.replace(/\r\n/g, '\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

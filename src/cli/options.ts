@@ -43,12 +43,6 @@ export function addOutputOptions(command: Command, formats: readonly string[] = 
     .option('--verbose', 'print what was read, from where and at what cost (requests, retries, 429s, time, memory) to stderr');
 }
 
-export function parsePositiveNumber(value: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number, e.g. 20');
-  return number;
-}
-
 /**
  * Below 0.1 a run waits minutes a request (and a tiny rate overflows the limiter into no
  * limit at all); above 1000 the limit means nothing against Stripe's own.

@@ -15,8 +15,13 @@ const MIN_SECRET_LENGTH = 4;
 
 /** The user information runs to the last "@" before the host, as URL parsers read it: a password may hold an "@". */
 const URL_IN_TEXT = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>]*@)?([^\s?#"'<>]*)(\?[^\s#"'<>]*)?(#[^\s"'<>]*)?/gi;
-/** `Authorization: Bearer abc`, `"Bearer abc" is an invalid header value`, `Basic dXNlcjpwdw==`. */
-const AUTH_SCHEME_VALUE = /\b(Bearer|Basic|Token)(\s+)([^\s",;]+)/gi;
+/**
+ * `Authorization: Bearer abc`, `"Bearer abc" is an invalid header value`, `Basic dXNlcjpwdw==`.
+ * Basic and Token only as headers write them, and a credential starts like one (RFC 7235
+ * token68): the plain words "basic" and "token" are in messages too, such as JSON.parse's
+ * `Unexpected token 'x'`, which must reach the user whole.
+ */
+const AUTH_SCHEME_VALUE = /\b(Bearer|bearer|BEARER|Basic|Token)(\s+)([A-Za-z0-9._~+/-][^\s",;]*)/g;
 /** Node's fetch quotes the whole offending header value, newlines included. */
 const QUOTED_HEADER_VALUE = /(Headers\.\w+: )"[^"]*"/g;
 const STRIPE_KEY = /\b(sk|rk|pk)_(live|test)_[A-Za-z0-9*_]+/g;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,20 @@ describe('kpi config check', () => {
     expect(run.stdout).not.toContain('secret-token-value');
   });
 
+  it('refuses the environment a report would refuse (GITHUB_API_URL, a token a header cannot carry), exit 2', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kpi-check-env-'));
+    writeFileSync(join(directory, 'kpi.config.yaml'), 'report:\n  kpis:\n    - { id: prs, name: PRs, unit: count, source: { type: github, repositories: [acme/app] } }\n');
+    const badUrl = await runKpi(['config', 'check', '--demo', '--config', 'kpi.config.yaml'], { cwd: directory, env: { GITHUB_API_URL: 'not a url' } });
+    expect({ code: badUrl.code, stdout: badUrl.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(badUrl.stderr).toContain('kpi: error: GITHUB_API_URL is not a URL');
+    const badToken = await runKpi(['config', 'check', '--demo', '--config', 'kpi.config.yaml'], { cwd: directory, env: { GITHUB_TOKEN: 'ghp_abc\nSECRETPART' } });
+    expect({ code: badToken.code, stdout: badToken.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(badToken.stderr).toContain('kpi: error: GITHUB_TOKEN holds a character an HTTP header cannot carry');
+    expect(badToken.stderr).not.toContain('SECRETPART');
+    // The same report refuses it the same way.
+    expect((await runKpi(['report', '--config', 'kpi.config.yaml'], { cwd: directory, env: { GITHUB_API_URL: 'not a url' } })).code).toBe(2);
+  });
+
   it('still shows the KPIs when Stripe cannot be read, and exits with that failure', async () => {
     const run = await runKpi(['config', 'check'], { cwd: mkdtempSync(join(tmpdir(), 'kpi-check-')) });
     expect(run.code).toBe(4);
@@ -58,6 +72,13 @@ describe('bounds', () => {
     const report = await runKpi(['report', '--format', 'json'], { cwd: directory, env });
     expect(report.stderr).toBe('');
     expect(JSON.parse(report.stdout).kpis[0]).toMatchObject({ id: 'goal', value: 7, target: 5, status: 'green' });
+    // A JSON source file saved by the same editor reads too.
+    writeFileSync(join(directory, 'stats.json'), `\uFEFF${JSON.stringify({ active: 42 })}`);
+    const withStats = { report: { kpis: [{ id: 'active', name: 'Active', unit: 'count', source: { type: 'json', location: 'stats.json', pointer: '/active' } }] } };
+    writeFileSync(join(directory, 'stats-config.json'), `\uFEFF${JSON.stringify(withStats)}`);
+    const stats = await runKpi(['report', '--config', 'stats-config.json', '--format', 'json'], { cwd: directory, env });
+    expect(stats.stderr).toBe('');
+    expect(JSON.parse(stats.stdout).kpis[0]).toMatchObject({ id: 'active', value: 42, error: null });
     const status = await runKpi(['okr', 'status', 'okrs.json', '--format', 'json'], { cwd: directory, env });
     expect(status.stderr).toBe('');
     // 7 of 10 from 0: 0.7.
@@ -84,9 +105,18 @@ describe('help, completion and suggestions', () => {
   it('kpi help environment names every variable kpi reads', async () => {
     const run = await runKpi(['help', 'environment']);
     expect(run.code).toBe(0);
-    const names = run.stdout.split('\n').map((line) => /^ {2}([A-Z_]+) /.exec(line)?.[1]).filter(Boolean);
-    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'KPI_DATA_DIR', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
+    // A long name stands on a line of its own, its description below.
+    const names = run.stdout.split('\n').map((line) => /^ {2}([A-Z_]+)(?: |$)/.exec(line)?.[1]).filter(Boolean);
+    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'KPI_DATA_DIR', 'KPI_ALLOW_COMMANDS', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
     expect(run.stdout).toContain('FORCE_COLOR turns it on');
+    // Every variable the code reads by name is in the topic (HOME as the ~ of a default path).
+    const read = new Set<string>();
+    for (const file of readdirSync(new URL('../../src/', import.meta.url), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'))) {
+      const code = readFileSync(new URL(`../../src/${file}`, import.meta.url), 'utf8');
+      for (const match of code.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)) read.add(match[1] as string);
+    }
+    expect(read.size).toBeGreaterThan(10);
+    for (const name of read) expect(run.stdout, name).toContain(name === 'HOME' ? '~/' : name);
   });
 
   it('kpi help formats describes each --format value', async () => {

@@ -58,6 +58,15 @@ describe('the redactor', () => {
     // "ab" is too short to search for: it would cut every "about" apart.
     expect(redactor.redact('about rk_live_51Hzzzzzzzz')).toBe('about [redacted]');
   });
+
+  it('leaves the words token, basic and bearer alone where they hold no credential', () => {
+    const redactor = new Redactor([]);
+    // JSON.parse's own message, which names the offending character in quotes.
+    expect(redactor.redact('cannot read data.json: Unexpected token \'x\', "x" is not valid JSON')).toBe('cannot read data.json: Unexpected token \'x\', "x" is not valid JSON');
+    expect(redactor.redact('the token expired; the basic plan has no API access')).toBe('the token expired; the basic plan has no API access');
+    // Header syntax still is redacted, in any case of the scheme.
+    expect(redactor.redact('authorization: bearer abc123XYZ, Authorization: Token ghp_0123abcd')).toBe('authorization: bearer [redacted], Authorization: Token [redacted]');
+  });
 });
 
 describe('the configuration a repository may hold', () => {

@@ -9,6 +9,7 @@ import { addSourceOptions, type SourceFlags } from '../options.js';
 import { reportSetup } from './report.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import { terminalSafe } from '../../terminal/safe-text.js';
+import { checkSourceEnvironment } from '../../report/sources/source-environment.js';
 
 /** What a KPI source reads, in words, without secrets (an auth header shows its variable only). */
 export function describeSource(source: KpiSource | null): string {
@@ -41,6 +42,8 @@ export function configCommand(context: CliContext): Command {
       const palette = makePalette(colourEnabled(context.stdout, context.env, !flags.color));
       const setup = reportSetup(flags, context);
       const { config, reportConfig } = setup;
+      // What `kpi report` would refuse before any source runs, config check refuses too.
+      checkSourceEnvironment(reportConfig.kpis, context.env);
       // Names from Stripe and the config file, and the config's own path, are outside text: each is
       // made terminal-safe before it is coloured or joined into a line.
       const safe = terminalSafe;

@@ -1,4 +1,5 @@
 import { isAbsolute, join } from 'node:path';
+import { withoutBom } from '../../config/load.js';
 import { shownLocation } from '../../secrets/redact.js';
 import type { KpiSource } from '../kpi-config.js';
 import { causeOf, formatBytes, readBodyWithin, readFileWithin } from './bounded-read.js';
@@ -21,7 +22,7 @@ function readJsonFile(source: JsonSource, context: SourceContext): { document: u
   const path = isAbsolute(source.location) ? source.location : join(context.baseDir, source.location);
   const { text, bytes } = readFileWithin(path, source.location, context.maxBodyBytes);
   try {
-    return { document: JSON.parse(text), read: `${formatBytes(bytes)} from ${source.location}` };
+    return { document: JSON.parse(withoutBom(text)), read: `${formatBytes(bytes)} from ${source.location}` };
   } catch {
     // Not the parser's message: it quotes the file, and a config may point at any file.
     throw new SourceError(`cannot read ${source.location}: it is not valid JSON`);
@@ -68,7 +69,7 @@ async function fetchJson(source: JsonSource, context: SourceContext): Promise<{ 
   }
   const { text, bytes } = await readBodyWithin(response, shown, context.maxBodyBytes);
   try {
-    return { document: JSON.parse(text), read: `1 request, ${formatBytes(bytes)} from ${shown}` };
+    return { document: JSON.parse(withoutBom(text)), read: `1 request, ${formatBytes(bytes)} from ${shown}` };
   } catch {
     throw new SourceError(`${shown} did not answer with JSON`);
   }
