@@ -10,8 +10,9 @@ import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.
 import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
 import type { StripeAccountFile } from '../../src/sources/stripe/wire.js';
 import { generateDemoAccount } from '../../scripts/demo-account/generate.js';
-import { HANDWORKED_ACCOUNT } from '../support/handworked-account.js';
-import { AS_OF, coupon, discount, subscription } from '../support/account-builder.js';
+import { minimiseSubscription } from '../../src/snapshots/snapshot-format.js';
+import { HANDWORKED_ACCOUNT, withSubscriptionsSetToEnd } from '../support/handworked-account.js';
+import { coupon, discount, subscription } from '../support/account-builder.js';
 
 const NOW = new Date('2026-11-16T12:00:00Z');
 
@@ -25,22 +26,6 @@ async function json(account: StripeAccountFile, overrides: Partial<ConfigFile> =
 }
 
 const causesOf = (document: any, tier: number) => document.reconciliation.tiers[tier].causes;
-
-/** The hand-worked account plus subscriptions set to end (Stripe's `cancel_at_period_end`, or a `cancel_at`). */
-function withSubscriptionsSetToEnd(): StripeAccountFile {
-  const account = structuredClone(HANDWORKED_ACCOUNT);
-  const byName = (name: string) => account.products.find((product) => product.name === name)!;
-  const starterPrice = account.prices.find((entry) => entry.product === byName('FlowFuse Cloud - Starter').id && entry.unit_amount === 2000)!;
-  const proPrice = account.prices.find((entry) => entry.product === byName('FlowFuse Pro Platform - Cloud').id && entry.unit_amount === 42500)!;
-  const nonprofit = account.coupons.find((entry) => entry.id === 'NONPROFIT20')!;
-  account.subscriptions.push(
-    // Starter 2000 with 20 % forever, set to end at the period's end: handbook 2000, Stripe 1600 while it counts.
-    subscription({ items: [{ price: starterPrice }], discounts: [discount(nonprofit)], cancelAtPeriodEnd: true }),
-    // Pro 42500 with a cancellation date in five days (no cancel_at_period_end).
-    subscription({ items: [{ price: proPrice }], cancelAt: AS_OF + 5 * 86_400 }),
-  );
-  return account;
-}
 
 describe('the handbook-vs-Stripe difference by cause (hand-worked account)', () => {
   it("with Stripe's defaults, Starter's whole difference is the forever coupon its list-price rule ignores", async () => {
@@ -198,5 +183,14 @@ describe('amount-off coupons between Stripe and the handbook', () => {
       ['ONBOARD', "once coupon ONBOARD (10 %) subtracted by stripe_settings, not by the config's discounts", 4250],
       ['WELCOME', "repeating coupon WELCOME (25.00 USD off) subtracted by stripe_settings, not by the config's discounts", 2250],
     ]);
+  });
+});
+
+describe('snapshots keep what the churn setting reads', () => {
+  it('minimising a subscription keeps cancel_at_period_end and cancel_at', () => {
+    const setToEnd = withSubscriptionsSetToEnd().subscriptions.at(-2)!;
+    const minimised = minimiseSubscription(setToEnd, new Set());
+    expect(minimised.cancel_at_period_end).toBe(true);
+    expect(minimised.cancel_at).toBe(setToEnd.cancel_at);
   });
 });
