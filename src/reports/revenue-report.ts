@@ -334,13 +334,17 @@ function largestFirst(a: { amount: bigint; kind: string; couponId: string | null
 
 function describeCause(cause: { kind: CauseKind; coupon: Coupon | null }, currency: string, settings: StripeSettings): string {
   const coupon = cause.coupon ? describeCoupon(cause.coupon, currency) : '';
+  // Only once and repeating coupons can differ under rule billed: both sides always subtract forever ones.
+  const duration = cause.coupon?.duration === 'once' ? 'once' : 'repeating';
+  const configKey = `discounts.count_${duration}`;
+  const stripeKey = `stripe_settings.subtract_${duration}`;
   switch (cause.kind) {
     case 'coupon-ignored-by-list-price':
       return `${coupon} ignored by rule list-price`;
     case 'coupon-subtracted-by-config-only':
-      return `${coupon} subtracted by the config's discounts, not by stripe_settings`;
+      return `${coupon} subtracted by ${configKey}, not by ${stripeKey}`;
     case 'coupon-subtracted-by-stripe-only':
-      return `${coupon} subtracted by stripe_settings, not by the config's discounts`;
+      return `${coupon} subtracted by ${stripeKey}, not by ${configKey}`;
     case 'scheduled-to-end':
       return `subscriptions set to end, no longer counted by Stripe (stripe_settings.churn: ${settings.churn})`;
   }

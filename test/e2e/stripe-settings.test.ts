@@ -47,8 +47,8 @@ describe("stripe_settings through the binary", () => {
     // Pro: handbook 407366.667 + 42500 = 449866.667 -> 449866.67 USD; Stripe keeps the one set to end (42500)
     // but subtracts LAUNCH50 (28050) and FIRSTMONTH (47500): 449866.667 - 75550 = 374316.667 -> 3,743.17 USD.
     expect(run.stdout).toMatch(/Pro\s+4,498\.67 USD\s+3,743\.17 USD\s+755\.50 USD/);
-    expect(run.stdout).toContain("Pro: once coupon FIRSTMONTH (100 %) subtracted by stripe_settings, not by the config's discounts: +475.00 USD on 1 subscription");
-    expect(run.stdout).toContain("Pro: repeating coupon LAUNCH50 (50 %) subtracted by stripe_settings, not by the config's discounts: +280.50 USD on 1 subscription");
+    expect(run.stdout).toContain("Pro: once coupon FIRSTMONTH (100 %) subtracted by stripe_settings.subtract_once, not by discounts.count_once: +475.00 USD on 1 subscription");
+    expect(run.stdout).toContain("Pro: repeating coupon LAUNCH50 (50 %) subtracted by stripe_settings.subtract_repeating, not by discounts.count_repeating: +280.50 USD on 1 subscription");
     expect(run.stdout).not.toContain('set to end');
   });
 

@@ -64,7 +64,7 @@ describe('the handbook-vs-Stripe difference by cause (hand-worked account)', () 
     // #11: 42500 + (2 x 3000 - 1000) = 47500, all of it off once. Stripe Pro 407366.667 - 47500 = 359866.667 -> 359867.
     expect(document.reconciliation.tiers[1].stripe_mrr).toBe(359_867);
     expect(causesOf(document, 1)).toEqual([
-      expect.objectContaining({ cause: 'coupon-subtracted-by-stripe-only', coupon: 'FIRSTMONTH', description: 'once coupon FIRSTMONTH (100 %) subtracted by stripe_settings, not by the config\'s discounts', mrr: 47_500 }),
+      expect.objectContaining({ cause: 'coupon-subtracted-by-stripe-only', coupon: 'FIRSTMONTH', description: 'once coupon FIRSTMONTH (100 %) subtracted by stripe_settings.subtract_once, not by discounts.count_once', mrr: 47_500 }),
     ]);
   });
 
@@ -81,7 +81,13 @@ describe('the handbook-vs-Stripe difference by cause (hand-worked account)', () 
     const document = await json(HANDWORKED_ACCOUNT, { discounts: { count_repeating: true } });
     // Handbook Pro 379317 (LAUNCH50 subtracted), Stripe 407367: -28050.
     expect(causesOf(document, 1)).toEqual([
-      expect.objectContaining({ cause: 'coupon-subtracted-by-config-only', coupon: 'LAUNCH50', mrr: -28_050, subscriptions: 1 }),
+      expect.objectContaining({
+        cause: 'coupon-subtracted-by-config-only',
+        coupon: 'LAUNCH50',
+        description: 'repeating coupon LAUNCH50 (50 %) subtracted by discounts.count_repeating, not by stripe_settings.subtract_repeating',
+        mrr: -28_050,
+        subscriptions: 1,
+      }),
     ]);
   });
 
@@ -180,8 +186,8 @@ describe('amount-off coupons between Stripe and the handbook', () => {
     // Stripe: (42500 - 2500) x 0.9 = 36000; handbook 42500; difference 6500.
     // Step 1 (WELCOME back): 42500 x 0.9 = 38250, +2250; step 2 (ONBOARD back): 42500, +4250.
     expect(causesOf(document, 1).map((cause: any) => [cause.coupon, cause.description, cause.mrr])).toEqual([
-      ['ONBOARD', "once coupon ONBOARD (10 %) subtracted by stripe_settings, not by the config's discounts", 4250],
-      ['WELCOME', "repeating coupon WELCOME (25.00 USD off) subtracted by stripe_settings, not by the config's discounts", 2250],
+      ['ONBOARD', "once coupon ONBOARD (10 %) subtracted by stripe_settings.subtract_once, not by discounts.count_once", 4250],
+      ['WELCOME', "repeating coupon WELCOME (25.00 USD off) subtracted by stripe_settings.subtract_repeating, not by discounts.count_repeating", 2250],
     ]);
   });
 });
