@@ -62,7 +62,7 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
         line.quantity,
         formatMoneyForHumans(line.amount, line.currency),
         formatMoneyForHumans(line.stripeAmount, line.currency),
-        line.causes.map((cause) => `${cause.couponId ? `${cause.couponId} ` : ''}${cause.kind} ${signed(cause.amount, line.currency)}`).join('\n'),
+        line.causes.map((cause) => `${cause.kind}${cause.couponId ? ` ${cause.couponId}` : ''} ${signed(cause.amount, line.currency)}`).join('\n'),
       ]);
     }
     lines.push(tableText(explain));

@@ -6,6 +6,8 @@ import type { ConfigFile } from '../../src/config/schema.js';
 import type { Measure } from '../../src/reports/revenue-report.js';
 import { renderRevenueJson } from '../../src/render/revenue-json.js';
 import { renderRevenueDelimited } from '../../src/render/revenue-delimited.js';
+import { renderRevenueTable } from '../../src/render/revenue-table.js';
+import { makePalette } from '../../src/terminal/terminal.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
 import type { StripeAccountFile } from '../../src/sources/stripe/wire.js';
@@ -136,7 +138,11 @@ describe('the handbook-vs-Stripe difference by cause (hand-worked account)', () 
       ['Starter - Small Instance Add-On', [{ cause: 'coupon-ignored-by-list-price', coupon: 'NONPROFIT20', mrr: 600 }]],
       ['Starter - Remote Instance Add-On', [{ cause: 'coupon-ignored-by-list-price', coupon: 'NONPROFIT20', mrr: 300 }]],
     ]);
-    const csv = renderRevenueDelimited(await report(HANDWORKED_ACCOUNT, {}, 'mrr', true), 'csv');
+    const explained = await report(HANDWORKED_ACCOUNT, {}, 'mrr', true);
+    const table = renderRevenueTable(explained, makePalette(false));
+    expect(table).toContain('  Starter: forever coupon NONPROFIT20 (20 %) ignored by rule list-price: +13.00 USD on 1 subscription\n');
+    expect(table).toMatch(/Starter - Small Instance Add-On\s+2\s+30\.00 USD\s+24\.00 USD\s+coupon-ignored-by-list-price NONPROFIT20 \+6\.00 USD/);
+    const csv = renderRevenueDelimited(explained, 'csv');
     expect(csv.split('\r\n')[0]).toBe('subscription,customer,status,tier,product,quantity,mrr,currency,stripe_mrr,difference,causes');
     expect(csv).toContain(',20.00,usd,16.00,4.00,coupon-ignored-by-list-price:NONPROFIT20=4.00');
   });
