@@ -198,6 +198,15 @@ describe('amount-off coupons between Stripe and the handbook', () => {
   });
 });
 
+describe('the fields the churn setting reads are checked', () => {
+  it('refuses a cancel_at_period_end that is not a boolean, naming the subscription and the field', async () => {
+    const account = withSubscriptionsSetToEnd();
+    const damaged = account.subscriptions.at(-2)!;
+    (damaged as Record<string, unknown>).cancel_at_period_end = 'yes';
+    await expect(report(account)).rejects.toThrow(new RegExp(`subscription ${damaged.id} has an impossible value: cancel_at_period_end`));
+  });
+});
+
 describe('snapshots keep what the churn setting reads', () => {
   it('minimising a subscription keeps cancel_at_period_end and cancel_at', () => {
     const setToEnd = withSubscriptionsSetToEnd().subscriptions.at(-2)!;

@@ -38,7 +38,8 @@ function settingsSideBySide(config: KpiConfig): string[] {
   const stripe = config.stripeSettings;
   const rows: Array<[string, string, string]> = [
     ['', 'Handbook rules', 'Stripe settings (stripe_settings)'],
-    ['Statuses', config.countedStatuses.join(', '), 'active, past_due'],
+    // The Stripe column reads the same subscriptions; Stripe's own MRR counts active and past_due.
+    ['Statuses', config.countedStatuses.join(', '), "the same (Stripe's MRR: active, past_due)"],
     ['Forever coupons', 'subtracted (rule billed)', 'subtracted'],
     ['Repeating coupons', `${subtracted(config.discounts.countRepeating)} (rule billed)`, subtracted(stripe.countRepeating)],
     ['Once coupons', `${subtracted(config.discounts.countOnce)} (rule billed)`, subtracted(stripe.countOnce)],
