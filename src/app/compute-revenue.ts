@@ -40,6 +40,7 @@ export async function computeRevenueReports(
         asOf: source.asOf,
         generatedAt: options.now,
         countedStatuses: config.countedStatuses,
+        stripeSettings: config.stripeSettings,
         reporting: config.reporting,
         catalogCurrencies: configuredCurrencies(layout, pricing),
       }),
@@ -67,7 +68,11 @@ export async function accumulateRevenue(
   const [products, pricing] = await Promise.all([source.listProducts(), source.loadPricing()]);
   const perMeasure = measures.map((measure) => {
     const layout = resolveTierLayout(config, products, { otherRecurring: measure === 'arr' });
-    const accumulator = new MrrAccumulator(layout, { ...config.discounts, asOf: source.asOf }, { explain: options.explain });
+    const { churn, ...stripeDiscounts } = config.stripeSettings;
+    const accumulator = new MrrAccumulator(layout, { ...config.discounts, asOf: source.asOf }, {
+      explain: options.explain,
+      stripe: { discounts: { ...stripeDiscounts, asOf: source.asOf }, churn },
+    });
     return { measure, layout, accumulator };
   });
   let read = 0;

@@ -125,6 +125,13 @@ export interface Subscription {
   status: SubscriptionStatus;
   currency: string;
   created: number;
+  /**
+   * Set to end (Stripe's `cancel_at_period_end`): the subscription still bills until its
+   * period ends. Stripe also fills `cancel_at` with that period end.
+   */
+  cancelAtPeriodEnd: boolean;
+  /** Unix seconds at which Stripe will cancel the subscription (`cancel_at`); null when none is scheduled. */
+  cancelAt: number | null;
   items: SubscriptionItem[];
   discounts: Discount[];
 }

@@ -1,4 +1,4 @@
-import type { ConfigFile } from './schema.js';
+import { STRIPE_DEFAULT_SETTINGS, type ConfigFile } from './schema.js';
 import { HANDBOOK_ARR, HANDBOOK_TIERS } from './handbook-tiers.js';
 import type { ReportConfigFile } from '../report/kpi-config.js';
 
@@ -26,6 +26,7 @@ export const DEFAULT_CONFIG: ConfigFile = {
   version: 1,
   counted_statuses: ['active', 'past_due'],
   discounts: { count_repeating: false, count_once: false },
+  stripe_settings: { ...STRIPE_DEFAULT_SETTINGS },
   tiers: HANDBOOK_TIERS,
   arr: HANDBOOK_ARR,
 };

@@ -11,6 +11,19 @@ import { HANDBOOK_ARR, HANDBOOK_TIERS } from './handbook-tiers.js';
 export const MRR_RULES = ['list-price', 'billed'] as const;
 export type MrrRule = (typeof MRR_RULES)[number];
 
+/** When Stripe's Billing Overview stops counting a cancelled subscription's MRR. */
+export const CHURN_TIMINGS = ['at_cancellation', 'at_period_end'] as const;
+export type ChurnTiming = (typeof CHURN_TIMINGS)[number];
+
+/**
+ * Stripe's defaults, as its support articles "Impact of discounts and coupons on Monthly
+ * Recurring Revenue (MRR) in Billing" (once and repeating coupons leave MRR unaffected) and
+ * "Impact of Subscription Cancellations on Monthly Recurring Revenue (MRR) in Billing"
+ * (a `cancel_at_period_end` subscription stops counting at the time of the request) describe
+ * them. The "metric configurations" article lists the settings but names no default.
+ */
+export const STRIPE_DEFAULT_SETTINGS = { subtract_repeating: false, subtract_once: false, churn: 'at_cancellation' } as const;
+
 const nonEmptyText = z.string().trim().min(1, 'must not be empty');
 const productId = z.string().regex(/^prod_[A-Za-z0-9]+$/, 'must be a Stripe product id such as "prod_Nabc123"');
 const currencyCode = z
@@ -75,6 +88,14 @@ export const configFileSchema = z.strictObject({
       count_once: z.boolean().default(false),
     })
     .default({ count_repeating: false, count_once: false }),
+  /** Stripe's Billing Overview settings ("Configure"), which kpi's Stripe-definition column follows. */
+  stripe_settings: z
+    .strictObject({
+      subtract_repeating: z.boolean().default(STRIPE_DEFAULT_SETTINGS.subtract_repeating),
+      subtract_once: z.boolean().default(STRIPE_DEFAULT_SETTINGS.subtract_once),
+      churn: z.enum(CHURN_TIMINGS).default(STRIPE_DEFAULT_SETTINGS.churn),
+    })
+    .default({ ...STRIPE_DEFAULT_SETTINGS }),
   reporting: z
     .strictObject({
       currency: currencyCode,
@@ -117,11 +138,20 @@ export interface TierConfig {
   products: ProductSelector[];
 }
 
+export interface StripeSettings {
+  countRepeating: boolean;
+  countOnce: boolean;
+  churn: ChurnTiming;
+}
+
 export interface KpiConfig {
   /** Where the configuration came from, for messages: a file path or "built-in default". */
   origin: string;
   countedStatuses: SubscriptionStatus[];
+  /** The handbook rules' discount policy (rule `billed`). */
   discounts: { countRepeating: boolean; countOnce: boolean };
+  /** Stripe's Billing Overview settings, for the Stripe-definition column. */
+  stripeSettings: StripeSettings;
   /** Converting every currency into one happens only with rates given here. */
   reporting: { currency: string; rates: Record<string, string> } | null;
   /** Self-service tiers: MRR. */
@@ -143,6 +173,11 @@ export function toKpiConfig(file: z.output<typeof configFileSchema>, origin: str
     directory,
     countedStatuses: [...new Set(file.counted_statuses)],
     discounts: { countRepeating: file.discounts.count_repeating, countOnce: file.discounts.count_once },
+    stripeSettings: {
+      countRepeating: file.stripe_settings.subtract_repeating,
+      countOnce: file.stripe_settings.subtract_once,
+      churn: file.stripe_settings.churn,
+    },
     reporting: file.reporting ? { currency: file.reporting.currency, rates: file.reporting.rates } : null,
     tiers: file.tiers.map((tier) => toTierConfig(tier, 'self-service')),
     arr: {

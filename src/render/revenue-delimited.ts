@@ -6,7 +6,9 @@ import { renderDelimited, type Cell, type Delimited } from './delimited.js';
  * One row per product and currency it is billed in: tier, product, rule, subscriptions,
  * quantity, MRR (or ARR) in major units ("1234.50"), currency, Stripe's figure and the difference.
  * With conversion rates configured, each row also carries the reporting currency and the
- * rate. With `--explain`, one row per subscription and product instead.
+ * rate. With `--explain`, one row per subscription and product instead, ending with the
+ * difference and its causes as `kind[:coupon]=amount` pairs joined by ";" (the amounts add
+ * up to the difference).
  */
 export function renderRevenueDelimited(report: RevenueReport, format: Delimited): string {
   if (report.explain) return renderExplain(report, format);
@@ -53,10 +55,12 @@ function renderExplain(report: RevenueReport, format: Delimited): string {
     money(line.amount, line.currency),
     line.currency,
     money(line.stripeAmount, line.currency),
+    money(line.amount - line.stripeAmount, line.currency),
+    line.causes.map((cause) => `${cause.kind}${cause.couponId ? `:${cause.couponId}` : ''}=${formatMajorUnits(cause.amount, line.currency)}`).join(';'),
   ]);
   return renderDelimited(
     format,
-    ['subscription', 'customer', 'status', 'tier', 'product', 'quantity', report.measure, 'currency', `stripe_${report.measure}`],
+    ['subscription', 'customer', 'status', 'tier', 'product', 'quantity', report.measure, 'currency', `stripe_${report.measure}`, 'difference', 'causes'],
     rows,
   );
 }

@@ -43,7 +43,12 @@ export function renderRevenueJson(report: RevenueReport): string {
     })),
     reconciliation: {
       definition: 'stripe-billing-analytics',
-      description: "Stripe's MRR definition (rule billed for every tier), as in Stripe's Billing Overview",
+      description: "Stripe's MRR definition (rule billed for every tier), as in Stripe's Billing Overview with the settings below",
+      stripe_settings: {
+        subtract_repeating: report.stripeSettings.countRepeating,
+        subtract_once: report.stripeSettings.countOnce,
+        churn: report.stripeSettings.churn,
+      },
       ...amount(`stripe_${measure}`, report.stripeAmount),
       ...amount('difference', report.difference),
       tiers: report.tiers.map((tier) => ({
@@ -51,6 +56,14 @@ export function renderRevenueJson(report: RevenueReport): string {
         ...amount(`handbook_${measure}`, tier.amount),
         ...amount(`stripe_${measure}`, tier.stripeAmount),
         ...amount('difference', tier.difference),
+        causes: tier.causes.map((cause) => ({
+          cause: cause.kind,
+          coupon: cause.couponId,
+          description: cause.description,
+          currency: cause.currency,
+          [measure]: jsonInteger(cause.amount),
+          subscriptions: cause.subscriptions,
+        })),
       })),
     },
     excluded: { metered_items: report.excluded.meteredItems },
@@ -67,6 +80,7 @@ export function renderRevenueJson(report: RevenueReport): string {
             quantity: line.quantity,
             [measure]: jsonInteger(line.amount),
             [`stripe_${measure}`]: jsonInteger(line.stripeAmount),
+            causes: line.causes.map((cause) => ({ cause: cause.kind, coupon: cause.couponId, [measure]: jsonInteger(cause.amount) })),
           })),
         }
       : {}),

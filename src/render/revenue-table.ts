@@ -1,5 +1,5 @@
 import { formatMoneyForHumans } from '../money/currency.js';
-import type { RevenueReport, ReportedAmount } from '../reports/revenue-report.js';
+import { describeStripeSettings, type DifferenceCause, type RevenueReport, type ReportedAmount } from '../reports/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { newTable, tableText } from './table-style.js';
@@ -28,11 +28,15 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
   table.push([palette.emphasis('Total'), '', '', palette.emphasis(String(report.subscriptions)), '', palette.emphasis(money(report.amount))]);
   lines.push(tableText(table), '');
 
-  lines.push(palette.heading(`Compared with Stripe's MRR definition${report.measure === 'arr' ? ' x 12' : ''} (Billing Overview: forever coupons subtracted for every tier)`));
+  lines.push(
+    palette.heading(`Compared with Stripe's MRR definition${report.measure === 'arr' ? ' x 12' : ''} (Billing Overview settings: ${describeStripeSettings(report.stripeSettings)})`),
+  );
   const comparison = newTable(['Tier', 'Handbook', 'Stripe', 'Difference'], palette, [1, 2, 3]);
   for (const tier of report.tiers) comparison.push([tier.name, money(tier.amount), money(tier.stripeAmount), money(tier.difference)]);
   comparison.push([palette.emphasis('Total'), money(report.amount), money(report.stripeAmount), money(report.difference)]);
   lines.push(tableText(comparison), '');
+  const causeLines = report.tiers.flatMap((tier) => describeCauses(tier.name, tier.causes));
+  if (causeLines.length > 0) lines.push(palette.heading('The difference by cause (handbook - Stripe)'), ...causeLines, '');
 
   if (report.conversionRates) {
     const rates = Object.entries(report.conversionRates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.reportingCurrency?.toUpperCase()}`);
@@ -47,7 +51,7 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
 
   if (report.explain) {
     lines.push('', palette.heading('Contribution of each counted subscription'));
-    const explain = newTable(['Subscription', 'Customer', 'Status', 'Tier', 'Product', 'Qty', label, 'Stripe'], palette, [5, 6, 7]);
+    const explain = newTable(['Subscription', 'Customer', 'Status', 'Tier', 'Product', 'Qty', label, 'Stripe', 'Causes'], palette, [5, 6, 7]);
     for (const line of report.explain) {
       explain.push([
         line.subscriptionId,
@@ -58,11 +62,40 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
         line.quantity,
         formatMoneyForHumans(line.amount, line.currency),
         formatMoneyForHumans(line.stripeAmount, line.currency),
+        line.causes.map((cause) => `${cause.kind}${cause.couponId ? ` ${cause.couponId}` : ''} ${signed(cause.amount, line.currency)}`).join('\n'),
       ]);
     }
     lines.push(tableText(explain));
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Shown per tier and currency before the rest are summed in one line. */
+const CAUSES_SHOWN = 5;
+
+/** Largest causes first (the report keeps them sorted), the rest summed in one line. */
+function describeCauses(tierName: string, causes: readonly DifferenceCause[]): string[] {
+  const lines: string[] = [];
+  for (const currency of [...new Set(causes.map((cause) => cause.currency))]) {
+    const inCurrency = causes.filter((cause) => cause.currency === currency);
+    for (const cause of inCurrency.slice(0, CAUSES_SHOWN)) {
+      lines.push(`  ${tierName}: ${cause.description}: ${signed(cause.amount, currency)} on ${subscriptionsText(cause.subscriptions)}`);
+    }
+    const rest = inCurrency.slice(CAUSES_SHOWN);
+    if (rest.length > 0) {
+      const sum = rest.reduce((total, cause) => total + cause.amount, 0n);
+      lines.push(`  ${tierName}: ${rest.length} other causes: ${signed(sum, currency)}`);
+    }
+  }
+  return lines;
+}
+
+function signed(amount: bigint, currency: string): string {
+  return `${amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
+}
+
+function subscriptionsText(count: number): string {
+  return `${count} subscription${count === 1 ? '' : 's'}`;
 }
 
 /** One line per currency; with conversion rates, the converted sum after them. */

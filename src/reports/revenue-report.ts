@@ -6,8 +6,12 @@
 import { Rational } from '../money/rational.js';
 import { minorUnitExponent } from '../money/currency.js';
 import type { TierGroup, TierLayout } from '../catalog/tier-layout.js';
-import type { MrrRule } from '../config/schema.js';
-import type { AmountsByCurrency, Contribution, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
+import type { MrrRule, StripeSettings } from '../config/schema.js';
+import type { AmountsByCurrency, CauseTotal, Contribution, ContributionCause, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
+import type { CauseKind } from '../rules/difference-causes.js';
+import type { Coupon } from '../billing/model.js';
+import { apportion } from '../history/movements.js';
+import { formatMoneyForHumans } from '../money/currency.js';
 
 /** Minor units per lowercase currency code, keys sorted. */
 export type MoneyByCurrency = Record<string, bigint>;
@@ -39,8 +43,29 @@ export interface TierLine {
   stripeAmount: ReportedAmount;
   /** Handbook figure minus Stripe's, per currency, from the two rounded figures. */
   difference: ReportedAmount;
+  /** The difference by cause: per currency, the amounts add up to `difference.byCurrency` exactly. Largest first. */
+  causes: DifferenceCause[];
   subscriptions: number;
   products: ProductLine[];
+}
+
+/** One reason why a tier's handbook figure and its Stripe-definition figure differ, in one currency. */
+export interface DifferenceCause {
+  kind: CauseKind;
+  couponId: string | null;
+  /** In words, naming the coupon or the setting: "forever coupon SPRING10 (10 %) ignored by rule list-price". */
+  description: string;
+  currency: string;
+  /** Minor units of the measure, handbook minus Stripe. */
+  amount: bigint;
+  subscriptions: number;
+}
+
+/** A cause's share of one subscription's line. */
+export interface ExplainCause {
+  kind: CauseKind;
+  couponId: string | null;
+  amount: bigint;
 }
 
 export interface ExplainLine {
@@ -53,6 +78,8 @@ export interface ExplainLine {
   quantity: number;
   amount: bigint;
   stripeAmount: bigint;
+  /** Why amount and stripeAmount differ; the amounts add up to amount - stripeAmount. */
+  causes: ExplainCause[];
 }
 
 export interface RevenueReport {
@@ -61,6 +88,8 @@ export interface RevenueReport {
   asOf: Date;
   source: string;
   countedStatuses: string[];
+  /** The Billing Overview settings the Stripe-definition figures follow. */
+  stripeSettings: StripeSettings;
   /** Every currency seen, sorted. */
   currencies: string[];
   /** The one currency totals are given in, or null for several currencies without rates. */
@@ -91,6 +120,7 @@ export interface ReportContext {
   asOf: number;
   generatedAt: Date;
   countedStatuses: string[];
+  stripeSettings: StripeSettings;
   reporting: { currency: string; rates: Record<string, string> } | null;
   /**
    * Currencies of the configured products' prices: when no subscription counts, the
@@ -114,13 +144,15 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
     mergeInto(allStripe, tierTotals.stripeMrr);
     const amount = report(tierTotals.mrr);
     const stripeAmount = report(tierTotals.stripeMrr);
+    const difference = subtract(amount, stripeAmount);
     return {
       name: tier.displayName,
       group: tier.group,
       rule: tier.rule,
       amount,
       stripeAmount,
-      difference: subtract(amount, stripeAmount),
+      difference,
+      causes: reportCauses(tierTotals.causes, difference, factor, context.stripeSettings),
       subscriptions: tierTotals.subscriptions,
       products: tierTotals.products.map((productTotals, productIndex) => ({
         name: tier.products[productIndex]!.displayName,
@@ -142,6 +174,7 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
     asOf: new Date(context.asOf * 1000),
     source: context.source,
     countedStatuses: context.countedStatuses,
+    stripeSettings: context.stripeSettings,
     currencies,
     reportingCurrency: converter.currency,
     conversionRates: converter.rates,
@@ -157,6 +190,8 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
     explain:
       sortContributions(totals.contributions)?.map((row) => {
         const tier = context.layout.tiers[row.tierIndex]!;
+        const amount = row.mrr.times(factor).roundHalfUp();
+        const stripeAmount = row.stripeMrr.times(factor).roundHalfUp();
         return {
           subscriptionId: row.subscriptionId,
           customerId: row.customerId,
@@ -165,8 +200,9 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
           product: tier.products[row.productIndex]!.displayName,
           currency: row.currency,
           quantity: row.quantity,
-          amount: row.mrr.times(factor).roundHalfUp(),
-          stripeAmount: row.stripeMrr.times(factor).roundHalfUp(),
+          amount,
+          stripeAmount,
+          causes: explainCauses(row.causes, amount - stripeAmount, factor),
         };
       }) ?? null,
   };
@@ -258,6 +294,90 @@ function scaled(amounts: AmountsByCurrency, factor: number): AmountsByCurrency {
 
 function mergeInto(target: Map<string, Rational>, source: AmountsByCurrency): void {
   for (const [code, amount] of source) target.set(code, (target.get(code) ?? Rational.ZERO).plus(amount));
+}
+
+/**
+ * Rounds each cause so that, per currency, they add up to the printed difference (itself
+ * the difference of two rounded figures): largest remainders get the spare minor units.
+ */
+function reportCauses(causes: Map<string, CauseTotal[]>, difference: ReportedAmount, factor: number, settings: StripeSettings): DifferenceCause[] {
+  const lines: DifferenceCause[] = [];
+  for (const [currency, totals] of [...causes].sort(([a], [b]) => a.localeCompare(b))) {
+    const amounts = apportion(totals.map((total) => total.amount.times(factor)), difference.byCurrency[currency] ?? 0n);
+    totals.forEach((total, index) =>
+      lines.push({
+        kind: total.kind,
+        couponId: total.coupon?.id ?? null,
+        description: describeCause(total, currency, settings),
+        currency,
+        amount: amounts[index] as bigint,
+        subscriptions: total.subscriptions,
+      }),
+    );
+  }
+  return lines.sort(largestFirst);
+}
+
+function explainCauses(causes: readonly ContributionCause[], difference: bigint, factor: number): ExplainCause[] {
+  const amounts = apportion(causes.map((cause) => cause.amount.times(factor)), difference);
+  return causes
+    .map((cause, index) => ({ kind: cause.kind, couponId: cause.coupon?.id ?? null, amount: amounts[index] as bigint }))
+    .sort(largestFirst);
+}
+
+function largestFirst(a: { amount: bigint; kind: string; couponId: string | null }, b: { amount: bigint; kind: string; couponId: string | null }): number {
+  const size = (value: bigint) => (value < 0n ? -value : value);
+  const bySize = size(b.amount) - size(a.amount);
+  if (bySize !== 0n) return bySize > 0n ? 1 : -1;
+  return `${a.kind}/${a.couponId ?? ''}`.localeCompare(`${b.kind}/${b.couponId ?? ''}`);
+}
+
+function describeCause(cause: { kind: CauseKind; coupon: Coupon | null }, currency: string, settings: StripeSettings): string {
+  const coupon = cause.coupon ? describeCoupon(cause.coupon, currency) : '';
+  // Only once and repeating coupons can differ under rule billed: both sides always subtract forever ones.
+  const duration = cause.coupon?.duration === 'once' ? 'once' : 'repeating';
+  const configKey = `discounts.count_${duration}`;
+  const stripeKey = `stripe_settings.subtract_${duration}`;
+  switch (cause.kind) {
+    case 'coupon-ignored-by-list-price':
+      return `${coupon} ignored by rule list-price`;
+    case 'coupon-subtracted-by-config-only':
+      return `${coupon} subtracted by ${configKey}, not by ${stripeKey}`;
+    case 'coupon-subtracted-by-stripe-only':
+      return `${coupon} subtracted by ${stripeKey}, not by ${configKey}`;
+    case 'scheduled-to-end':
+      return `subscriptions set to end, no longer counted by Stripe (stripe_settings.churn: ${settings.churn})`;
+  }
+}
+
+/** "forever coupon SPRING10 (10 %)", "repeating coupon WELCOME (5.00 USD off)". */
+export function describeCoupon(coupon: Coupon, currency: string): string {
+  const amountOff = coupon.amountOff.get(currency);
+  const off = coupon.percentOff
+    ? `${percentText(coupon.percentOff)} %`
+    : amountOff !== undefined
+      ? `${formatMoneyForHumans(amountOff, currency)} off`
+      : 'amount off in another currency';
+  return `${coupon.duration} coupon ${coupon.id} (${off})`;
+}
+
+/** The settings in words, for headings and `kpi config check`. */
+export function describeStripeSettings(settings: StripeSettings): string {
+  const subtracted = (yes: boolean) => (yes ? 'subtracted' : 'not subtracted');
+  return [
+    'forever coupons subtracted',
+    `repeating ${subtracted(settings.countRepeating)}`,
+    `once ${subtracted(settings.countOnce)}`,
+    `churn ${settings.churn === 'at_cancellation' ? 'at cancellation' : 'at the end of the billing period'}`,
+  ].join(', ');
+}
+
+/** Stripe allows two decimals: 12.5 rather than 25/2. */
+function percentText(percent: Rational): string {
+  const hundredths = percent.times(100).roundHalfUp();
+  const whole = hundredths / 100n;
+  const fraction = (hundredths < 0n ? -hundredths : hundredths) % 100n;
+  return fraction === 0n ? `${whole}` : `${whole}.${fraction.toString().padStart(2, '0').replace(/0$/, '')}`;
 }
 
 function describeWarning(warning: DiscountWarningSummary): string {

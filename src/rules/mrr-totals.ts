@@ -1,8 +1,10 @@
 import { Rational } from '../money/rational.js';
-import type { Subscription } from '../billing/model.js';
+import type { Coupon, Subscription } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
+import type { MrrRule } from '../config/schema.js';
 import type { DiscountPolicy } from './discounts.js';
 import { evaluateSubscription, type DiscountWarning } from './subscription-mrr.js';
+import { differenceSteps, stripeCountsSubscription, type CauseKind, type CauseStep, type StripeSettingsPolicy } from './difference-causes.js';
 
 /** Exact monthly amounts per currency code. */
 export type AmountsByCurrency = Map<string, Rational>;
@@ -23,6 +25,24 @@ export interface TierTotals {
   stripeMrr: AmountsByCurrency;
   subscriptions: number;
   products: ProductTotals[];
+  /** (mrr - stripeMrr) split by cause, per currency: each currency's causes add up to its difference exactly. */
+  causes: Map<string, CauseTotal[]>;
+}
+
+/** One cause of a tier's difference in one currency. */
+export interface CauseTotal {
+  kind: CauseKind;
+  coupon: Coupon | null;
+  /** Monthly, exact. */
+  amount: Rational;
+  subscriptions: number;
+}
+
+/** One cause's share of one subscription's contribution. */
+export interface ContributionCause {
+  kind: CauseKind;
+  coupon: Coupon | null;
+  amount: Rational;
 }
 
 export interface DiscountWarningSummary {
@@ -43,6 +63,8 @@ export interface Contribution {
   quantity: number;
   mrr: Rational;
   stripeMrr: Rational;
+  /** What makes mrr and stripeMrr differ; their amounts add up to mrr - stripeMrr. */
+  causes: ContributionCause[];
 }
 
 export interface MrrTotals {
@@ -64,16 +86,24 @@ export interface MrrTotals {
  */
 export class MrrAccumulator {
   private readonly totals: MrrTotals;
+  private readonly stripe: StripeSettingsPolicy;
 
+  /**
+   * @param options.stripe Stripe's Billing Overview settings for the Stripe-definition
+   *   figure; without it, Stripe's figure uses the handbook's discount policy and counts a
+   *   subscription until it ends.
+   */
   constructor(
     private readonly layout: TierLayout,
     private readonly policy: DiscountPolicy,
-    options: { explain: boolean },
+    options: { explain: boolean; stripe?: StripeSettingsPolicy },
   ) {
+    this.stripe = options.stripe ?? { discounts: policy, churn: 'at_period_end' };
     this.totals = {
       tiers: layout.tiers.map((tier) => ({
         mrr: new Map(),
         stripeMrr: new Map(),
+        causes: new Map(),
         subscriptions: 0,
         products: tier.products.map(() => ({ mrr: new Map(), stripeMrr: new Map(), subscriptions: 0, quantity: 0, holders: new Map() })),
       })),
@@ -86,15 +116,19 @@ export class MrrAccumulator {
   }
 
   add(subscription: Subscription): void {
-    const evaluation = evaluateSubscription(subscription, this.policy);
+    const evaluation = evaluateSubscription(subscription, this.policy, this.stripe.discounts);
     const currency = subscription.currency;
     const perProduct = new Map<string, Contribution>();
     this.totals.subscriptionsRead += 1;
+    const positions = evaluation.items.map((item) => this.layout.locate(item.productId));
+    const rules = positions.map((position): MrrRule | null => (position ? (this.layout.tiers[position.tierIndex]?.rule ?? null) : null));
+    const steps = differenceSteps(evaluation, rules, this.policy, this.stripe);
+    const stripeCounts = stripeCountsSubscription(subscription, this.stripe.churn);
 
-    for (const item of evaluation.items) {
-      const position = this.layout.locate(item.productId);
-      if (!position) continue;
-      const rule = this.layout.tiers[position.tierIndex]?.rule;
+    evaluation.items.forEach((item, index) => {
+      const position = positions[index];
+      if (!position) return;
+      const rule = rules[index];
       const key = `${position.tierIndex}/${position.productIndex}`;
       const row = perProduct.get(key) ?? {
         subscriptionId: subscription.id,
@@ -105,19 +139,23 @@ export class MrrAccumulator {
         quantity: 0,
         mrr: Rational.ZERO,
         stripeMrr: Rational.ZERO,
+        causes: [],
       };
       row.quantity += item.quantity;
       row.mrr = row.mrr.plus(rule === 'list-price' ? item.listPrice : item.billed);
-      row.stripeMrr = row.stripeMrr.plus(item.billed);
+      if (stripeCounts) row.stripeMrr = row.stripeMrr.plus(item.stripeBilled);
+      row.causes = mergeCauses(row.causes, steps[index] ?? []);
       perProduct.set(key, row);
-    }
+    });
     for (const item of evaluation.meteredItems) {
       if (this.layout.locate(item.price.productId)) this.totals.meteredItems += 1;
     }
     this.recordWarnings(evaluation.warnings, perProduct.size > 0);
 
     const tiersHeld = new Set<number>();
+    const causesPerTier = new Map<number, ContributionCause[]>();
     for (const row of perProduct.values()) {
+      causesPerTier.set(row.tierIndex, mergeCauses(causesPerTier.get(row.tierIndex) ?? [], row.causes));
       const tier = this.totals.tiers[row.tierIndex] as TierTotals;
       const product = tier.products[row.productIndex] as ProductTotals;
       addTo(product.mrr, currency, row.mrr);
@@ -135,6 +173,7 @@ export class MrrAccumulator {
       }
       this.totals.contributions?.push(row);
     }
+    for (const [tierIndex, causes] of causesPerTier) addCauses(this.totals.tiers[tierIndex] as TierTotals, currency, causes);
     for (const tierIndex of tiersHeld) (this.totals.tiers[tierIndex] as TierTotals).subscriptions += 1;
     if (tiersHeld.size > 0) this.totals.subscriptions += 1;
   }
@@ -178,6 +217,34 @@ function addTo(amounts: AmountsByCurrency, currency: string, amount: Rational): 
     throw new RangeError(`it takes the ${currency.toUpperCase()} total past ${LARGEST_REPORTABLE} minor units, more than any real account bills; a quantity or amount in the data is wrong`);
   }
   amounts.set(currency, total);
+}
+
+const causeKey = (cause: { kind: CauseKind; coupon: Coupon | null }) => `${cause.kind}/${cause.coupon?.id ?? ''}`;
+
+/** One entry per cause and coupon, amounts added; causes that cancel out to zero are dropped. */
+function mergeCauses(into: readonly ContributionCause[], steps: readonly CauseStep[]): ContributionCause[] {
+  const merged = new Map(into.map((cause) => [causeKey(cause), { ...cause }]));
+  for (const step of steps) {
+    const existing = merged.get(causeKey(step));
+    if (existing) existing.amount = existing.amount.plus(step.amount);
+    else merged.set(causeKey(step), { kind: step.kind, coupon: step.coupon, amount: step.amount });
+  }
+  return [...merged.values()].filter((cause) => !cause.amount.isZero());
+}
+
+/** A subscription's causes in one tier: each counts the subscription once. */
+function addCauses(tier: TierTotals, currency: string, causes: readonly ContributionCause[]): void {
+  const totals = tier.causes.get(currency) ?? [];
+  tier.causes.set(currency, totals);
+  for (const cause of causes) {
+    const existing = totals.find((total) => causeKey(total) === causeKey(cause));
+    if (existing) {
+      existing.amount = existing.amount.plus(cause.amount);
+      existing.subscriptions += 1;
+    } else {
+      totals.push({ kind: cause.kind, coupon: cause.coupon, amount: cause.amount, subscriptions: 1 });
+    }
+  }
 }
 
 function addQuantity(total: number, quantity: number): number {

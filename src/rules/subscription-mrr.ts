@@ -4,20 +4,25 @@ import { amountPerPeriod, effectiveQuantity } from './item-amount.js';
 import { monthlyFactor } from './monthly.js';
 import { afterPercentOff, couponAppliesTo, discountCounts, spreadAmountOff, type DiscountPolicy } from './discounts.js';
 
-/** One recurring, licensed item of a subscription, valued both ways. */
+/** One recurring, licensed item of a subscription, valued every way the report needs. */
 export interface ItemMrr {
   item: SubscriptionItem;
   productId: string;
   quantity: number;
   /** Monthly amount at the item's own list price, every discount ignored (rule `list-price`). */
   listPrice: Rational;
-  /** Monthly amount after the discounts Stripe's MRR subtracts (rule `billed`). */
+  /** Monthly amount after the discounts the handbook's `discounts:` policy subtracts (rule `billed`). */
   billed: Rational;
+  /** Monthly amount after the discounts Stripe's Billing Overview settings subtract. */
+  stripeBilled: Rational;
 }
 
 export type DiscountWarning =
   | { kind: 'amount-off-currency'; couponId: string; subscriptionId: string; currency: string }
   | { kind: 'restriction-unknown'; couponId: string; subscriptionId: string };
+
+/** Which of a subscription's discounts (item-level or subscription-level) come off. */
+export type DiscountSelection = (discount: Discount) => boolean;
 
 export interface SubscriptionMrr {
   subscription: Subscription;
@@ -25,10 +30,13 @@ export interface SubscriptionMrr {
   /** Usage-based items: Stripe leaves them out of MRR, and so do we. */
   meteredItems: SubscriptionItem[];
   warnings: DiscountWarning[];
+  /** Each item's monthly amount (in `items` order) with exactly the selected discounts: the steps between two policies. */
+  valueWith(selection: DiscountSelection): Rational[];
 }
 
 /**
- * Values every item of one subscription, at list price and as Stripe's MRR would.
+ * Values every item of one subscription at list price, by the handbook's discount policy
+ * and by Stripe's (the same policy unless `stripePolicy` is given).
  *
  * Discounts work on each item's amount per billing period: item-level discounts first,
  * then subscription-level ones, each in the order Stripe lists them. `percent_off`
@@ -37,10 +45,10 @@ export interface SubscriptionMrr {
  * them. Only then is each item normalised to a month, so an amount-off coupon on a yearly
  * subscription is spread over twelve months like the price itself.
  */
-export function evaluateSubscription(subscription: Subscription, policy: DiscountPolicy): SubscriptionMrr {
+export function evaluateSubscription(subscription: Subscription, policy: DiscountPolicy, stripePolicy: DiscountPolicy = policy): SubscriptionMrr {
   const warnings: DiscountWarning[] = [];
   const meteredItems: SubscriptionItem[] = [];
-  const recurring: Array<{ item: SubscriptionItem; gross: Rational; remaining: Rational; factor: Rational }> = [];
+  const recurring: RecurringItem[] = [];
 
   for (const item of subscription.items) {
     const recurrence = item.price.recurrence;
@@ -49,38 +57,53 @@ export function evaluateSubscription(subscription: Subscription, policy: Discoun
       meteredItems.push(item);
       continue;
     }
-    const gross = amountPerPeriod(item.price, item.quantity);
-    recurring.push({ item, gross, remaining: gross, factor: monthlyFactor(recurrence) });
+    recurring.push({ item, gross: amountPerPeriod(item.price, item.quantity), factor: monthlyFactor(recurrence) });
   }
 
-  const counted = (discount: Discount) => discountCounts(discount, policy);
   const context = { subscription, warnings };
-
-  for (const entry of recurring) {
-    for (const discount of entry.item.discounts.filter(counted)) {
-      if (!appliesTo(discount, entry.item, context)) continue;
-      entry.remaining = applyDiscount(discount, [entry.remaining], context)[0] ?? entry.remaining;
-    }
-  }
-
-  for (const discount of subscription.discounts.filter(counted)) {
-    const eligible = recurring.filter((entry) => entry.remaining.isPositive() && appliesTo(discount, entry.item, context));
-    const after = applyDiscount(discount, eligible.map((entry) => entry.remaining), context);
-    eligible.forEach((entry, index) => (entry.remaining = after[index] ?? entry.remaining));
-  }
+  const valueWith = (selection: DiscountSelection) => monthlyAfter(recurring, selection, context);
+  const billed = valueWith((discount) => discountCounts(discount, policy));
+  const stripeBilled = stripePolicy === policy ? billed : valueWith((discount) => discountCounts(discount, stripePolicy));
 
   return {
     subscription,
     meteredItems,
     warnings,
-    items: recurring.map(({ item, gross, remaining, factor }) => ({
+    valueWith,
+    items: recurring.map(({ item, gross, factor }, index) => ({
       item,
       productId: item.price.productId,
       quantity: effectiveQuantity(item.quantity),
       listPrice: gross.times(factor),
-      billed: remaining.times(factor),
+      billed: billed[index] as Rational,
+      stripeBilled: stripeBilled[index] as Rational,
     })),
   };
+}
+
+interface RecurringItem {
+  item: SubscriptionItem;
+  gross: Rational;
+  factor: Rational;
+}
+
+function monthlyAfter(recurring: readonly RecurringItem[], selection: DiscountSelection, context: EvaluationContext): Rational[] {
+  const remaining = recurring.map((entry) => entry.gross);
+  recurring.forEach((entry, index) => {
+    for (const discount of entry.item.discounts.filter(selection)) {
+      if (!appliesTo(discount, entry.item, context)) continue;
+      remaining[index] = applyDiscount(discount, [remaining[index] as Rational], context)[0] ?? (remaining[index] as Rational);
+    }
+  });
+
+  for (const discount of context.subscription.discounts.filter(selection)) {
+    const eligible = recurring.flatMap((entry, index) =>
+      (remaining[index] as Rational).isPositive() && appliesTo(discount, entry.item, context) ? [index] : [],
+    );
+    const after = applyDiscount(discount, eligible.map((index) => remaining[index] as Rational), context);
+    eligible.forEach((index, position) => (remaining[index] = after[position] ?? (remaining[index] as Rational)));
+  }
+  return remaining.map((amount, index) => amount.times((recurring[index] as RecurringItem).factor));
 }
 
 interface EvaluationContext {

@@ -4,6 +4,8 @@
  * against those files.
  */
 import { z } from 'zod';
+import { CHURN_TIMINGS } from '../config/schema.js';
+import { CAUSE_KINDS } from '../rules/difference-causes.js';
 
 const isoTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -48,6 +50,17 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     quantity: z.number().int(),
     [measure]: minorUnits,
     [`stripe_${measure}`]: minorUnits,
+    /** Add up to the line's measure minus its stripe_ figure. */
+    causes: z.array(z.strictObject({ cause: z.enum(CAUSE_KINDS), coupon: z.string().nullable(), [measure]: minorUnits })),
+  });
+  /** Per currency, a tier's causes add up to its difference in that currency. */
+  const cause = z.strictObject({
+    cause: z.enum(CAUSE_KINDS),
+    coupon: z.string().nullable(),
+    description: z.string(),
+    currency,
+    [measure]: minorUnits,
+    subscriptions: z.number().int().min(0),
   });
   return z.strictObject({
     ...envelope,
@@ -64,9 +77,12 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     reconciliation: z.strictObject({
       definition: z.literal('stripe-billing-analytics'),
       description: z.string(),
+      stripe_settings: z.strictObject({ subtract_repeating: z.boolean(), subtract_once: z.boolean(), churn: z.enum(CHURN_TIMINGS) }),
       ...amount(`stripe_${measure}`),
       ...amount('difference'),
-      tiers: z.array(z.strictObject({ name: z.string(), ...amount(`handbook_${measure}`), ...amount(`stripe_${measure}`), ...amount('difference') })),
+      tiers: z.array(
+        z.strictObject({ name: z.string(), ...amount(`handbook_${measure}`), ...amount(`stripe_${measure}`), ...amount('difference'), causes: z.array(cause) }),
+      ),
     }),
     excluded: z.strictObject({ metered_items: z.number().int().min(0) }),
     warnings: z.array(z.string()),

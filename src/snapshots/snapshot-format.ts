@@ -132,6 +132,8 @@ export function minimiseSubscription(subscription: WireSubscription, listedCoupo
     trial_start: subscription.trial_start ?? null,
     trial_end: subscription.trial_end ?? null,
     cancel_at: subscription.cancel_at ?? null,
+    // Stripe's churn setting reads it (kpi mrr's Stripe column): a subscription set to end.
+    cancel_at_period_end: subscription.cancel_at_period_end === true,
     canceled_at: subscription.canceled_at ?? null,
     ended_at: subscription.ended_at ?? null,
     items: {

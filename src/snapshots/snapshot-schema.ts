@@ -39,6 +39,9 @@ export const snapshotSchema = z.looseObject({
       status: z.enum(SUBSCRIPTION_STATUSES),
       currency: wireFields.currencyCode,
       created: z.number().int(),
+      // Snapshots written before kpi read these fields lack them: the subscription then counts as not set to end.
+      cancel_at: z.number().int().nullable().optional(),
+      cancel_at_period_end: z.boolean().optional(),
       items: z.looseObject({
         data: z.array(z.looseObject({ id: z.string(), price: z.looseObject({ id: z.string() }), quantity: wireFields.quantity.nullable().optional(), discounts: z.array(discount), created: z.number() })),
       }),

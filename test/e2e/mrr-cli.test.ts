@@ -58,7 +58,7 @@ describe('kpi mrr against a Stripe-compatible server', () => {
   it('explains each subscription', async () => {
     const run = await runKpi(['mrr', '--format', 'csv', '--explain'], { env: live(), cwd: workdir });
     const rows = run.stdout.trim().split('\r\n');
-    expect(rows[0]).toBe('subscription,customer,status,tier,product,quantity,mrr,currency,stripe_mrr');
+    expect(rows[0]).toBe('subscription,customer,status,tier,product,quantity,mrr,currency,stripe_mrr,difference,causes');
     const lines = rows.slice(1).map((row) => row.split(','));
     expect(new Set(lines.map((line) => line[0])).size).toBe(13);
     // past_due: #3 (one Starter row) and #10 (platform and large add-on)

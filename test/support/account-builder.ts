@@ -129,6 +129,9 @@ export interface SubscriptionSpec {
   currency?: string;
   customer?: string;
   created?: number;
+  /** Stripe fills `cancel_at` with the period end when `cancel_at_period_end` is set. */
+  cancelAtPeriodEnd?: boolean;
+  cancelAt?: number | null;
   items: ItemSpec[];
   discounts?: WireDiscount[];
 }
@@ -158,8 +161,9 @@ export function subscription(spec: SubscriptionSpec): WireSubscription {
     start_date: created,
     trial_start: null,
     trial_end: null,
-    cancel_at: null,
-    canceled_at: null,
+    cancel_at: spec.cancelAt ?? (spec.cancelAtPeriodEnd ? AS_OF + 20 * 86_400 : null),
+    cancel_at_period_end: spec.cancelAtPeriodEnd ?? false,
+    canceled_at: spec.cancelAtPeriodEnd || spec.cancelAt ? AS_OF - 86_400 : null,
     ended_at: null,
     livemode: false,
     items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },

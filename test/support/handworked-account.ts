@@ -3,6 +3,7 @@
  * Stripe's definition shows up at least once; the expected figures are in `EXPECTED`.
  */
 import { account, coupon, discount, price, product, subscription, AS_OF } from './account-builder.js';
+import type { StripeAccountFile } from '../../src/sources/stripe/wire.js';
 
 const starter = product('FlowFuse Cloud - Starter');
 const starterSmall = product('Starter - Small Instance Add-On');
@@ -146,3 +147,18 @@ export const EXPECTED = {
     ],
   },
 } as const;
+
+/**
+ * The hand-worked account plus two subscriptions set to end, which only Stripe's churn
+ * setting treats differently: the handbook counts both (they are active).
+ */
+export function withSubscriptionsSetToEnd(): StripeAccountFile {
+  const extended = structuredClone(HANDWORKED_ACCOUNT);
+  extended.subscriptions.push(
+    // Starter 2000 with 20 % forever, set to end at the period's end: handbook 2000, Stripe 1600 while it counts.
+    subscription({ items: [{ price: starterMonthly }], discounts: [discount(forever20)], cancelAtPeriodEnd: true }),
+    // Pro 42500 with a cancellation date in five days (no cancel_at_period_end).
+    subscription({ items: [{ price: proMonthly }], cancelAt: AS_OF + 5 * 86_400 }),
+  );
+  return extended;
+}

@@ -40,7 +40,7 @@ const item = (price: Price, quantity: number | null = 1, discounts: Discount[] =
   discounts,
 });
 function sub(items: SubscriptionItem[], discounts: Discount[] = [], currency = 'usd'): Subscription {
-  return { id: `sub_${++counter}`, customerId: 'cus_1', status: 'active', currency, created: NOW - 1000, items, discounts };
+  return { id: `sub_${++counter}`, customerId: 'cus_1', status: 'active', currency, created: NOW - 1000, cancelAtPeriodEnd: false, cancelAt: null, items, discounts };
 }
 const billed = (subscription: Subscription, policy = DEFAULT_POLICY) =>
   evaluateSubscription(subscription, policy).items.map((entry) => entry.billed.toString());

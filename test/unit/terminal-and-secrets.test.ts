@@ -69,7 +69,7 @@ describe('one-time prices', () => {
       currencyOptions: new Map(),
     };
     const result = evaluateSubscription(
-      { id: 'sub_1', customerId: 'cus_1', status: 'active', currency: 'usd', created: 0, discounts: [], items: [{ id: 'si_1', price: oneTime, quantity: 1, discounts: [] }] },
+      { id: 'sub_1', customerId: 'cus_1', status: 'active', currency: 'usd', created: 0, cancelAtPeriodEnd: false, cancelAt: null, discounts: [], items: [{ id: 'si_1', price: oneTime, quantity: 1, discounts: [] }] },
       { countOnce: true, countRepeating: true, asOf: 0 },
     );
     expect(result.items).toEqual([]);

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { resolveTierLayout } from '../../catalog/tier-layout.js';
 import { KpiError } from '../../errors.js';
 import type { KpiSource } from '../../report/kpi-config.js';
+import type { KpiConfig } from '../../config/schema.js';
 import type { CliContext } from '../context.js';
 import { openBillingSource } from '../billing-source-options.js';
 import { addSourceOptions, type SourceFlags } from '../options.js';
@@ -32,6 +33,23 @@ export function describeSource(source: KpiSource | null): string {
   }
 }
 
+/** The handbook rules' settings next to the Stripe Billing Overview settings the Stripe column follows. */
+function settingsSideBySide(config: KpiConfig): string[] {
+  const subtracted = (yes: boolean) => (yes ? 'subtracted' : 'not subtracted');
+  const stripe = config.stripeSettings;
+  const rows: Array<[string, string, string]> = [
+    ['', 'Handbook rules', 'Stripe settings (stripe_settings)'],
+    // The Stripe column reads the same subscriptions; Stripe's own MRR counts active and past_due.
+    ['Statuses', config.countedStatuses.join(', '), "the same (Stripe's MRR: active, past_due)"],
+    ['Forever coupons', 'subtracted (rule billed)', 'subtracted'],
+    ['Repeating coupons', `${subtracted(config.discounts.countRepeating)} (rule billed)`, subtracted(stripe.countRepeating)],
+    ['Once coupons', `${subtracted(config.discounts.countOnce)} (rule billed)`, subtracted(stripe.countOnce)],
+    ['Set to end', 'counted until it ends', stripe.churn === 'at_cancellation' ? 'not counted (churn at_cancellation)' : 'counted until it ends (churn at_period_end)'],
+  ];
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return ['Settings:', ...rows.map(([name, handbook, stripeText]) => `  ${name.padEnd(widths[0]!)}  ${handbook.padEnd(widths[1]!)}  ${stripeText}`.trimEnd())];
+}
+
 export function configCommand(context: CliContext): Command {
   const check = new Command('check').description('Validate the configuration and show what it resolves to: the Stripe products each name matched, each KPI and its source');
   addSourceOptions(check);
@@ -48,7 +66,7 @@ export function configCommand(context: CliContext): Command {
       // made terminal-safe before it is coloured or joined into a line.
       const safe = terminalSafe;
       const lines = [palette.heading(`Configuration: ${safe(config.origin)}`), ''];
-      lines.push(`Counted statuses: ${config.countedStatuses.join(', ')}; repeating coupons ${config.discounts.countRepeating ? '' : 'not '}counted, once coupons ${config.discounts.countOnce ? '' : 'not '}counted`);
+      lines.push(...settingsSideBySide(config));
       if (config.reporting) lines.push(`Reporting currency: ${config.reporting.currency.toUpperCase()} (rates: ${Object.entries(config.reporting.rates).map(([code, rate]) => `${code.toUpperCase()} ${rate}`).join(', ') || 'none'})`);
       lines.push('');
 

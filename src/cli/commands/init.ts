@@ -15,10 +15,18 @@ version: 1
 # Subscriptions in these statuses count (Stripe's MRR counts active and past_due).
 counted_statuses: [active, past_due]
 
-# Rule "billed" (Stripe's MRR) always subtracts forever coupons; these add the others.
+# Rule "billed" (the handbook's) always subtracts forever coupons; these add the others.
 discounts:
   count_repeating: false
   count_once: false
+
+# Your Stripe Billing Overview settings ("Configure"), for the column compared with Stripe.
+# Stripe's defaults: repeating and once discounts not subtracted, churn at cancellation
+# (a subscription set to end stops counting at once; at_period_end keeps it until it ends).
+stripe_settings:
+  subtract_repeating: false
+  subtract_once: false
+  churn: at_cancellation
 
 # Convert every currency into one, with your own rates (1 EUR = 1.08 USD).
 # reporting:

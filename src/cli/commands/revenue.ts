@@ -58,12 +58,12 @@ function accountOption(historyFlag: string): Option {
 export function revenueCommand(context: CliContext, measure: Measure): Command {
   const command = new Command(measure).description(
     measure === 'mrr'
-      ? "Self-service MRR by tier and product, by the handbook's rules, next to Stripe's own definition"
+      ? "Self-service MRR by tier and product, by the handbook's rules, next to Stripe's own definition (stripe_settings) and the difference by cause"
       : 'ARR (12 x recurring MRR) by tier and product, plus recurring groups outside self-service',
   );
   addSourceOptions(command);
   addOutputOptions(command);
-  command.option('--explain', "list each counted subscription's contribution per product");
+  command.option('--explain', "list each counted subscription's contribution per product, and the causes of its difference from Stripe's figure");
   if (measure === 'mrr') {
     command
       .addOption(new Option('--from <date>', 'MRR movements from the snapshot at or before this date').argParser(parseMoment).conflicts(['explain', 'snapshot']))

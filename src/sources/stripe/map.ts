@@ -123,6 +123,8 @@ export function mapSubscription(
     status: subscription.status,
     currency: normaliseCurrency(subscription.currency),
     created: subscription.created,
+    cancelAtPeriodEnd: subscription.cancel_at_period_end === true,
+    cancelAt: typeof subscription.cancel_at === 'number' ? subscription.cancel_at : null,
     items: items.map((item) => mapItem(item, normaliseCurrency(subscription.currency), catalog, where)),
     discounts: subscription.discounts.map((discount) => mapDiscount(discount, catalog, where)),
   };

@@ -126,7 +126,12 @@ export const wireCouponSchema = z
     path: ['currency'],
   });
 
-export const wireSubscriptionSchema = z.looseObject({ id: z.string().min(1), currency: currencyCode });
+export const wireSubscriptionSchema = z.looseObject({
+  id: z.string().min(1),
+  currency: currencyCode,
+  cancel_at: z.number().int().nullable().optional(),
+  cancel_at_period_end: z.boolean().optional(),
+});
 // Metered items have no quantity: left out, or null.
 export const wireItemSchema = z.looseObject({ id: z.string().min(1), quantity: quantity.nullable().optional() });
 

@@ -133,6 +133,8 @@ export interface WireSubscription {
   trial_start: number | null;
   trial_end: number | null;
   cancel_at: number | null;
+  /** Always sent by Stripe; older snapshots left it out (then `cancel_at` alone tells). */
+  cancel_at_period_end?: boolean;
   canceled_at: number | null;
   ended_at: number | null;
   livemode?: boolean;
