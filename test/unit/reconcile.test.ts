@@ -109,6 +109,8 @@ const subscription = (id: string, customerId: string, items: SubscriptionItem[],
   status,
   currency: 'usd',
   created: NOW - 1000,
+  cancelAtPeriodEnd: false,
+  cancelAt: null,
   items,
   discounts,
 });
