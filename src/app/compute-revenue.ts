@@ -1,7 +1,7 @@
 import type { KpiConfig } from '../config/schema.js';
 import { resolveTierLayout } from '../catalog/tier-layout.js';
 import { MrrAccumulator, type MrrTotals } from '../rules/mrr-totals.js';
-import { buildRevenueReport, currenciesOf, missingRates, type Measure, type RevenueReport } from '../reports/revenue-report.js';
+import { buildRevenueReport, currenciesOf, missingRates, type Measure, type RevenueReport } from '../revenue/revenue-report.js';
 import type { PricingCatalog } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import { DataSourceError, UsageError } from '../errors.js';

@@ -1,18 +1,18 @@
 import type { KpiConfig } from '../config/schema.js';
 import { minorUnitExponent } from '../money/currency.js';
 import { Rational } from '../money/rational.js';
-import { secretVariables, type KpiDefinition, type KpiTarget, type ReportConfig } from '../report/kpi-config.js';
-import { resolvePeriod, type CalendarSettings, type Period } from '../report/periods.js';
-import type { RecordedReport } from '../report/history.js';
-import { readCommandSource } from '../report/sources/command-source.js';
-import { readCsvSource } from '../report/sources/csv-source.js';
-import { readGithubSource } from '../report/sources/github-source.js';
-import { readJsonSource } from '../report/sources/json-source.js';
-import { checkSourceEnvironment } from '../report/sources/source-environment.js';
-import { MAX_BODY_BYTES, SourceError, type SourceContext, type SourcedValue } from '../report/sources/source-types.js';
+import { secretVariables, type KpiDefinition, type KpiTarget, type ReportConfig } from '../scoreboard/kpi-config.js';
+import { resolvePeriod, type CalendarSettings, type Period } from '../scoreboard/periods.js';
+import type { RecordedReport } from '../scoreboard/history.js';
+import { readCommandSource } from '../scoreboard/sources/command-source.js';
+import { readCsvSource } from '../scoreboard/sources/csv-source.js';
+import { readGithubSource } from '../scoreboard/sources/github-source.js';
+import { readJsonSource } from '../scoreboard/sources/json-source.js';
+import { checkSourceEnvironment } from '../scoreboard/sources/source-environment.js';
+import { MAX_BODY_BYTES, SourceError, type SourceContext, type SourcedValue } from '../scoreboard/sources/source-types.js';
 import { Redactor } from '../secrets/redact.js';
-import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../report/status.js';
-import type { Measure, RevenueReport } from '../reports/revenue-report.js';
+import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../scoreboard/status.js';
+import type { Measure, RevenueReport } from '../revenue/revenue-report.js';
 import { KpiError } from '../errors.js';
 
 export interface KpiResult {

@@ -2,7 +2,7 @@ import type { KpiConfig, TierGroup } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { apportion, computeMovements, MOVEMENT_KINDS, type CustomerMrr, type GroupMovements, type MovementKind } from '../history/movements.js';
 import { Rational } from '../money/rational.js';
-import { conversionFactor, missingRates } from '../reports/revenue-report.js';
+import { conversionFactor, missingRates } from '../revenue/revenue-report.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import { snapshotReader } from '../snapshots/snapshot-reader.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';

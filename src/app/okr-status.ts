@@ -2,7 +2,7 @@ import type { KpiResult } from './kpi-report.js';
 import type { CheckIn, KeyResult, OkrFile } from '../okr/okr-file.js';
 import { bandOf, progressScore, statusOf, weightedMean, type Band, type OkrStatus, type OkrType } from '../okr/scoring.js';
 import { minorUnitExponent } from '../money/currency.js';
-import { quarterBounds, type CalendarSettings } from '../report/periods.js';
+import { quarterBounds, type CalendarSettings } from '../scoreboard/periods.js';
 import { UsageError } from '../errors.js';
 import { parentCycles } from '../okr/lint.js';
 

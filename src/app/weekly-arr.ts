@@ -2,7 +2,7 @@ import type { KpiConfig } from '../config/schema.js';
 import { growthPercent, metTarget } from '../history/growth.js';
 import { reconstructAccountAt } from '../history/reconstruct.js';
 import { lastWeeks, weekContaining, type Week } from '../history/weeks.js';
-import type { RevenueReport } from '../reports/revenue-report.js';
+import type { RevenueReport } from '../revenue/revenue-report.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import { snapshotAccount, snapshotReader } from '../snapshots/snapshot-reader.js';
 import type { StoredSnapshot } from '../snapshots/snapshot-store.js';

@@ -1,6 +1,6 @@
 import { STRIPE_DEFAULT_SETTINGS, type ConfigFile } from './schema.js';
 import { HANDBOOK_ARR, HANDBOOK_TIERS } from './handbook-tiers.js';
-import type { ReportConfigFile } from '../report/kpi-config.js';
+import type { ReportConfigFile } from '../scoreboard/kpi-config.js';
 
 /**
  * The handbook's weekly KPIs (strategy page). Sources that only a company can name (its

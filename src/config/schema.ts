@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../billing/model.js';
-import { reportSchema, type ReportConfig } from '../report/kpi-config.js';
+import { reportSchema, type ReportConfig } from '../scoreboard/kpi-config.js';
 import { HANDBOOK_ARR, HANDBOOK_TIERS } from './handbook-tiers.js';
 
 export const MRR_RULES = ['list-price', 'billed'] as const;

@@ -1,4 +1,4 @@
-import { quarterBounds, type CalendarSettings } from '../report/periods.js';
+import { quarterBounds, type CalendarSettings } from '../scoreboard/periods.js';
 import type { OkrFile } from './okr-file.js';
 
 export interface LintFinding {

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { UsageError } from '../errors.js';
 import { minorUnitExponent } from '../money/currency.js';
 import { Rational } from '../money/rational.js';
-import { parseAmount } from '../report/sources/csv-source.js';
+import { parseAmount } from '../scoreboard/sources/csv-source.js';
 
 /**
  * A per-customer MRR list from outside kpi: Stripe's "MRR per subscriber per month" export

@@ -1,6 +1,6 @@
 import type { KpiReport, KpiResult } from '../app/kpi-report.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
-import { OFF_TRACK, type KpiStatus } from '../report/status.js';
+import { OFF_TRACK, type KpiStatus } from '../scoreboard/status.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';

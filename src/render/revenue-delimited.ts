@@ -1,5 +1,5 @@
 import { formatMajorUnits } from '../money/currency.js';
-import type { RevenueReport } from '../reports/revenue-report.js';
+import type { RevenueReport } from '../revenue/revenue-report.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 
 /**

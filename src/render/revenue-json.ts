@@ -1,4 +1,4 @@
-import type { RevenueReport, ReportedAmount } from '../reports/revenue-report.js';
+import type { RevenueReport, ReportedAmount } from '../revenue/revenue-report.js';
 import { jsonInteger, jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 
 export const REVENUE_JSON_SCHEMA_VERSION = 1;

@@ -1,5 +1,5 @@
 import { formatMoneyForHumans } from '../money/currency.js';
-import { describeStripeSettings, type DifferenceCause, type RevenueReport, type ReportedAmount } from '../reports/revenue-report.js';
+import { describeStripeSettings, type DifferenceCause, type RevenueReport, type ReportedAmount } from '../revenue/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { newTable, tableText } from './table-style.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRecords } from '../../src/report/history.js';
+import { readRecords } from '../../src/scoreboard/history.js';
 import { readSnapshot } from '../../src/snapshots/snapshot-store.js';
 import { HANDWORKED_ACCOUNT } from '../support/handworked-account.js';
 import { runKpi } from '../support/run-kpi.js';

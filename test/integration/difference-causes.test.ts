@@ -3,7 +3,7 @@ import { computeRevenue } from '../../src/app/compute-revenue.js';
 import { parseConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
 import type { ConfigFile } from '../../src/config/schema.js';
-import type { Measure } from '../../src/reports/revenue-report.js';
+import type { Measure } from '../../src/revenue/revenue-report.js';
 import { renderRevenueJson } from '../../src/render/revenue-json.js';
 import { renderRevenueDelimited } from '../../src/render/revenue-delimited.js';
 import { renderRevenueTable } from '../../src/render/revenue-table.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
 import { ExitCode, KpiError } from '../../src/errors.js';
 import { createDirectory, FileWriteError, writeFileAtomically, writeOutputFile, type FileIo } from '../../src/files/atomic-file.js';
-import { appendRecord, readRecords, type RecordedReport } from '../../src/report/history.js';
+import { appendRecord, readRecords, type RecordedReport } from '../../src/scoreboard/history.js';
 import type { SnapshotFile } from '../../src/snapshots/snapshot-format.js';
 import { readSnapshot, writeSnapshot } from '../../src/snapshots/snapshot-store.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/report/periods.js';
-import { failsOn, statusOf, trendOf } from '../../src/report/status.js';
+import { resolvePeriod } from '../../src/scoreboard/periods.js';
+import { failsOn, statusOf, trendOf } from '../../src/scoreboard/status.js';
 import { buildKpiReport } from '../../src/app/kpi-report.js';
-import { reportSchema } from '../../src/report/kpi-config.js';
+import { reportSchema } from '../../src/scoreboard/kpi-config.js';
 import type { KpiConfig } from '../../src/config/schema.js';
-import { parseAmount } from '../../src/report/sources/csv-source.js';
-import { pointTo } from '../../src/report/sources/json-source.js';
+import { parseAmount } from '../../src/scoreboard/sources/csv-source.js';
+import { pointTo } from '../../src/scoreboard/sources/json-source.js';
 
 const period = (name: string, now: string, timeZone = 'UTC', fiscalYearStartMonth = 1) => {
   const result = resolvePeriod(name, new Date(now), { timeZone, fiscalYearStartMonth });

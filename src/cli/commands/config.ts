@@ -2,7 +2,7 @@ import { shownLocation } from '../../secrets/redact.js';
 import { Command } from 'commander';
 import { resolveTierLayout } from '../../catalog/tier-layout.js';
 import { KpiError } from '../../errors.js';
-import type { KpiSource } from '../../report/kpi-config.js';
+import type { KpiSource } from '../../scoreboard/kpi-config.js';
 import type { KpiConfig } from '../../config/schema.js';
 import type { CliContext } from '../context.js';
 import { openBillingSource } from '../billing-source-options.js';
@@ -10,7 +10,7 @@ import { addSourceOptions, type SourceFlags } from '../options.js';
 import { reportSetup } from './report.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import { terminalSafe } from '../../terminal/safe-text.js';
-import { checkSourceEnvironment } from '../../report/sources/source-environment.js';
+import { checkSourceEnvironment } from '../../scoreboard/sources/source-environment.js';
 
 /** What a KPI source reads, in words, without secrets (an auth header shows its variable only). */
 export function describeSource(source: KpiSource | null): string {

@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAMES } from '../../config/load.js';
 import { OKR_FILE_NAMES } from './okr.js';
 import { UsageError } from '../../errors.js';
 import { stageFile, type StagedFile } from '../../files/atomic-file.js';
-import { resolvePeriod } from '../../report/periods.js';
+import { resolvePeriod } from '../../scoreboard/periods.js';
 import type { CliContext } from '../context.js';
 
 const CONFIG_TEMPLATE = `# kpi configuration. Every setting is explained in kpi's README; \`kpi config check\` shows

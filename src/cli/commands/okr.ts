@@ -14,7 +14,7 @@ import { emitFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags } from '../options.js';
 import { addAllowCommandsOption, evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK, type KpiSourceFlags } from './report.js';
 import { DEMO_OKR_FILE } from '../../package-root.js';
-import { quarterBounds } from '../../report/periods.js';
+import { quarterBounds } from '../../scoreboard/periods.js';
 
 const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
 

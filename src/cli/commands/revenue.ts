@@ -10,7 +10,7 @@ import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
 import { renderRevenueJson } from '../../render/revenue-json.js';
 import { renderRevenueTable } from '../../render/revenue-table.js';
 import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../render/weekly-arr.js';
-import type { Measure } from '../../reports/revenue-report.js';
+import type { Measure } from '../../revenue/revenue-report.js';
 import { readSnapshot } from '../../snapshots/snapshot-store.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
 import { makeProgress } from '../../terminal/terminal.js';
