@@ -163,6 +163,6 @@ describe('Markdown for a pre-read doc', () => {
     expect(run.stdout).not.toMatch(CONTROL);
     expect(run.stdout).toContain('## &lt;script&gt;alert(1)&lt;/script&gt;: ');
     expect(run.stdout).toContain('Owner: "&gt;&lt;img src=x onerror=alert(1)&gt; (committed)');
-    expect(run.stdout).toContain(String.raw`| "&gt;&lt;img src=x onerror=alert(1)&gt;\x1b[31m | 0.50 |`);
+    expect(run.stdout).toContain(String.raw`| "&gt;&lt;img src=x onerror=alert(1)&gt;\x1b\[31m | 0.50 |`);
   });
 });
