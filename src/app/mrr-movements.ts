@@ -60,6 +60,8 @@ export interface SnapshotPairReading {
   start: CustomerMrr[];
   end: CustomerMrr[];
   groups: GroupMovements[];
+  /** Whether a customer without MRR at the start had paid before it (a win-back if it pays at the end). */
+  paidBeforeStart(customerId: string): boolean;
   kindOf(group: number): TierGroup;
   tierName(group: number): string;
 }
@@ -73,6 +75,7 @@ export async function readSnapshotPair(config: KpiConfig, from: DatedSnapshot, t
     // Every recurring group takes part, so a subscription that moves out of self-service but
     // still pays is contraction there and expansion in its new group, not churn.
     groups: computeMovements(start.rows, end.rows, (customer) => paidBefore.has(customer)),
+    paidBeforeStart: (customer) => paidBefore.has(customer),
     kindOf: (group) => end.tierGroups[group] ?? start.tierGroups[group] ?? 'self-service',
     tierName: (group) => end.tierNames[group] ?? start.tierNames[group] ?? `tier ${group + 1}`,
   };
@@ -170,7 +173,7 @@ async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ r
   return { rows, tierNames: layout.tiers.map((tier) => tier.displayName), tierGroups: layout.tiers.map((tier) => tier.group) };
 }
 
-export function sumGroups(groups: GroupMovements[], currency: string): GroupMovements {
+function sumGroups(groups: GroupMovements[], currency: string): GroupMovements {
   const sum: GroupMovements = {
     group: -1,
     currency,

@@ -55,6 +55,18 @@ const SECONDS_PER_WEEK = 7 * 24 * 3600;
 /** Below two weeks a weekly average is the period's own rate, said twice. */
 const MIN_WEEKS_FOR_WEEKLY = Rational.of(2);
 
+/** The group number `asOneGroup` gives the rows it merges. */
+export const MERGED_GROUP = -1;
+
+/**
+ * The rows with the chosen groups (the self-service tiers) made one, for a total: there a
+ * subscription moving between tiers is one subscription changing price (expansion or
+ * contraction by the difference), not a contraction in one tier and an expansion in another.
+ */
+export function asOneGroup(rows: readonly CustomerMrr[], merged: (group: number) => boolean): CustomerMrr[] {
+  return rows.map((row) => (merged(row.group) ? { ...row, group: MERGED_GROUP } : row));
+}
+
 /**
  * Sums the per-subscription rows of one scope by customer; a subscription counts at an end
  * when it holds positive MRR there (the same rule as for customers).
