@@ -1,4 +1,3 @@
-import type { HistoryEntry } from '../history/snapshot-selection.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import type { DatedSnapshot, EarlierSnapshots } from './mrr-movements.js';
 
@@ -23,7 +22,8 @@ export interface PairWording {
  * through `refuse`, so the command line and the report each raise their own kind of error.
  */
 export function snapshotPair(
-  snapshots: readonly HistoryEntry[],
+  /** One account's snapshots, oldest first. */
+  snapshots: readonly { path: string; takenAt: number }[],
   from: Date,
   to: Date,
   load: (path: string) => SnapshotFile,
