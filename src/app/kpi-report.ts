@@ -214,7 +214,7 @@ function periodMetricValue(kpi: KpiDefinition, metric: PeriodMetric, report: Saa
         : `the account bills in ${currencies.map((code) => code.toUpperCase()).join(' and ')}; name the one this KPI follows with currency: (e.g. "${currencies[0] ?? 'usd'}")`,
     );
   }
-  const ratio = metricRatio(line.metrics, metric);
+  const ratio = METRIC_RATIO[metric](line.metrics);
   const value = ratioValue(ratio);
   if (value === null) throw new SourceError(NOT_APPLICABLE_BECAUSE[metric]);
   const read = `snapshots ${report.from.takenAt.toISOString()} and ${report.to.takenAt.toISOString()}`;
@@ -239,27 +239,17 @@ const NOT_APPLICABLE_BECAUSE: Record<PeriodMetric, string> = {
   arpa: 'no paying customers at the end of the period',
 };
 
-function metricRatio(metrics: SaasMetrics, metric: PeriodMetric): Ratio {
-  switch (metric) {
-    case 'nrr':
-      return metrics.netRevenueRetention;
-    case 'grr':
-      return metrics.grossRevenueRetention;
-    case 'logo_churn':
-      return metrics.logoChurn;
-    case 'revenue_churn':
-      return metrics.grossRevenueChurn;
-    case 'net_revenue_churn':
-      return metrics.netRevenueChurn;
-    case 'mrr_growth':
-      return metrics.growth;
-    case 'quick_ratio':
-      return metrics.quickRatio;
-    case 'arpa':
-      // At the end of the period: what an account pays now.
-      return metrics.arpa.end;
-  }
-}
+const METRIC_RATIO: Record<PeriodMetric, (metrics: SaasMetrics) => Ratio> = {
+  nrr: (metrics) => metrics.netRevenueRetention,
+  grr: (metrics) => metrics.grossRevenueRetention,
+  logo_churn: (metrics) => metrics.logoChurn,
+  revenue_churn: (metrics) => metrics.grossRevenueChurn,
+  net_revenue_churn: (metrics) => metrics.netRevenueChurn,
+  mrr_growth: (metrics) => metrics.growth,
+  quick_ratio: (metrics) => metrics.quickRatio,
+  // At the end of the period: what an account pays now.
+  arpa: (metrics) => metrics.arpa.end,
+};
 
 function stripeRead(report: RevenueReport): string {
   return `${report.subscriptionsRead} subscriptions (one read shared by every stripe KPI)`;

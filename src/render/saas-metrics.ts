@@ -1,6 +1,6 @@
 import type { SaasMetricsLine, SaasMetricsReport } from '../app/saas-metrics.js';
 import { decimalString, ratioDecimal, ratioValue, type CompoundWeeklyGrowth, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
-import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
+import type { HistorySelection } from '../history/snapshot-selection.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import { Rational } from '../money/rational.js';
 import type { Palette } from '../terminal/terminal.js';
@@ -8,6 +8,7 @@ import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { markdownText } from './markdown-text.js';
+import { periodJson } from './movements.js';
 import { newTable, tableText } from './table-style.js';
 
 export const SAAS_METRICS_JSON_SCHEMA_VERSION = 1;
@@ -73,9 +74,7 @@ export function renderSaasMetricsJson(report: SaasMetricsReport, selection: Hist
     schema_version: SAAS_METRICS_JSON_SCHEMA_VERSION,
     kind: 'saas_metrics',
     generated_at: report.generatedAt.toISOString(),
-    ...historyJson(selection),
-    from: { requested: report.from.requested.toISOString(), snapshot: report.from.snapshot, taken_at: report.from.takenAt.toISOString() },
-    to: { requested: report.to.requested.toISOString(), snapshot: report.to.snapshot, taken_at: report.to.takenAt.toISOString() },
+    ...periodJson(report, selection),
     tiers: report.lines.map(lineJson),
     totals: report.totals.map(lineJson),
   };
