@@ -1,7 +1,7 @@
 import type { KpiConfig } from '../config/schema.js';
 import { minorUnitExponent } from '../money/currency.js';
 import { Rational } from '../money/rational.js';
-import { secretVariables, type KpiDefinition, type KpiTarget, type ReportConfig } from '../scoreboard/kpi-config.js';
+import { isPeriodMetric, secretVariables, type KpiDefinition, type PeriodMetric, type KpiTarget, type ReportConfig } from '../scoreboard/kpi-config.js';
 import { resolvePeriod, type CalendarSettings, type Period } from '../scoreboard/periods.js';
 import type { RecordedReport } from '../scoreboard/history.js';
 import { readCommandSource } from '../scoreboard/sources/command-source.js';
@@ -14,6 +14,8 @@ import { Redactor } from '../secrets/redact.js';
 import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../scoreboard/status.js';
 import type { Measure, RevenueReport } from '../revenue/revenue-report.js';
 import { KpiError } from '../errors.js';
+import { decimalString, ratioValue, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
+import type { SaasMetricsReport } from './saas-metrics.js';
 
 export interface KpiResult {
   id: string;
@@ -58,6 +60,11 @@ export interface KpiReportInputs {
   stripe(): Promise<Partial<Record<Measure, RevenueReport>>>;
   /** The same figures a week ago: the latest snapshot at least six days old, if any. */
   stripeWeekAgo(): Promise<Partial<Record<Measure, RevenueReport>> | null>;
+  /**
+   * SaaS metrics between the snapshots at or before the period's start and its end (one
+   * reading per period however many KPIs use it); a SourceError when there are not two.
+   */
+  saasMetrics?(period: Pick<Period, 'start' | 'end'>): Promise<SaasMetricsReport>;
   previous: RecordedReport | null;
   /** The user's opt-in to running the config's shell commands. */
   allowCommands: boolean;
@@ -150,7 +157,7 @@ async function readSource(kpi: KpiDefinition, context: SourceContext, inputs: Kp
     case 'github':
       return readGithubSource(source, context);
     case 'stripe':
-      return stripeValue(kpi, await inputs.stripe());
+      return isPeriodMetric(source.metric) ? periodMetricValue(kpi, source.metric, await periodMetrics(inputs, context.period)) : stripeValue(kpi, await inputs.stripe());
   }
 }
 
@@ -187,6 +194,63 @@ function stripeValue(kpi: KpiDefinition, reports: Partial<Record<Measure, Revenu
   };
 }
 
+/**
+ * A SaaS metric as a KPI value: a percent with 2 decimals (the JSON's 4-decimal fraction
+ * x 100), the quick ratio with 2 decimals, ARPA in minor units. The line is the tier's, or
+ * the self-service total, in the KPI's currency (needed only when the account bills in several).
+ */
+function periodMetricValue(kpi: KpiDefinition, metric: PeriodMetric, report: SaasMetricsReport): SourcedValue {
+  const source = kpi.source as Extract<KpiDefinition['source'], { type: 'stripe' }>;
+  const candidates = source.tier ? report.lines.filter((line) => line.tier.toLowerCase() === source.tier!.toLowerCase()) : report.totals;
+  if (source.tier && candidates.length === 0) {
+    throw new SourceError(`no self-service tier "${source.tier}" in the snapshots (tiers: ${[...new Set(report.lines.map((line) => line.tier))].join(', ')})`);
+  }
+  const currencies = candidates.map((line) => line.currency);
+  const line = kpi.currency ? candidates.find((candidate) => candidate.currency === kpi.currency) : candidates.length === 1 ? candidates[0] : undefined;
+  if (!line) {
+    throw new SourceError(
+      kpi.currency
+        ? `no ${kpi.currency.toUpperCase()} MRR in the snapshots (currencies: ${currencies.map((code) => code.toUpperCase()).join(', ') || 'none'})`
+        : `the account bills in ${currencies.map((code) => code.toUpperCase()).join(' and ')}; name the one this KPI follows with currency: (e.g. "${currencies[0] ?? 'usd'}")`,
+    );
+  }
+  const ratio = METRIC_RATIO[metric](line.metrics);
+  const value = ratioValue(ratio);
+  if (value === null) throw new SourceError(NOT_APPLICABLE_BECAUSE[metric]);
+  const read = `snapshots ${report.from.takenAt.toISOString()} and ${report.to.takenAt.toISOString()}`;
+  if (metric === 'arpa') return { value: Number(value.roundHalfUp()), currency: line.currency, read };
+  const shown = metric === 'quick_ratio' ? value : value.times(100);
+  return { value: Number(decimalString(shown, 2)), read };
+}
+
+function periodMetrics(inputs: KpiReportInputs, period: Period): Promise<SaasMetricsReport> {
+  if (!inputs.saasMetrics) throw new SourceError('no snapshots to compare here');
+  return inputs.saasMetrics(period);
+}
+
+const NOT_APPLICABLE_BECAUSE: Record<PeriodMetric, string> = {
+  nrr: 'no MRR at the start of the period',
+  grr: 'no MRR at the start of the period',
+  logo_churn: 'no paying customers at the start of the period',
+  revenue_churn: 'no MRR at the start of the period',
+  net_revenue_churn: 'no MRR at the start of the period',
+  mrr_growth: 'no MRR at the start of the period',
+  quick_ratio: 'no MRR was lost in the period (no churn or contraction to divide by)',
+  arpa: 'no paying customers at the end of the period',
+};
+
+const METRIC_RATIO: Record<PeriodMetric, (metrics: SaasMetrics) => Ratio> = {
+  nrr: (metrics) => metrics.netRevenueRetention,
+  grr: (metrics) => metrics.grossRevenueRetention,
+  logo_churn: (metrics) => metrics.logoChurn,
+  revenue_churn: (metrics) => metrics.grossRevenueChurn,
+  net_revenue_churn: (metrics) => metrics.netRevenueChurn,
+  mrr_growth: (metrics) => metrics.growth,
+  quick_ratio: (metrics) => metrics.quickRatio,
+  // At the end of the period: what an account pays now.
+  arpa: (metrics) => metrics.arpa.end,
+};
+
 function stripeRead(report: RevenueReport): string {
   return `${report.subscriptionsRead} subscriptions (one read shared by every stripe KPI)`;
 }
@@ -210,6 +274,9 @@ async function resolveTarget(
     return { value: other.value.value, reason: '' };
   }
   if ('weekly_growth_percent' in target && typeof target.weekly_growth_percent === 'number') {
+    if (kpi.source?.type === 'stripe' && isPeriodMetric(kpi.source.metric)) {
+      return { value: null, reason: `a weekly growth target needs a figure of a moment (mrr, arr, subscriptions), not the period metric ${kpi.source.metric}` };
+    }
     const before = kpi.source?.type === 'stripe' ? await inputs.stripeWeekAgo() : null;
     if (!before) return { value: null, reason: 'no snapshot from last week to grow from (take one a week with `kpi snapshot`)' };
     const previous = stripeValue(kpi, before);

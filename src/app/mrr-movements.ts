@@ -52,15 +52,46 @@ export interface EarlierSnapshots {
 
 const NO_EARLIER_SNAPSHOTS: EarlierSnapshots = { paths: [], load: () => { throw new Error('no earlier snapshots'); } };
 
-/** The MRR change between two snapshots, split into Stripe's movements, per tier. */
-export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date, earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS): Promise<MovementsReport> {
+/**
+ * Two snapshots read and valued once: each counted subscription's MRR at both ends and the
+ * movements between them, for every recurring group. Movements and SaaS metrics both start here.
+ */
+export interface SnapshotPairReading {
+  start: CustomerMrr[];
+  end: CustomerMrr[];
+  groups: GroupMovements[];
+  /** Whether a customer without MRR at the start had paid before it (a win-back if it pays at the end). */
+  paidBeforeStart(customerId: string): boolean;
+  kindOf(group: number): TierGroup;
+  tierName(group: number): string;
+}
+
+export async function readSnapshotPair(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS): Promise<SnapshotPairReading> {
   const [start, end] = await Promise.all([customerMrr(config, from), customerMrr(config, to)]);
   const paidBefore = await customersWhoPaidBefore(config, from, to, start.rows, end.rows, earlier);
-  // Every recurring group takes part, so a subscription that moves out of self-service but
-  // still pays is contraction there and expansion in its new group, not churn.
-  const allGroups = computeMovements(start.rows, end.rows, (customer) => paidBefore.has(customer));
-  const kindOf = (group: number): TierGroup => end.tierGroups[group] ?? start.tierGroups[group] ?? 'self-service';
-  const tierName = (group: number) => end.tierNames[group] ?? start.tierNames[group] ?? `tier ${group + 1}`;
+  return {
+    start: start.rows,
+    end: end.rows,
+    // Every recurring group takes part, so a subscription that moves out of self-service but
+    // still pays is contraction there and expansion in its new group, not churn.
+    groups: computeMovements(start.rows, end.rows, (customer) => paidBefore.has(customer)),
+    paidBeforeStart: (customer) => paidBefore.has(customer),
+    kindOf: (group) => end.tierGroups[group] ?? start.tierGroups[group] ?? 'self-service',
+    tierName: (group) => end.tierNames[group] ?? start.tierNames[group] ?? `tier ${group + 1}`,
+  };
+}
+
+/** Which snapshots a period report compares, as the JSON and the table name them. */
+export function periodEnds(from: DatedSnapshot, to: DatedSnapshot): Pick<MovementsReport, 'from' | 'to'> {
+  return {
+    from: { requested: from.requested, snapshot: describeSnapshot(from.file), takenAt: new Date(from.file.taken_at * 1000) },
+    to: { requested: to.requested, snapshot: describeSnapshot(to.file), takenAt: new Date(to.file.taken_at * 1000) },
+  };
+}
+
+/** The MRR change between two snapshots, split into Stripe's movements, per tier. */
+export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date, earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS): Promise<MovementsReport> {
+  const { groups: allGroups, kindOf, tierName } = await readSnapshotPair(config, from, to, earlier);
   const groups = allGroups.filter((group) => kindOf(group.group) === 'self-service');
   const others = allGroups.filter((group) => kindOf(group.group) !== 'self-service');
 
@@ -83,8 +114,7 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
   }
   return {
     generatedAt: now,
-    from: { requested: from.requested, snapshot: describeSnapshot(from.file), takenAt: new Date(from.file.taken_at * 1000) },
-    to: { requested: to.requested, snapshot: describeSnapshot(to.file), takenAt: new Date(to.file.taken_at * 1000) },
+    ...periodEnds(from, to),
     lines,
     totals,
     converted,
@@ -174,7 +204,7 @@ function scaleGroup(group: GroupMovements, factor: Rational, currency: string): 
 }
 
 /** Rounds the ends half-up and apportions the parts so they add up to the rounded change. */
-function roundLine(tier: string, kind: TierGroup, group: GroupMovements): MovementLine {
+export function roundLine(tier: string, kind: TierGroup, group: GroupMovements): MovementLine {
   const start = group.start.roundHalfUp();
   const end = group.end.roundHalfUp();
   const amounts = apportion(MOVEMENT_KINDS.map((kind) => group.parts[kind].amount), end - start);

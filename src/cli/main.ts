@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ExitCode, KpiError, UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { revenueCommand } from './commands/revenue.js';
+import { metricsCommand } from './commands/metrics.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { reportCommand, ReportExit } from './commands/report.js';
 import { okrCommand } from './commands/okr.js';
@@ -45,6 +46,7 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or O
     );
   program.addCommand(revenueCommand(context, 'mrr'));
   program.addCommand(revenueCommand(context, 'arr'));
+  program.addCommand(metricsCommand(context));
   program.addCommand(reportCommand(context));
   program.addCommand(okrCommand(context));
   program.addCommand(reconcileCommand(context));

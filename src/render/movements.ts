@@ -26,15 +26,22 @@ function lineJson(line: MovementLine) {
   };
 }
 
+/** Whose snapshots a period output compared, and which: the JSON fields `kpi mrr --from` and `kpi metrics` share. */
+export function periodJson(report: Pick<MovementsReport, 'from' | 'to'>, selection: HistorySelection | null) {
+  return {
+    ...historyJson(selection),
+    from: { requested: report.from.requested.toISOString(), snapshot: report.from.snapshot, taken_at: report.from.takenAt.toISOString() },
+    to: { requested: report.to.requested.toISOString(), snapshot: report.to.snapshot, taken_at: report.to.takenAt.toISOString() },
+  };
+}
+
 /** `kpi mrr --from --to` as JSON: per tier and currency, movements that add up to the change. */
 export function renderMovementsJson(report: MovementsReport, selection: HistorySelection | null = null): string {
   const document = {
     schema_version: MOVEMENTS_JSON_SCHEMA_VERSION,
     kind: 'mrr_movements',
     generated_at: report.generatedAt.toISOString(),
-    ...historyJson(selection),
-    from: { requested: report.from.requested.toISOString(), snapshot: report.from.snapshot, taken_at: report.from.takenAt.toISOString() },
-    to: { requested: report.to.requested.toISOString(), snapshot: report.to.snapshot, taken_at: report.to.takenAt.toISOString() },
+    ...periodJson(report, selection),
     tiers: report.lines.map(lineJson),
     totals: report.totals.map(lineJson),
     converted: report.converted

@@ -145,6 +145,45 @@ export const movementsOutputSchema = z.strictObject({
   converted: z.strictObject({ currency, rates: z.record(currency, z.string()), fx_adjustment: minorUnits, total: movementLine }).nullable(),
 });
 
+const count = z.number().int().min(0);
+/**
+ * A ratio as exact integers (minor units or counts) and its value rounded half-up to 4
+ * decimals; value null (n/a) when the denominator is 0.
+ */
+const ratio = z
+  .strictObject({ value: z.string().regex(/^-?\d+\.\d{4}$/).nullable(), numerator: z.number().int(), denominator: z.number().int() })
+  .describe('value = numerator / denominator, rounded half-up to 4 decimals; null (n/a) when the denominator is 0');
+const arpa = z
+  .strictObject({ value: minorUnits.nullable(), numerator: minorUnits, denominator: count })
+  .describe('ARPA in minor units: MRR (numerator) / paying customers (denominator), rounded half-up; null without customers');
+const saasMetricsLine = z.strictObject({
+  tier: z.string(),
+  currency,
+  customers: z.strictObject({ start: count, end: count, new: count, churned: count }),
+  subscriptions: z.strictObject({ start: count, end: count }),
+  arpa: z.strictObject({ start: arpa, end: arpa }),
+  logo_churn: ratio.describe('churned customers / customers at the start'),
+  gross_revenue_churn: ratio.describe('(churn + contraction) / start MRR'),
+  net_revenue_churn: ratio.describe('(churn + contraction - expansion - reactivation) / start MRR'),
+  grr: ratio.describe("end MRR of the customers paying at the start, each capped at its start MRR / start MRR"),
+  nrr: ratio.describe('end MRR of the customers paying at the start / start MRR'),
+  quick_ratio: ratio.describe('(new + expansion + reactivation) / (churn + contraction); null without losses'),
+  mrr_growth: ratio.describe('(end MRR - start MRR) / start MRR'),
+  weekly_mrr_growth: z
+    .strictObject({ value: z.string().regex(/^-?\d+\.\d{4}$/).nullable(), start_mrr: minorUnits, end_mrr: minorUnits, weeks: z.string().regex(/^\d+\.\d{4}$/) })
+    .describe('(end_mrr / start_mrr)^(1 / weeks) - 1, rounded to 4 decimals; null under two weeks or without start MRR'),
+});
+
+export const saasMetricsOutputSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('saas_metrics'),
+  ...historyFields,
+  from: movementEnd,
+  to: movementEnd,
+  tiers: z.array(saasMetricsLine),
+  totals: z.array(saasMetricsLine),
+});
+
 export const kpiReportOutputSchema = z.strictObject({
   ...envelope,
   kind: z.literal('kpi_report'),
@@ -299,6 +338,7 @@ export const OUTPUT_SCHEMAS = {
   arr: arrOutputSchema,
   arr_weekly: weeklyArrOutputSchema,
   mrr_movements: movementsOutputSchema,
+  saas_metrics: saasMetricsOutputSchema,
   kpi_report: kpiReportOutputSchema,
   okr_status: okrStatusOutputSchema,
   reconciliation: reconciliationOutputSchema,

@@ -14,9 +14,35 @@ const forwardableEnvName = envName.refine((name) => name !== 'STRIPE_API_KEY', '
 /** RFC 9110 token: what a header name (or an auth scheme) may be made of. */
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/**
+ * SaaS metrics over the KPI's period (`kpi metrics` between the snapshots at or before its
+ * start and its end), with the unit each is shown in.
+ */
+export const PERIOD_METRIC_UNITS = {
+  nrr: 'percent',
+  grr: 'percent',
+  logo_churn: 'percent',
+  revenue_churn: 'percent',
+  net_revenue_churn: 'percent',
+  mrr_growth: 'percent',
+  quick_ratio: 'count',
+  arpa: 'money',
+} as const;
+export type PeriodMetric = keyof typeof PERIOD_METRIC_UNITS;
+const PERIOD_METRICS = Object.keys(PERIOD_METRIC_UNITS) as PeriodMetric[];
+
+export function isPeriodMetric(metric: string): metric is PeriodMetric {
+  return metric in PERIOD_METRIC_UNITS;
+}
+
 const stripeSource = z.strictObject({
   type: z.literal('stripe'),
-  metric: z.enum(['mrr', 'arr', 'subscriptions']),
+  metric: z.enum([
+    'mrr',
+    'arr',
+    'subscriptions',
+    ...PERIOD_METRICS,
+  ]),
   /** One tier (or other recurring group) only; default: all. */
   tier: z.string().min(1).optional(),
 });
@@ -104,6 +130,15 @@ const kpi = z
   .superRefine((entry, context) => {
     if (entry.unit === 'money' && !entry.currency && entry.source?.type !== 'stripe') {
       context.addIssue({ code: 'custom', path: ['currency'], message: 'money KPIs need a currency (e.g. "usd") unless they come from Stripe' });
+    }
+    const metric = entry.source?.type === 'stripe' ? entry.source.metric : null;
+    if (metric && isPeriodMetric(metric)) {
+      if (entry.unit !== PERIOD_METRIC_UNITS[metric]) {
+        context.addIssue({ code: 'custom', path: ['unit'], message: `must be ${PERIOD_METRIC_UNITS[metric]} for the stripe metric ${metric}` });
+      }
+      if (entry.period === 'now') {
+        context.addIssue({ code: 'custom', path: ['period'], message: `the stripe metric ${metric} compares two snapshots: give a period such as last_28_days or last_month` });
+      }
     }
   });
 

@@ -182,7 +182,8 @@ describe('help, completion and suggestions', () => {
     expect(complete('kpi re')).toEqual(['report', 'reconcile']);
     expect(complete('kpi okr l')).toEqual(['lint']);
     expect(complete('kpi arr --wee')).toEqual(['--weekly', '--weeks']);
-    expect((await runKpi(['completion', 'fish'])).stdout).toContain("complete -c kpi -n '__fish_use_subcommand' -a 'mrr arr report okr");
+    expect(complete('kpi metrics --fr')).toEqual(['--from']);
+    expect((await runKpi(['completion', 'fish'])).stdout).toContain("complete -c kpi -n '__fish_use_subcommand' -a 'mrr arr metrics report okr");
     expect((await runKpi(['completion', 'zsh'])).stdout).toContain('bashcompinit');
   });
 });

@@ -16,6 +16,7 @@ describe('JSON Schemas of the outputs', () => {
     ['arr', ['arr', '--demo', '--format', 'json']],
     ['arr_weekly', ['arr', '--demo', '--weekly', '--format', 'json']],
     ['mrr_movements', ['mrr', '--demo', '--from', '2026-10-12', '--format', 'json']],
+    ['saas_metrics', ['metrics', '--demo', '--from', '2026-10-12', '--format', 'json']],
     ['kpi_report', ['report', '--demo', '--format', 'json']],
     ['okr_status', ['okr', 'status', '--demo', '--format', 'json']],
     ['reconciliation', ['reconcile', '--demo', '--format', 'json']],

@@ -32,7 +32,7 @@ export const HELP_TOPICS: Record<string, string> = {
   csv, tsv   For spreadsheets: a header row, RFC 4180 quoting, plain numbers with "."
              as the decimal point, money in major units; text that a spreadsheet would
              run as a formula starts with a ' .
-  markdown   kpi report and kpi okr status: ready to paste into the pre-read doc.
+  markdown   kpi report, kpi okr status and kpi metrics: ready to paste into the pre-read doc.
 
   -o FILE writes the result to FILE (whole or not at all) instead of stdout; a new
   FILE is private (0600 unless the umask is stricter), an existing one keeps its mode.

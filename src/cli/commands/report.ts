@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { computeRevenueReports } from '../../app/compute-revenue.js';
+import { saasMetricsReport, type SaasMetricsReport } from '../../app/saas-metrics.js';
+import { snapshotPair } from '../../app/snapshot-pair.js';
+import { SourceError } from '../../scoreboard/sources/source-types.js';
 import { buildKpiReport, type KpiReport } from '../../app/kpi-report.js';
 import type { StoredSnapshot } from '../../snapshots/snapshot-store.js';
 import { DEFAULT_REPORT } from '../../config/defaults.js';
@@ -14,7 +17,7 @@ import { failsOn } from '../../scoreboard/status.js';
 import { messagesTo } from '../../terminal/messages.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../revenue/revenue-report.js';
-import { resolveDataDir } from '../../snapshots/snapshot-store.js';
+import { readSnapshot, resolveDataDir } from '../../snapshots/snapshot-store.js';
 import { historyNow, historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import { commandsAllowed } from '../../scoreboard/sources/command-source.js';
 import { describeReadCost } from '../../terminal/read-summary.js';
@@ -157,6 +160,8 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
   const { config, now, snapshots } = setup;
   const reportConfig = only ? { ...setup.reportConfig, kpis: setup.reportConfig.kpis.filter((kpi) => only.has(kpi.id) || isTargetOf(kpi.id, only, setup.reportConfig)) } : setup.reportConfig;
   let stripe: Promise<Partial<Record<Measure, RevenueReport>>> | null = null;
+  // KPIs over the same period share one reading of its two snapshots.
+  const periodMetrics = new Map<string, Promise<SaasMetricsReport>>();
   const readStripe = async () => {
     const source = await openBillingSource(flags, context.env, now, notifier(context));
     const reports = await revenue(source, config, now);
@@ -173,6 +178,12 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     previous,
     allowCommands: commandsAllowed(flags.allowCommands, context.env),
     stripe: () => (stripe ??= readStripe()),
+    saasMetrics: (period) => {
+      const pair = snapshotPair(snapshots, period.start, period.end, readSnapshot, { from: 'the period start', to: 'the period end', where: 'the snapshots' }, (message, hint) => new SourceError(hint ? `${message}. ${hint}` : message));
+      const key = `${pair.start.path}\u0000${pair.end.path}`;
+      if (!periodMetrics.has(key)) periodMetrics.set(key, saasMetricsReport(config, pair.start, pair.end, now, pair.earlier));
+      return periodMetrics.get(key)!;
+    },
     stripeWeekAgo: async () => {
       const weekAgo = now.getTime() - 6 * 86_400_000;
       const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { computeRevenue } from '../../app/compute-revenue.js';
-import { mrrMovements, type DatedSnapshot } from '../../app/mrr-movements.js';
+import { mrrMovements } from '../../app/mrr-movements.js';
 import { weeklyArr } from '../../app/weekly-arr.js';
 import { loadConfig } from '../../config/load.js';
 import type { KpiConfig } from '../../config/schema.js';
@@ -19,6 +19,7 @@ import { historyNow, historySnapshots, openBillingSource, openStripeReader } fro
 import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
+import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
 
@@ -139,27 +140,8 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
 }
 
 async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
-  const { snapshots, directory, selection } = historySnapshots(flags, context.env, config, notifier(context));
-  const now = historyNow(flags, snapshots, context.now);
-  const from = flags.from as Date;
-  const to = flags.to ?? now;
-  if (from.getTime() >= to.getTime()) throw new UsageError(`--from (${from.toISOString()}) must be before --to (${to.toISOString()})`);
-  const at = (moment: Date, flag: string): DatedSnapshot => {
-    const found = [...snapshots].reverse().find((snapshot) => snapshot.takenAt * 1000 <= moment.getTime());
-    if (!found) {
-      const first = snapshots[0];
-      throw new UsageError(
-        `no snapshot at or before ${flag} ${moment.toISOString()} in ${directory}`,
-        first ? `The oldest one there was taken ${new Date(first.takenAt * 1000).toISOString()}.` : 'Take snapshots with `kpi snapshot`.',
-      );
-    }
-    return { requested: moment, path: found.path, file: readSnapshot(found.path) };
-  };
-  const start = at(from, '--from');
-  const end = at(to, '--to');
-  if (start.path === end.path) throw new UsageError(`--from and --to fall on the same snapshot (${start.path}): there is nothing to compare`);
-  const earlier = snapshots.filter((snapshot) => snapshot.takenAt < start.file.taken_at).reverse();
-  const report = await mrrMovements(config, start, end, context.now(), { paths: earlier.map((snapshot) => snapshot.path), load: (path) => readSnapshot(path) });
+  const { start, end, earlier, selection } = snapshotPeriod(context, config, { ...flags, from: flags.from as Date });
+  const report = await mrrMovements(config, start, end, context.now(), earlier);
   return {
     json: () => renderMovementsJson(report, selection),
     table: (palette) => renderMovementsTable(report, palette),
