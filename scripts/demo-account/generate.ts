@@ -356,6 +356,7 @@ function planSubscriptions(n: number, asOf: number, rng: Rng, catalog: Catalog, 
 
   arrangeRecentWinBacks(plans, asOf, recentRng, n >= 100 ? Math.round(n * 0.0075) : 0);
   addConvertedTrials(plans, asOf, recentRng);
+  scheduleOneCancellation(plans, asOf);
 
   // Coupon redemption counts (item-level ones included).
   for (const p of plans) for (const key of p.coupons) (catalog.coupon[key].times_redeemed as number)++;
@@ -409,6 +410,28 @@ function addConvertedTrials(plans: Plan[], asOf: number, rng: Rng): void {
     p.trialStart = p.created;
     p.trialEnd = p.created + 14 * DAY;
   });
+}
+
+/**
+ * One running subscription set to cancel at the end of its period, asked for 3 days before
+ * `asOf` (Stripe's "scheduled to cancel": still `active`, `cancel_at_period_end: true`,
+ * `cancel_at` = the period end). Stripe's churn setting decides whether it still counts in
+ * MRR, so the demo shows that difference. A plain Starter monthly subscription, its customer's
+ * only one, chosen without a PRNG: every other object stays as it was.
+ */
+function scheduleOneCancellation(plans: Plan[], asOf: number): void {
+  const sharing = new Set(plans.flatMap((p, j) => (p.customerOf !== j ? [p.customerOf, j] : [])));
+  const p = plans.find(
+    (candidate, j) =>
+      candidate.status === 'active' && candidate.tier === 'starter' && candidate.currency === 'usd' && !candidate.yearly && !candidate.special &&
+      !candidate.legacy && !candidate.teamSmall && !candidate.metered && candidate.coupons.length === 0 && !candidate.itemDiscount &&
+      candidate.trialEnd === null && candidate.created < asOf - 90 * DAY && !sharing.has(j),
+  );
+  if (!p) return;
+  const [start, end] = periodContaining(p.created, 1, asOf);
+  p.cancelAtPeriodEnd = true;
+  p.cancelAt = end;
+  p.canceledAt = Math.max(start, asOf - 3 * DAY);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -647,7 +670,7 @@ export function generateDemoAccount(options: GenerateDemoAccountOptions = {}): S
       cancellation_details: {
         comment: null,
         feedback: null,
-        reason: p.status === 'canceled' ? 'cancellation_requested' : null,
+        reason: p.status === 'canceled' || p.cancelAtPeriodEnd ? 'cancellation_requested' : null,
       },
       collection_method: invoiced ? 'send_invoice' : 'charge_automatically',
       created: p.created,

@@ -11,6 +11,7 @@
  *   `trialing` while its trial lasted), `ended_at` null; if it was canceled at period end and
  *   the cancellation was requested by `t`, it keeps `canceled_at`, `cancel_at` and
  *   `cancel_at_period_end` (Stripe's "scheduled to cancel"), otherwise those are cleared;
+ *   likewise a running subscription scheduled to cancel was not scheduled before it was asked;
  * - a subscription whose trial ends after `t` was `trialing` (a `paused` one paused when its
  *   trial ended without a payment method);
  * - `past_due` subscriptions fell behind within the 2 weeks before `as_of` and were
@@ -240,9 +241,12 @@ function subscriptionAt(
   const wasEnded = subscription.ended_at !== null && subscription.ended_at > t;
   subscription.status = status;
 
-  if (wasEnded) {
+  const requestedBy = subscription.canceled_at !== null && subscription.canceled_at <= t;
+  // A running subscription scheduled to cancel (asked for after t) was not scheduled yet at t.
+  const runningScheduledLater = subscription.ended_at === null && subscription.canceled_at !== null && !requestedBy;
+  if (wasEnded || runningScheduledLater) {
     subscription.ended_at = null;
-    const scheduled = subscription.cancel_at_period_end === true && subscription.canceled_at !== null && subscription.canceled_at <= t;
+    const scheduled = subscription.cancel_at_period_end === true && requestedBy;
     if (!scheduled) {
       subscription.canceled_at = null;
       subscription.cancel_at = null;

@@ -1,11 +1,11 @@
 import type { SubscriptionStatus } from '../billing/model.js';
 import { resolveTierLayout } from '../catalog/tier-layout.js';
-import type { KpiConfig } from '../config/schema.js';
+import type { KpiConfig, StripeSettings } from '../config/schema.js';
 import { DataSourceError, UsageError } from '../errors.js';
 import { readFileWithin } from '../scoreboard/sources/bounded-read.js';
 import { MAX_BODY_BYTES } from '../scoreboard/sources/source-types.js';
 import { reconcile, type Reconciliation } from '../reconcile/compare.js';
-import { CustomerFigures, handbookPolicy, stripeDefinitionPolicy, type ReconcileMeasure } from '../reconcile/customer-figures.js';
+import { CustomerFigures, measureSettings, type ReconcileMeasure } from '../reconcile/customer-figures.js';
 import { parseExternalList, type ExternalList, type ExternalListOptions } from '../reconcile/external-list.js';
 import type { BillingSource } from '../sources/billing-source.js';
 
@@ -20,6 +20,8 @@ export interface ReconciliationReport extends Reconciliation {
   asOf: Date;
   generatedAt: Date;
   countedStatuses: readonly SubscriptionStatus[];
+  /** The Stripe settings kpi.config mirrors (what the Stripe measure follows). */
+  stripeSettings: StripeSettings;
   /** Things the reader should know before trusting the comparison (a month that is not kpi's). */
   notes: string[];
 }
@@ -50,7 +52,7 @@ export async function reconcileWithList(source: BillingSource, config: KpiConfig
   const figures = new CustomerFigures({
     measure: options.measure,
     layout: resolveTierLayout(config, products),
-    policy: options.measure === 'stripe' ? stripeDefinitionPolicy(config, source.asOf) : handbookPolicy(config, source.asOf),
+    ...measureSettings(config, options.measure, source.asOf),
     countedStatuses: config.countedStatuses,
     productName: (id) => names.get(id) ?? id,
   });
@@ -68,7 +70,7 @@ export async function reconcileWithList(source: BillingSource, config: KpiConfig
   const { amounts, ...listFacts } = list;
   const asOf = new Date(source.asOf * 1000);
   return {
-    ...reconcile(figures.customers, amounts, { tolerance: options.tolerance, measure: options.measure }),
+    ...reconcile(figures.customers, amounts, { tolerance: options.tolerance, measure: options.measure, churn: config.stripeSettings.churn }),
     measure: options.measure,
     against: options.againstName,
     subscriptionsRead: read,
@@ -78,6 +80,7 @@ export async function reconcileWithList(source: BillingSource, config: KpiConfig
     asOf,
     generatedAt: options.now,
     countedStatuses: config.countedStatuses,
+    stripeSettings: config.stripeSettings,
     notes: monthNotes(list.month, asOf),
   };
 }

@@ -1,3 +1,4 @@
+import type { ChurnTiming } from '../config/schema.js';
 import type { Rational } from '../money/rational.js';
 import type { KpiCustomer, ReconcileMeasure, SubscriptionFact } from './customer-figures.js';
 import { splitCustomerKey } from './external-list.js';
@@ -5,22 +6,27 @@ import { splitCustomerKey } from './external-list.js';
 export type LineStatus = 'matched' | 'differs' | 'kpi_only' | 'list_only';
 
 /** What kpi's own evaluation says could make one customer's figures differ. */
-export type CauseKind =
-  | 'not_on_list'
-  | 'not_in_account'
-  | 'status_not_counted'
-  | 'other_currency'
-  | 'coupon_not_subtracted'
-  | 'coupon_subtracted'
-  | 'list_price_rule'
-  | 'outside_tiers'
-  | 'metered_items';
+export const RECONCILE_CAUSE_KINDS = [
+  'not_on_list',
+  'not_in_account',
+  'status_not_counted',
+  'other_currency',
+  'scheduled_to_end',
+  'coupon_not_subtracted',
+  'coupon_subtracted',
+  'list_price_rule',
+  'outside_tiers',
+  'metered_items',
+] as const;
+export type CauseKind = (typeof RECONCILE_CAUSE_KINDS)[number];
 
 export interface Cause {
   kind: CauseKind;
   subscription: string | null;
-  /** The coupon, status, currency or product names the cause is about. */
+  /** The coupon, status, currency, product names or end date the cause is about. */
   detail: string;
+  /** The kpi.config setting behind it and its value ("stripe_settings.churn: at_cancellation"); null when no setting decides it. */
+  setting: string | null;
 }
 
 export interface ReconciliationLine {
@@ -67,7 +73,7 @@ export interface Reconciliation {
 export function reconcile(
   kpiCustomers: ReadonlyMap<string, KpiCustomer>,
   list: ReadonlyMap<string, Rational>,
-  options: { tolerance: bigint; measure: ReconcileMeasure },
+  options: { tolerance: bigint; measure: ReconcileMeasure; churn: ChurnTiming },
 ): Reconciliation {
   const byCustomer = new Map<string, SubscriptionFact[]>();
   for (const customer of kpiCustomers.values()) byCustomer.set(customer.customerId, [...(byCustomer.get(customer.customerId) ?? []), ...customer.subscriptions]);
@@ -86,7 +92,7 @@ export function reconcile(
     const difference = (kpi ?? 0n) - (listAmount ?? 0n);
     const status: LineStatus = abs(difference) <= options.tolerance ? 'matched' : listAmount === null ? 'kpi_only' : kpi === null ? 'list_only' : 'differs';
     const subscriptions = byCustomer.get(customerId) ?? [];
-    allLines.push({ customerId, currency, kpi, list: listAmount, difference, status, subscriptions, causes: causesOf(status, currency, subscriptions, options.measure) });
+    allLines.push({ customerId, currency, kpi, list: listAmount, difference, status, subscriptions, causes: causesOf(status, currency, subscriptions, options) });
   }
   allLines.sort((a, b) => compareBigint(abs(b.difference), abs(a.difference)) || a.currency.localeCompare(b.currency) || a.customerId.localeCompare(b.customerId));
   return { totals: totalsOf(allLines), lines: allLines.filter((line) => line.status !== 'matched'), allLines };
@@ -111,35 +117,48 @@ function totalsOf(lines: readonly ReconciliationLine[]): CurrencyTotals[] {
 }
 
 /**
- * The causes kpi can name from its own evaluation. It cannot see Stripe's settings, so a
- * coupon kpi did not subtract is named whether or not Stripe subtracted it: a reader
- * compares the amount with the coupon's terms.
+ * The causes kpi can name from its own evaluation, each with the kpi.config setting behind
+ * it, so the reader knows which setting to change when the list's account is set otherwise.
  */
-export function causesOf(status: LineStatus, currency: string, subscriptions: readonly SubscriptionFact[], measure: ReconcileMeasure): Cause[] {
+export function causesOf(
+  status: LineStatus,
+  currency: string,
+  subscriptions: readonly SubscriptionFact[],
+  options: { measure: ReconcileMeasure; churn: ChurnTiming },
+): Cause[] {
   if (status === 'matched') return [];
+  const { measure } = options;
   const causes: Cause[] = [];
+  const cause = (kind: CauseKind, subscription: string | null, detail: string, setting: string | null = null) => causes.push({ kind, subscription, detail, setting });
   const inCurrency = subscriptions.filter((subscription) => subscription.currency === currency);
-  if (status === 'kpi_only') causes.push({ kind: 'not_on_list', subscription: null, detail: 'no row for this customer and currency' });
+  if (status === 'kpi_only') cause('not_on_list', null, 'no row for this customer and currency');
   if (status === 'list_only') {
-    if (subscriptions.length === 0) causes.push({ kind: 'not_in_account', subscription: null, detail: 'kpi read no subscription of this customer' });
-    for (const subscription of inCurrency.filter((candidate) => !candidate.counted)) {
-      causes.push({ kind: 'status_not_counted', subscription: subscription.id, detail: subscription.status });
-    }
+    if (subscriptions.length === 0) cause('not_in_account', null, 'kpi read no subscription of this customer');
+    for (const subscription of inCurrency.filter((candidate) => !candidate.counted && !candidate.droppedAsSetToEnd)) cause('status_not_counted', subscription.id, subscription.status);
     const elsewhere = [...new Set(subscriptions.filter((subscription) => subscription.currency !== currency && subscription.counted).map((subscription) => subscription.currency))];
-    if (elsewhere.length > 0) causes.push({ kind: 'other_currency', subscription: null, detail: elsewhere.join(', ') });
+    if (elsewhere.length > 0) cause('other_currency', null, elsewhere.join(', '));
+  }
+  for (const subscription of inCurrency.filter((candidate) => candidate.setToEnd && (candidate.counted || candidate.droppedAsSetToEnd))) {
+    cause('scheduled_to_end', subscription.id, endDate(subscription), measure === 'stripe' ? `stripe_settings.churn: ${options.churn}` : null);
   }
   for (const subscription of inCurrency.filter((candidate) => candidate.counted)) {
     for (const coupon of subscription.coupons) {
       // Forever coupons: Stripe always subtracts them, and so does kpi's Stripe figure; the
       // handbook's list-price rule ignoring them is its own cause below.
-      if (coupon.duration === 'forever') continue;
-      causes.push({ kind: coupon.subtracted ? 'coupon_subtracted' : 'coupon_not_subtracted', subscription: subscription.id, detail: coupon.id });
+      if (coupon.setting === null) continue;
+      cause(coupon.subtracted ? 'coupon_subtracted' : 'coupon_not_subtracted', subscription.id, coupon.id, `${coupon.setting}: ${coupon.subtracted}`);
     }
-    if (measure === 'handbook' && subscription.listPriceRule) causes.push({ kind: 'list_price_rule', subscription: subscription.id, detail: subscription.coupons.map((coupon) => coupon.id).join(', ') });
-    if (measure === 'handbook' && subscription.outsideTiers.length > 0) causes.push({ kind: 'outside_tiers', subscription: subscription.id, detail: subscription.outsideTiers.join(', ') });
-    if (subscription.meteredProducts.length > 0) causes.push({ kind: 'metered_items', subscription: subscription.id, detail: subscription.meteredProducts.join(', ') });
+    if (measure === 'handbook' && subscription.listPriceRule) cause('list_price_rule', subscription.id, subscription.coupons.map((coupon) => coupon.id).join(', '));
+    if (measure === 'handbook' && subscription.outsideTiers.length > 0) cause('outside_tiers', subscription.id, subscription.outsideTiers.join(', '));
+    if (subscription.meteredProducts.length > 0) cause('metered_items', subscription.id, subscription.meteredProducts.join(', '));
   }
   return causes;
+}
+
+/** "2026-11-22", or "period end" when Stripe gave no `cancel_at`. */
+function endDate(subscription: SubscriptionFact): string {
+  const at = subscription.setToEnd?.at ?? null;
+  return at === null ? 'period end' : new Date(at * 1000).toISOString().slice(0, 10);
 }
 
 function abs(value: bigint): bigint {

@@ -1,8 +1,9 @@
 import type { CouponDuration, Recurrence, Subscription, SubscriptionStatus } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
-import type { KpiConfig } from '../config/schema.js';
+import type { ChurnTiming, KpiConfig } from '../config/schema.js';
 import { formatMajorUnits } from '../money/currency.js';
 import { Rational } from '../money/rational.js';
+import { stripeCountsSubscription } from '../rules/difference-causes.js';
 import { discountCounts, type DiscountPolicy } from '../rules/discounts.js';
 import { evaluateSubscription } from '../rules/subscription-mrr.js';
 import { customerKey } from './external-list.js';
@@ -14,16 +15,20 @@ import { customerKey } from './external-list.js';
  */
 export type ReconcileMeasure = 'stripe' | 'handbook';
 
-/**
- * Which discounts the Stripe-definition figure subtracts. Kept in this one place so the
- * Stripe settings (once they have a block of their own in the config) change one line.
- */
+/** Which discounts the Stripe-definition figure subtracts: Stripe's settings as `stripe_settings:` mirrors them. */
 export function stripeDefinitionPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
-  return { ...config.discounts, asOf };
+  return { countRepeating: config.stripeSettings.countRepeating, countOnce: config.stripeSettings.countOnce, asOf };
 }
 
 export function handbookPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
   return { ...config.discounts, asOf };
+}
+
+/** The settings a measure values subscriptions by; `churn` is null for the handbook, which counts a subscription until it ends. */
+export function measureSettings(config: KpiConfig, measure: ReconcileMeasure, asOf: number): Pick<CustomerFigureContext, 'policy' | 'churn'> {
+  return measure === 'stripe'
+    ? { policy: stripeDefinitionPolicy(config, asOf), churn: config.stripeSettings.churn }
+    : { policy: handbookPolicy(config, asOf), churn: null };
 }
 
 export interface CouponFact {
@@ -36,14 +41,20 @@ export interface CouponFact {
   end: number | null;
   /** Whether kpi's measure subtracted it. */
   subtracted: boolean;
+  /** The config setting that decided it ("stripe_settings.subtract_repeating"); null for a forever coupon, always subtracted. */
+  setting: string | null;
 }
 
 /** One subscription of a customer, as kpi valued it: the facts an explanation is made of. */
 export interface SubscriptionFact {
   id: string;
   status: SubscriptionStatus;
-  /** Whether the status is one the configuration counts. */
+  /** Whether kpi's measure counts it: a counted status, and not dropped as set to end. */
   counted: boolean;
+  /** Set to end (`cancel_at_period_end`, or a `cancel_at`): when, in unix seconds (null when only the period end is known). */
+  setToEnd: { at: number | null; atPeriodEnd: boolean } | null;
+  /** Left out only because it is set to end and the Stripe settings count churn at cancellation. */
+  droppedAsSetToEnd: boolean;
   currency: string;
   intervals: string[];
   coupons: CouponFact[];
@@ -68,6 +79,8 @@ export interface CustomerFigureContext {
   measure: ReconcileMeasure;
   layout: TierLayout;
   policy: DiscountPolicy;
+  /** Stripe's churn setting for the Stripe measure; null for the handbook measure. */
+  churn: ChurnTiming | null;
   countedStatuses: readonly SubscriptionStatus[];
   productName: (productId: string) => string;
 }
@@ -93,7 +106,8 @@ export class CustomerFigures {
 }
 
 export function subscriptionFact(subscription: Subscription, context: CustomerFigureContext): SubscriptionFact {
-  const counted = context.countedStatuses.includes(subscription.status);
+  const droppedAsSetToEnd = context.churn !== null && !stripeCountsSubscription(subscription, context.churn);
+  const counted = context.countedStatuses.includes(subscription.status) && !droppedAsSetToEnd;
   const evaluation = evaluateSubscription(subscription, context.policy);
   let mrr = Rational.ZERO;
   let listPriceRule = false;
@@ -124,6 +138,7 @@ export function subscriptionFact(subscription: Subscription, context: CustomerFi
         percentOff: coupon.percentOff ? percentText(coupon.percentOff) : null,
         end: discount.end,
         subtracted: discountCounts(discount, context.policy),
+        setting: coupon.duration === 'forever' ? null : discountSetting(context.measure, coupon.duration),
       },
     ];
   });
@@ -132,6 +147,8 @@ export function subscriptionFact(subscription: Subscription, context: CustomerFi
     id: subscription.id,
     status: subscription.status,
     counted,
+    setToEnd: subscription.cancelAtPeriodEnd || subscription.cancelAt !== null ? { at: subscription.cancelAt, atPeriodEnd: subscription.cancelAtPeriodEnd } : null,
+    droppedAsSetToEnd,
     currency: subscription.currency,
     intervals: [...new Set(recurring.map(describeInterval))],
     coupons,
@@ -140,6 +157,10 @@ export function subscriptionFact(subscription: Subscription, context: CustomerFi
     listPriceRule,
     mrr: counted ? mrr : Rational.ZERO,
   };
+}
+
+function discountSetting(measure: ReconcileMeasure, duration: 'once' | 'repeating'): string {
+  return measure === 'stripe' ? `stripe_settings.subtract_${duration}` : `discounts.count_${duration}`;
 }
 
 export function describeInterval(recurrence: Recurrence): string {

@@ -1,9 +1,11 @@
 import type { ReconciliationReport } from '../app/reconcile.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { describeStripeSettings } from '../revenue/revenue-report.js';
 import type { ReconciliationLine } from '../reconcile/compare.js';
 import { explainLine } from '../reconcile/explain.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
+import { stripeSettingsJson } from './revenue-json.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
@@ -25,6 +27,7 @@ export function renderReconciliationJson(report: ReconciliationReport): string {
     source: report.source,
     counted_statuses: report.countedStatuses,
     measure: report.measure,
+    stripe_settings: stripeSettingsJson(report.stripeSettings),
     against: { file: report.against, month: report.list.month, months: report.list.months, columns: report.list.columns, rows: report.list.rowsRead },
     tolerance: jsonInteger(report.tolerance),
     totals: report.totals.map((total) => ({
@@ -44,11 +47,15 @@ export function renderReconciliationJson(report: ReconciliationReport): string {
       kpi_mrr: jsonIntegerOrNull(line.kpi),
       list_mrr: jsonIntegerOrNull(line.list),
       difference: jsonInteger(line.difference),
-      causes: line.causes.map((cause) => ({ cause: cause.kind, subscription: cause.subscription, detail: cause.detail })),
+      causes: line.causes.map((cause) => ({ cause: cause.kind, subscription: cause.subscription, detail: cause.detail, setting: cause.setting })),
       subscriptions: line.subscriptions.map((subscription) => ({
         id: subscription.id,
         status: subscription.status,
         counted: subscription.counted,
+        set_to_end: subscription.setToEnd && {
+          at: subscription.setToEnd.at === null ? null : new Date(subscription.setToEnd.at * 1000).toISOString(),
+          at_period_end: subscription.setToEnd.atPeriodEnd,
+        },
         currency: subscription.currency,
         intervals: subscription.intervals,
         mrr: jsonInteger(subscription.mrr.roundHalfUp()),
@@ -58,7 +65,8 @@ export function renderReconciliationJson(report: ReconciliationReport): string {
           duration_in_months: coupon.durationInMonths,
           percent_off: coupon.percentOff,
           ends_at: coupon.end === null ? null : new Date(coupon.end * 1000).toISOString(),
-          subtracted: coupon.subtracted,
+            subtracted: coupon.subtracted,
+            setting: coupon.setting,
         })),
         metered_products: subscription.meteredProducts,
         outside_tiers: subscription.outsideTiers,
@@ -77,6 +85,7 @@ export function renderReconciliationTable(rawReport: ReconciliationReport, palet
   const month = report.list.month ? `, month ${report.list.month}` : '';
   const lines = [
     palette.heading('Reconciliation') + palette.dim(` · ${MEASURE_NAMES[report.measure]} as of ${report.asOf.toISOString().slice(0, 10)} against ${report.against}${month}`),
+    ...(report.measure === 'stripe' ? [palette.dim(`Stripe's settings (stripe_settings in kpi.config): ${describeStripeSettings(report.stripeSettings)}`)] : []),
     '',
   ];
   const totals = newTable(['Currency', 'kpi', 'List', 'Difference', 'Matched', 'Differ', 'kpi only', 'List only'], palette, [1, 2, 3, 4, 5, 6, 7]);

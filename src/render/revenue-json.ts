@@ -1,3 +1,4 @@
+import type { ChurnTiming, StripeSettings } from '../config/schema.js';
 import type { RevenueReport, ReportedAmount } from '../revenue/revenue-report.js';
 import { jsonInteger, jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 
@@ -44,11 +45,7 @@ export function renderRevenueJson(report: RevenueReport): string {
     reconciliation: {
       definition: 'stripe-billing-analytics',
       description: "Stripe's MRR definition (rule billed for every tier), as in Stripe's Billing Overview with the settings below",
-      stripe_settings: {
-        subtract_repeating: report.stripeSettings.countRepeating,
-        subtract_once: report.stripeSettings.countOnce,
-        churn: report.stripeSettings.churn,
-      },
+      stripe_settings: stripeSettingsJson(report.stripeSettings),
       ...amount(`stripe_${measure}`, report.stripeAmount),
       ...amount('difference', report.difference),
       tiers: report.tiers.map((tier) => ({
@@ -86,4 +83,9 @@ export function renderRevenueJson(report: RevenueReport): string {
       : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** `stripe_settings` in JSON, with the config file's names. */
+export function stripeSettingsJson(settings: StripeSettings): { subtract_repeating: boolean; subtract_once: boolean; churn: ChurnTiming } {
+  return { subtract_repeating: settings.countRepeating, subtract_once: settings.countOnce, churn: settings.churn };
 }

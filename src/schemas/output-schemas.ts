@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CHURN_TIMINGS } from '../config/schema.js';
 import { CAUSE_KINDS } from '../rules/difference-causes.js';
+import { RECONCILE_CAUSE_KINDS } from '../reconcile/compare.js';
 
 const isoTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -13,6 +14,8 @@ const currency = z.string().regex(/^[a-z]{3}$/);
 /** Integer minor units (cents for USD), Stripe's convention. */
 const minorUnits = z.number().int();
 const byCurrency = z.record(currency, minorUnits);
+/** Stripe's Billing Overview settings as kpi.config mirrors them (`stripe_settings:`). */
+const stripeSettingsSchema = z.strictObject({ subtract_repeating: z.boolean(), subtract_once: z.boolean(), churn: z.enum(CHURN_TIMINGS) });
 const envelope = { schema_version: z.literal(1), generated_at: isoTimestamp };
 /** History outputs say whose snapshots they compared and which they left out. */
 const historyFields = {
@@ -77,7 +80,7 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     reconciliation: z.strictObject({
       definition: z.literal('stripe-billing-analytics'),
       description: z.string(),
-      stripe_settings: z.strictObject({ subtract_repeating: z.boolean(), subtract_once: z.boolean(), churn: z.enum(CHURN_TIMINGS) }),
+      stripe_settings: stripeSettingsSchema,
       ...amount(`stripe_${measure}`),
       ...amount('difference'),
       tiers: z.array(
@@ -255,17 +258,7 @@ export const okrStatusOutputSchema = z.strictObject({
   ),
 });
 
-const reconciliationCause = z.enum([
-  'not_on_list',
-  'not_in_account',
-  'status_not_counted',
-  'other_currency',
-  'coupon_not_subtracted',
-  'coupon_subtracted',
-  'list_price_rule',
-  'outside_tiers',
-  'metered_items',
-]);
+const reconciliationCause = z.enum(RECONCILE_CAUSE_KINDS);
 
 /** `kpi reconcile`: differences are kpi minus the list, in integer minor units. */
 export const reconciliationOutputSchema = z.strictObject({
@@ -275,6 +268,7 @@ export const reconciliationOutputSchema = z.strictObject({
   source: z.string(),
   counted_statuses: z.array(z.string()),
   measure: z.enum(['stripe', 'handbook']),
+  stripe_settings: stripeSettingsSchema,
   against: z.strictObject({
     file: z.string(),
     month: z.string().regex(/^\d{4}-\d{2}$/).nullable(),
@@ -303,12 +297,13 @@ export const reconciliationOutputSchema = z.strictObject({
       kpi_mrr: minorUnits.nullable(),
       list_mrr: minorUnits.nullable(),
       difference: minorUnits,
-      causes: z.array(z.strictObject({ cause: reconciliationCause, subscription: z.string().nullable(), detail: z.string() })),
+      causes: z.array(z.strictObject({ cause: reconciliationCause, subscription: z.string().nullable(), detail: z.string(), setting: z.string().nullable() })),
       subscriptions: z.array(
         z.strictObject({
           id: z.string(),
           status: z.string(),
           counted: z.boolean(),
+          set_to_end: z.strictObject({ at: isoTimestamp.nullable(), at_period_end: z.boolean() }).nullable(),
           currency,
           intervals: z.array(z.string()),
           mrr: minorUnits,
@@ -320,6 +315,7 @@ export const reconciliationOutputSchema = z.strictObject({
               percent_off: z.string().nullable(),
               ends_at: isoTimestamp.nullable(),
               subtracted: z.boolean(),
+              setting: z.string().nullable(),
             }),
           ),
           metered_products: z.array(z.string()),

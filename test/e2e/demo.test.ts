@@ -59,6 +59,25 @@ describe('kpi mrr --demo', () => {
     expect(document.mrr).toBeNull();
   });
 
+  it("shows the planted subscription set to end as a scheduled-to-end cause of the Stripe column", async () => {
+    const run = await runKpi(['mrr', '--demo', '--format', 'json']);
+    const starter = JSON.parse(run.stdout).reconciliation.tiers[0];
+    // One Starter monthly subscription (20.00 USD, nothing else on it) is set to cancel at
+    // period end; with the default churn: at_cancellation the Stripe column leaves it out.
+    // The handbook figure keeps it: 5,416.67 USD handbook - 5,326.88 USD Stripe = 89.79 USD,
+    // = NONPROFIT20 56.67 + set to end 20.00 + SPRING10 7.50 + EDU125 5.62.
+    expect(starter.handbook_mrr_by_currency.usd).toBe(541_667);
+    expect(starter.stripe_mrr_by_currency.usd).toBe(532_688);
+    expect(starter.causes.filter((cause: { currency: string }) => cause.currency === 'usd').map((cause: { cause: string; coupon: string | null; mrr: number; subscriptions: number }) => [cause.cause, cause.coupon, cause.mrr, cause.subscriptions])).toEqual([
+      ['coupon-ignored-by-list-price', 'NONPROFIT20', 5667, 10],
+      ['scheduled-to-end', null, 2000, 1],
+      ['coupon-ignored-by-list-price', 'SPRING10', 750, 2],
+      ['coupon-ignored-by-list-price', 'EDU125', 562, 2],
+    ]);
+    const ending = demo.subscriptions.filter((subscription) => subscription.status === 'active' && subscription.cancel_at_period_end);
+    expect(ending.map((subscription) => [subscription.id, subscription.cancel_at === subscription.items.data[0]?.current_period_end])).toEqual([['sub_1hQyvd6qemGlRmhJRZXW8kQt', true]]);
+  });
+
   it('gives ARR as 12 x the exact MRR, with the enterprise group apart', async () => {
     const run = await runKpi(['arr', '--demo', '--format', 'json']);
     expect(run.code).toBe(0);

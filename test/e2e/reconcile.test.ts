@@ -13,7 +13,7 @@ interface CustomerJson {
   currency: string;
   status: string;
   difference: number;
-  causes: Array<{ cause: string; subscription: string | null; detail: string }>;
+  causes: Array<{ cause: string; subscription: string | null; detail: string; setting: string | null }>;
   explanation: string;
 }
 interface ReconciliationJson {
@@ -51,16 +51,36 @@ describe('kpi reconcile', () => {
     const document = await json(['reconcile', '--demo']);
     const usd = document.totals.find((total) => total.currency === 'usd');
     // Six LAUNCH50 customers at half price (495 + 335 + 322.50 + 265 + 217.50 + 10 = 1,645.00)
-    // plus the customer cancelling at period end (20.00) = 1,665.00 USD; EUR matches.
-    expect(usd?.difference).toBe(166500);
+    // minus the customer set to cancel at period end, whom kpi's default churn: at_cancellation
+    // leaves out and the export (an account counting churn at period end) keeps (20.00):
+    // 1,645.00 - 20.00 = 1,625.00 USD; EUR matches.
+    expect(usd?.difference).toBe(162500);
     expect(document.totals.find((total) => total.currency === 'eur')?.difference).toBe(0);
     expectDifferencesAddUp(document);
     const launch = document.customers.filter((line) => line.causes.some((cause) => cause.cause === 'coupon_not_subtracted' && cause.detail === 'LAUNCH50'));
     expect(launch).toHaveLength(6);
     expect(launch.reduce((sum, line) => sum + line.difference, 0)).toBe(164500);
-    const leaving = document.customers.find((line) => line.status === 'kpi_only');
-    expect(leaving).toMatchObject({ customer: 'cus_0vNbVHUyf6IEPg', difference: 2000, causes: [{ cause: 'not_on_list', subscription: null }] });
+    expect(launch.every((line) => line.explanation.includes('(stripe_settings.subtract_repeating: false) keep it; the list subtracted it: set subtract_repeating: true if your account does'))).toBe(true);
+    const leaving = document.customers.find((line) => line.status === 'list_only');
+    expect(leaving).toMatchObject({
+      customer: 'cus_H6BqTiWJ5zLKYk',
+      difference: -2000,
+      causes: [{ cause: 'scheduled_to_end', subscription: 'sub_1hQyvd6qemGlRmhJRZXW8kQt', detail: '2026-11-22', setting: 'stripe_settings.churn: at_cancellation' }],
+    });
+    expect(leaving?.explanation).toContain(
+      "sub_1hQyvd6qemGlRmhJRZXW8kQt set to cancel at period end on 2026-11-22: Stripe's settings in kpi.config (stripe_settings.churn: at_cancellation) no longer count it; the list still counts it: set churn: at_period_end if your account does",
+    );
     expect(document.customers).toHaveLength(7);
+  });
+
+  it("--demo with the export account's settings in kpi.config: every customer matches", async () => {
+    const config = join(work, 'export-settings.yaml');
+    writeFileSync(config, 'version: 1\nstripe_settings:\n  subtract_repeating: true\n  churn: at_period_end\n');
+    const run = await runKpi(['reconcile', '--demo', '--config', config, '--fail-on', 'difference'], { cwd: work });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Every customer matches within 0.01 (tolerance).');
+    expect(run.stdout).toContain("Stripe's settings (stripe_settings in kpi.config): forever coupons subtracted, repeating subtracted, once not subtracted, churn at the end of the billing period");
   });
 
   it('--demo --measure handbook: Enterprise customers are named as outside the tiers', async () => {
@@ -81,7 +101,7 @@ describe('kpi reconcile', () => {
   it('--fail-on difference prints the result, then exits 3', async () => {
     const run = await runKpi(['reconcile', '--demo', '--fail-on', 'difference'], { cwd: work });
     expect(run.code).toBe(3);
-    expect(run.stdout).toContain('cus_0vNbVHUyf6IEPg');
+    expect(run.stdout).toContain('cus_H6BqTiWJ5zLKYk');
     expect(run.stderr).toBe('kpi: error: 7 customers differ beyond the tolerance (--fail-on difference)\n');
     // The October month of the same export, against November's figures: still differences.
     const matched = await runKpi(['reconcile', '--demo', '--month', '2026-10', '--fail-on', 'difference', '--format', 'csv'], { cwd: work });

@@ -101,6 +101,21 @@ describe('demo account history (stateAt)', () => {
     expect(find(week(5), id)!.status).toBe('canceled');
   });
 
+  it('the subscription set to cancel at period end at as_of was not scheduled the Monday before', () => {
+    // Asked on 2026-11-13 (3 days before as_of), effective at the period end, 2026-11-22 18:24:52 UTC.
+    const id = 'sub_1hQyvd6qemGlRmhJRZXW8kQt';
+    const now = find(week(10), id)!;
+    expect([now.status, iso(now.canceled_at), iso(now.cancel_at), now.cancel_at_period_end, now.ended_at]).toEqual([
+      'active',
+      '2026-11-13T00:00:00.000Z',
+      '2026-11-22T18:24:52.000Z',
+      true,
+      null,
+    ]);
+    const before = find(week(9), id)!;
+    expect([before.status, before.canceled_at, before.cancel_at, before.cancel_at_period_end, before.cancellation_details]).toEqual(['active', null, null, false, { comment: null, feedback: null, reason: null }]);
+  });
+
   it('win-backs: counted at the start, not in the middle, counted again at the end', () => {
     const winBacks = ['cus_6Aa19QkevKikJm', 'cus_Mo7xJNkeoy4OmU', 'cus_wO5rm0B90rQrDg'];
     for (const customer of winBacks) {

@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { UsageError } from '../../src/errors.js';
 import { Rational } from '../../src/money/rational.js';
 import { reconcile } from '../../src/reconcile/compare.js';
-import { CustomerFigures, handbookPolicy, stripeDefinitionPolicy, type ReconcileMeasure } from '../../src/reconcile/customer-figures.js';
+import { CustomerFigures, measureSettings, type ReconcileMeasure } from '../../src/reconcile/customer-figures.js';
 import { explainLine } from '../../src/reconcile/explain.js';
 import { customerKey, parseExternalList, type ExternalListOptions } from '../../src/reconcile/external-list.js';
 
@@ -103,14 +103,21 @@ const coupon = (id: string, percentOff: string, duration: Coupon['duration'], du
 });
 const discount = (of: Coupon, end: number | null = null): Discount => ({ id: `di_${++counter}`, coupon: of, end });
 const item = (of: Price): SubscriptionItem => ({ id: `si_${++counter}`, price: of, quantity: 1, discounts: [] });
-const subscription = (id: string, customerId: string, items: SubscriptionItem[], discounts: Discount[] = [], status: SubscriptionStatus = 'active'): Subscription => ({
+const subscription = (
+  id: string,
+  customerId: string,
+  items: SubscriptionItem[],
+  discounts: Discount[] = [],
+  status: SubscriptionStatus = 'active',
+  cancelAt: number | null = null,
+): Subscription => ({
   id,
   customerId,
   status,
   currency: 'usd',
   created: NOW - 1000,
-  cancelAtPeriodEnd: false,
-  cancelAt: null,
+  cancelAtPeriodEnd: cancelAt !== null,
+  cancelAt,
   items,
   discounts,
 });
@@ -132,16 +139,16 @@ const account: Subscription[] = [
 ];
 const exportCsv = ['customer_id,currency,mrr', 'cus_same,usd,425.00', 'cus_launch,usd,212.50', 'cus_ent,usd,200.00', 'cus_trial,usd,425.00', 'cus_edu,usd,18.00', 'cus_gone,usd,5.00', 'cus_round,usd,0.01'].join('\n');
 
-function compare(measure: ReconcileMeasure, tolerance = 1n) {
+function compare(measure: ReconcileMeasure, tolerance = 1n, settings = config, subscriptions = account, csv = exportCsv) {
   const figures = new CustomerFigures({
     measure,
-    layout: resolveTierLayout(config, products),
-    policy: measure === 'stripe' ? stripeDefinitionPolicy(config, NOW) : handbookPolicy(config, NOW),
-    countedStatuses: config.countedStatuses,
+    layout: resolveTierLayout(settings, products),
+    ...measureSettings(settings, measure, NOW),
+    countedStatuses: settings.countedStatuses,
     productName: (id) => products.find((product) => product.id === id)?.name ?? id,
   });
-  for (const entry of account) figures.add(entry);
-  return reconcile(figures.customers, read(exportCsv).amounts, { tolerance, measure });
+  for (const entry of subscriptions) figures.add(entry);
+  return reconcile(figures.customers, read(csv).amounts, { tolerance, measure, churn: settings.stripeSettings.churn });
 }
 
 describe('reconciling per customer', () => {
@@ -165,11 +172,14 @@ describe('reconciling per customer', () => {
 
   it("names the right cause for each planted difference, from kpi's own evaluation", () => {
     const lines = new Map(compare('stripe').lines.map((line) => [line.customerId, line]));
-    expect(lines.get('cus_launch')?.causes).toEqual([{ kind: 'coupon_not_subtracted', subscription: 'sub_launch', detail: 'LAUNCH50' }]);
-    expect(explainLine(lines.get('cus_launch')!)).toContain('coupon LAUNCH50 (50 % off, repeating 3 months, ends 2027-02-14) on sub_launch not subtracted');
+    expect(lines.get('cus_launch')?.causes).toEqual([{ kind: 'coupon_not_subtracted', subscription: 'sub_launch', detail: 'LAUNCH50', setting: 'stripe_settings.subtract_repeating: false' }]);
+    expect(explainLine(lines.get('cus_launch')!)).toBe(
+      "coupon LAUNCH50 (50 % off, repeating 3 months, ends 2027-02-14) on sub_launch: Stripe's settings in kpi.config (stripe_settings.subtract_repeating: false) keep it; " +
+        'the list subtracted it: set subtract_repeating: true if your account does; kpi: sub_launch (active, monthly, 425.00 USD)',
+    );
     expect(lines.get('cus_leaving')?.causes.map((cause) => cause.kind)).toEqual(['not_on_list']);
     expect(explainLine(lines.get('cus_leaving')!)).toContain('sub_leaving (active, monthly, 20.00 USD)');
-    expect(lines.get('cus_trial')?.causes).toEqual([{ kind: 'status_not_counted', subscription: 'sub_trial', detail: 'trialing' }]);
+    expect(lines.get('cus_trial')?.causes).toEqual([{ kind: 'status_not_counted', subscription: 'sub_trial', detail: 'trialing', setting: null }]);
     expect(lines.get('cus_gone')?.causes.map((cause) => cause.kind)).toEqual(['not_in_account']);
   });
 
@@ -177,7 +187,7 @@ describe('reconciling per customer', () => {
     const lines = new Map(compare('handbook').lines.map((line) => [line.customerId, line]));
     // Enterprise is outside the self-service tiers: kpi's handbook figure has none of its 20000.
     expect(lines.get('cus_ent')).toMatchObject({ status: 'differs', kpi: 0n, list: 20000n, difference: -20000n });
-    expect(lines.get('cus_ent')?.causes).toEqual([{ kind: 'outside_tiers', subscription: 'sub_ent', detail: 'FlowFuse Enterprise - Self-Hosted' }]);
+    expect(lines.get('cus_ent')?.causes).toEqual([{ kind: 'outside_tiers', subscription: 'sub_ent', detail: 'FlowFuse Enterprise - Self-Hosted', setting: null }]);
     // Starter at list price 2000 against Stripe's 1800 after EDU10; the metered item is named too.
     expect(lines.get('cus_edu')).toMatchObject({ status: 'differs', kpi: 2000n, list: 1800n, difference: 200n });
     expect(lines.get('cus_edu')?.causes.map((cause) => [cause.kind, cause.detail])).toEqual([
@@ -190,5 +200,65 @@ describe('reconciling per customer', () => {
     const result = compare('stripe', 0n);
     expect(result.lines.find((line) => line.customerId === 'cus_round')).toMatchObject({ status: 'list_only', difference: -1n });
     expect(result.totals[0]?.matchedDifference).toBe(0n);
+  });
+});
+
+describe("reconciling with Stripe's settings (stripe_settings)", () => {
+  const withSettings = (stripe_settings: Record<string, unknown>) => parseConfig({ version: 1, stripe_settings }, 'kpi.config.yaml');
+  // 2027-01-20T00:00:00Z: the end of sub_ending's period, which its customer asked to cancel at.
+  const PERIOD_END = Date.UTC(2027, 0, 20) / 1000;
+  const ending = [subscription('sub_ending', 'cus_ending', [item(price('prod_starter', 2000))], [], 'active', PERIOD_END)];
+  const stillListed = 'customer_id,currency,mrr\ncus_ending,usd,20.00\n';
+
+  it('the Stripe measure subtracts what stripe_settings subtracts, not what the handbook discounts do', () => {
+    const lines = new Map(compare('stripe', 1n, withSettings({ subtract_repeating: true })).allLines.map((line) => [line.customerId, line]));
+    // LAUNCH50 takes 50 % off 42500 = 21250, as the list has it.
+    expect(lines.get('cus_launch')).toMatchObject({ status: 'matched', kpi: 21250n, list: 21250n });
+    // The handbook measure follows discounts: (count_repeating false): 42500.
+    const handbook = compare('handbook', 1n, withSettings({ subtract_repeating: true })).allLines.find((line) => line.customerId === 'cus_launch');
+    expect(handbook).toMatchObject({ status: 'differs', kpi: 42500n, difference: 21250n });
+  });
+
+  it('a coupon subtracted by stripe_settings that the list kept says which setting to change', () => {
+    const launch = account.filter((entry) => entry.id === 'sub_launch');
+    const line = compare('stripe', 1n, withSettings({ subtract_repeating: true }), launch, 'customer_id,currency,mrr\ncus_launch,usd,425.00\n').lines[0]!;
+    // kpi 21250 - list 42500 = -21250
+    expect(line).toMatchObject({ customerId: 'cus_launch', difference: -21250n });
+    expect(explainLine(line)).toContain(
+      "on sub_launch: Stripe's settings in kpi.config (stripe_settings.subtract_repeating: true) subtract it; the list kept it: set subtract_repeating: false if your account does",
+    );
+  });
+
+  it('churn at_cancellation: a subscription set to end is out of the Stripe figure, and the cause names the setting', () => {
+    const result = compare('stripe', 1n, config, ending, stillListed);
+    // kpi leaves the 2000 out; the list (an account counting churn at period end) has it: 0 - 2000.
+    expect(result.lines).toHaveLength(1);
+    const line = result.lines[0]!;
+    expect(line).toMatchObject({ customerId: 'cus_ending', status: 'list_only', kpi: null, list: 2000n, difference: -2000n });
+    expect(line.causes).toEqual([{ kind: 'scheduled_to_end', subscription: 'sub_ending', detail: '2027-01-20', setting: 'stripe_settings.churn: at_cancellation' }]);
+    expect(explainLine(line)).toBe(
+      "sub_ending set to cancel at period end on 2027-01-20: Stripe's settings in kpi.config (stripe_settings.churn: at_cancellation) no longer count it; " +
+        'the list still counts it: set churn: at_period_end if your account does; kpi: sub_ending (active, monthly, set to end, not counted)',
+    );
+  });
+
+  it('churn at_period_end: it counts until it ends; a list without it is explained the other way round', () => {
+    const periodEnd = withSettings({ churn: 'at_period_end' });
+    expect(compare('stripe', 1n, periodEnd, ending, stillListed).lines).toEqual([]);
+    const line = compare('stripe', 1n, periodEnd, ending, 'customer_id,currency,mrr\ncus_other,usd,0.00\n').lines[0]!;
+    expect(line).toMatchObject({ customerId: 'cus_ending', status: 'kpi_only', kpi: 2000n, difference: 2000n });
+    expect(explainLine(line)).toBe(
+      "not on the list; sub_ending set to cancel at period end on 2027-01-20: Stripe's settings in kpi.config (stripe_settings.churn: at_period_end) count it until then; " +
+        'the list left it out: set churn: at_cancellation if your account does; kpi: sub_ending (active, monthly, 20.00 USD)',
+    );
+  });
+
+  it('the handbook measure counts a subscription until it ends, whatever stripe_settings say', () => {
+    const line = compare('handbook', 1n, config, ending, 'customer_id,currency,mrr\ncus_other,usd,0.00\n').lines[0]!;
+    expect(line).toMatchObject({ customerId: 'cus_ending', kpi: 2000n });
+    expect(line.causes.map((cause) => [cause.kind, cause.setting])).toEqual([
+      ['not_on_list', null],
+      ['scheduled_to_end', null],
+    ]);
   });
 });

@@ -36,7 +36,7 @@ export function reconcileCommand(context: CliContext): Command {
   addOutputOptions(command);
   return command
     .option('--against <file>', 'the CSV list to compare with (default with --demo: the bundled demo export)')
-    .addOption(new Option('--measure <which>', "kpi's figure to compare: stripe (Stripe's definition, every recurring product) or handbook (the configured tiers)").choices(['stripe', 'handbook']).default('stripe'))
+    .addOption(new Option('--measure <which>', "kpi's figure to compare: stripe (Stripe's definition by stripe_settings, every recurring product) or handbook (the configured tiers)").choices(['stripe', 'handbook']).default('stripe'))
     .addOption(new Option('--tolerance <minor-units>', 'a customer within this many minor units (cents) matches').argParser(parseTolerance).default(1n, '1'))
     .option('--customer-column <name>', `the customer id column (default: the first of ${defaults('customer')})`)
     .option('--mrr-column <name>', `the MRR column, in major units (default: ${defaults('mrr')})`)
