@@ -75,7 +75,6 @@ export function atRiskJson(report: AtRiskReport): Record<string, unknown> {
 export function atRiskTableLines(report: AtRiskReport, formatAmount: (amount: ReportedAmount) => string, palette: Palette): string[] {
   const lines = [palette.heading(`MRR at risk within ${report.horizonDays} days (to ${report.horizonEnd.toISOString().slice(0, 10)})`)];
   const table = newTable(['Category', 'Tier', 'Subs', 'MRR', 'Share'], palette, [2, 3, 4]);
-  const share = report.pastDue.shareOfMrr.total;
   for (const [, key, title] of SECTIONS) {
     const section = report[key];
     table.push([
@@ -83,7 +82,7 @@ export function atRiskTableLines(report: AtRiskReport, formatAmount: (amount: Re
       '',
       palette.emphasis(String(section.subscriptions)),
       palette.emphasis(formatAmount(section.amount)),
-      key === 'pastDue' && share !== null ? `${decimalText(share.times(100), 1)} %` : '',
+      key === 'pastDue' ? shareText(report.pastDue) : '',
     ]);
     for (const tier of section.tiers) table.push(['', tier.name, tier.subscriptions, formatAmount(tier.amount), '']);
     for (const coupon of section.coupons) table.push(['', coupon.name, coupon.subscriptions, formatAmount(coupon.amount), '']);
@@ -122,6 +121,16 @@ export function renderAtRiskDelimited(report: AtRiskReport, format: Delimited): 
     ),
   );
   return renderDelimited(format, ['category', 'tier', 'subscriptions', 'mrr', 'currency'], rows);
+}
+
+/** One share, or one per currency line of the amount beside it when currencies are apart. */
+function shareText(pastDue: AtRiskReport['pastDue']): string {
+  const percent = (share: Rational | null | undefined) => (share ? `${decimalText(share.times(100), 1)} %` : '');
+  const share = pastDue.shareOfMrr;
+  if (share.total !== null) return percent(share.total);
+  return Object.keys(pastDue.amount.byCurrency)
+    .map((code) => percent(share.byCurrency[code]))
+    .join('\n');
 }
 
 function dateText(line: AtRiskLine): string {

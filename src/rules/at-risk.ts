@@ -5,7 +5,8 @@
  * - past due: counted subscriptions in `past_due` (their MRR counts, their payment failed);
  * - scheduled to end: counted subscriptions set to end within the horizon;
  * - discounts ending: for tiers under rule `billed`, how MRR changes when discounts with an
- *   `end` inside the horizon expire (a negative amount: the discount stops taking);
+ *   `end` inside the horizon expire (MRR rises: the discount stops taking; what is at risk
+ *   is the promise that it will be paid at full price);
  * - trials ending: MRR that trialing subscriptions (not counted) would add if they convert.
  *
  * The categories are independent views: a past-due subscription set to end shows in both.
