@@ -59,14 +59,16 @@ function withAtRisk(
   context: { layout: TierLayout; config: KpiConfig; explain: boolean },
 ): RevenueReport {
   if (!atRisk || report.measure !== 'mrr') return report;
-  const currencies = [...new Set([...report.currencies, ...atRiskCurrencies(atRisk.entries)])].sort();
-  checkRates(currencies, context.config);
-  const fallback = currencies.length === 0 ? report.reportingCurrency : null;
+  checkRates(atRiskCurrencies(atRisk.entries), context.config);
+  const converterFor = (sectionCurrencies: readonly string[]) => {
+    const currencies = [...new Set([...report.currencies, ...sectionCurrencies])].sort();
+    return makeConverter(currencies, context.config.reporting, currencies.length === 0 ? report.reportingCurrency : null);
+  };
   return {
     ...report,
     atRisk: buildAtRiskReport(atRisk.entries, {
       layout: context.layout,
-      converter: makeConverter(currencies, context.config.reporting, fallback),
+      converterFor,
       mrr: report.amount,
       horizonDays: atRisk.horizonDays,
       horizonEnd: atRisk.horizonEnd,

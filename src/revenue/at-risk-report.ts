@@ -52,7 +52,11 @@ export interface AtRiskReport {
 
 export interface AtRiskContext {
   layout: TierLayout;
-  converter: Converter;
+  /**
+   * Converts a section's amounts. Without rates, a section in MRR's one currency has a
+   * total even when another section (a foreign trial) brings a second currency.
+   */
+  converterFor(currencies: readonly string[]): Converter;
   /** The MRR the past-due share is a share of. */
   mrr: ReportedAmount;
   horizonDays: number;
@@ -79,16 +83,17 @@ export function atRiskCurrencies(entries: AtRiskEntries): string[] {
 }
 
 function buildSection(entries: readonly AtRiskEntry[], context: AtRiskContext, byCoupon: boolean): AtRiskSection {
+  const converter = context.converterFor([...new Set(entries.map((entry) => entry.currency))]);
   const tierName = (entry: AtRiskEntry) => context.layout.tiers[entry.tierIndex]?.displayName ?? '';
   const tiers = context.layout.tiers.flatMap((tier, tierIndex) => {
     const inTier = entries.filter((entry) => entry.tierIndex === tierIndex);
-    return inTier.length > 0 ? [{ name: tier.displayName, ...summed(inTier, context.converter) }] : [];
+    return inTier.length > 0 ? [{ name: tier.displayName, ...summed(inTier, converter) }] : [];
   });
   const couponIds = byCoupon ? [...new Set(entries.map((entry) => entry.coupon?.id ?? ''))].sort() : [];
   const coupons = couponIds.map((couponId) => {
     const ofCoupon = entries.filter((entry) => (entry.coupon?.id ?? '') === couponId);
     const first = ofCoupon[0] as AtRiskEntry;
-    return { couponId, name: first.coupon ? describeCoupon(first.coupon, first.currency) : couponId, ...summed(ofCoupon, context.converter) };
+    return { couponId, name: first.coupon ? describeCoupon(first.coupon, first.currency) : couponId, ...summed(ofCoupon, converter) };
   });
   const lines = context.explain
     ? entries
@@ -103,7 +108,7 @@ function buildSection(entries: readonly AtRiskEntry[], context: AtRiskContext, b
         }))
         .sort((a, b) => (a.date?.getTime() ?? Infinity) - (b.date?.getTime() ?? Infinity) || a.subscriptionId.localeCompare(b.subscriptionId) || a.tier.localeCompare(b.tier))
     : null;
-  return { ...summed(entries, context.converter), tiers, coupons, lines };
+  return { ...summed(entries, converter), tiers, coupons, lines };
 }
 
 function summed(entries: readonly AtRiskEntry[], converter: Converter): { amount: ReportedAmount; subscriptions: number } {

@@ -17,6 +17,9 @@ import type { TierLayout } from '../catalog/tier-layout.js';
 import { discountCounts, type DiscountPolicy } from './discounts.js';
 import { evaluateSubscription, type SubscriptionMrr } from './subscription-mrr.js';
 
+/** How far ahead "ending" looks unless told (`--horizon`). */
+export const DEFAULT_AT_RISK_HORIZON_DAYS = 30;
+
 export const AT_RISK_CATEGORIES = ['pastDue', 'scheduledToEnd', 'discountsEnding', 'trialsEnding'] as const;
 export type AtRiskCategory = (typeof AT_RISK_CATEGORIES)[number];
 

@@ -16,7 +16,8 @@ const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const stripeSource = z.strictObject({
   type: z.literal('stripe'),
-  metric: z.enum(['mrr', 'arr', 'subscriptions']),
+  /** past_due_share (percent of MRR) and scheduled_to_end_mrr (money) are MRR at risk within 30 days, valued now. */
+  metric: z.enum(['mrr', 'arr', 'subscriptions', 'past_due_share', 'scheduled_to_end_mrr']),
   /** One tier (or other recurring group) only; default: all. */
   tier: z.string().min(1).optional(),
 });

@@ -43,12 +43,13 @@ describe('kpi mrr --at-risk on a planted account', () => {
     expect(pastDue.mrr_by_currency).toEqual({ usd: 59_000 });
     expect(pastDue.subscriptions).toBe(3);
     expect(pastDue.tiers).toEqual([
-      { name: 'Starter', mrr: null, mrr_by_currency: { usd: 4_000 }, subscriptions: 1 },
-      { name: 'Pro', mrr: null, mrr_by_currency: { usd: 55_000 }, subscriptions: 2 },
+      { name: 'Starter', mrr: 4_000, mrr_by_currency: { usd: 4_000 }, subscriptions: 1 },
+      { name: 'Pro', mrr: 55_000, mrr_by_currency: { usd: 55_000 }, subscriptions: 2 },
     ]);
-    // 59000 / 330500 = 0.17851... -> "0.1785". No single total: the euro trial makes two currencies.
+    // 59000 / 330500 = 0.17851... -> "0.1785". The euro trial does not take past due's single total away.
+    expect(pastDue.mrr).toBe(59_000);
     expect(pastDue.share_of_mrr_by_currency).toEqual({ usd: '0.1785' });
-    expect(pastDue.share_of_mrr).toBeNull();
+    expect(pastDue.share_of_mrr).toBe('0.1785');
   });
 
   it('scheduled to end: cancel_at, or the period end when Stripe left it empty, inside the horizon', async () => {
@@ -79,6 +80,8 @@ describe('kpi mrr --at-risk on a planted account', () => {
     const trials = (await json({ explain: true })).at_risk.trials_ending;
     // K 50000 USD (AS_OF + 7 d), M 40000 EUR (AS_OF + 3 d); L ends after the horizon.
     expect(trials.mrr_by_currency).toEqual({ eur: 40_000, usd: 50_000 });
+    // Two currencies and no rates: no single figure.
+    expect(trials.mrr).toBeNull();
     expect(trials.subscriptions).toBe(2);
     expect(trials.explain.map((line: any) => [line.currency, line.mrr, line.date])).toEqual([
       ['eur', 40_000, new Date((AS_OF + 3 * DAY) * 1000).toISOString()],

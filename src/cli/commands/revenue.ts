@@ -5,6 +5,7 @@ import { weeklyArr } from '../../app/weekly-arr.js';
 import { loadConfig } from '../../config/load.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
+import { DEFAULT_AT_RISK_HORIZON_DAYS } from '../../rules/at-risk.js';
 import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } from '../../render/movements.js';
 import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
 import { renderRevenueJson } from '../../render/revenue-json.js';
@@ -34,7 +35,6 @@ interface RevenueFlags extends SourceFlags, OutputFlags {
   horizon?: number;
 }
 
-const DEFAULT_HORIZON_DAYS = 30;
 
 const DEFAULT_WEEKS = 8;
 
@@ -75,7 +75,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment))
       .addOption(accountOption('--from'))
       .addOption(new Option('--at-risk', 'MRR at risk: past due, scheduled to end, discounts ending, trials ending (upside)').conflicts(['from']))
-      .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_HORIZON_DAYS})`).argParser(parsePositiveInteger));
+      .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_AT_RISK_HORIZON_DAYS})`).argParser(parsePositiveInteger));
   } else {
     command
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
@@ -107,7 +107,7 @@ async function figures(context: CliContext, config: KpiConfig, flags: RevenueFla
     measure,
     explain: flags.explain ?? false,
     now,
-    ...(flags.atRisk ? { atRiskHorizonDays: flags.horizon ?? DEFAULT_HORIZON_DAYS } : {}),
+    ...(flags.atRisk ? { atRiskHorizonDays: flags.horizon ?? DEFAULT_AT_RISK_HORIZON_DAYS } : {}),
     onProgress: (read) => progress.update(describeProgress(read, source.readStats)),
   }).finally(() => progress.done());
   const messages = messagesTo(context.stderr);
