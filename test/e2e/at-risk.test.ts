@@ -83,3 +83,34 @@ describe('kpi mrr --at-risk (the built binary, from a snapshot)', () => {
     }
   });
 });
+
+describe('the at-risk figures as KPIs in kpi report', () => {
+  it('past_due_share and scheduled_to_end_mrr, lower is better, against targets', async () => {
+    const reportConfig = join(directory, 'report.config.json');
+    writeFileSync(
+      reportConfig,
+      JSON.stringify({
+        ...CONFIG,
+        report: {
+          kpis: [
+            { id: 'past_due', name: 'Past-due share', unit: 'percent', source: { type: 'stripe', metric: 'past_due_share' }, target: 10, direction: 'lower' },
+            { id: 'pro_past_due', name: 'Pro past-due share', unit: 'percent', source: { type: 'stripe', metric: 'past_due_share', tier: 'Pro' }, target: 20, direction: 'lower' },
+            { id: 'ending', name: 'MRR set to end', unit: 'money', source: { type: 'stripe', metric: 'scheduled_to_end_mrr' }, target: 2000, direction: 'lower' },
+            { id: 'starter_ending', name: 'Starter MRR set to end', unit: 'money', source: { type: 'stripe', metric: 'scheduled_to_end_mrr', tier: 'Starter' } },
+          ],
+        },
+      }),
+    );
+    const result = await runKpi(['report', '--snapshot', snapshotPath, '--config', reportConfig, '--format', 'json']);
+    const byId = Object.fromEntries(JSON.parse(result.stdout).kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
+    // 59000 / 330500 = 17.85 % against at most 10 %: red (yellow only up to 11 %).
+    expect(byId.past_due).toMatchObject({ value: 17.85, target: 10, status: 'red' });
+    // Pro: 55000 / 322500 = 17.05 % against at most 20 %: green.
+    expect(byId.pro_past_due).toMatchObject({ value: 17.05, target: 20, status: 'green' });
+    // D 50000 + F 50000 + N 10000 = 110000 (1,100.00 USD) against at most 2,000.00 USD: green.
+    expect(byId.ending).toMatchObject({ value: 110_000, target: 200_000, status: 'green', currency: 'usd' });
+    // Nothing of Starter is set to end: 0.
+    expect(byId.starter_ending).toMatchObject({ value: 0, currency: 'usd' });
+    expect(result.code).toBe(0);
+  });
+});
