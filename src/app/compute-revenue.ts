@@ -1,7 +1,9 @@
 import type { KpiConfig } from '../config/schema.js';
 import { resolveTierLayout } from '../catalog/tier-layout.js';
 import { MrrAccumulator, type MrrTotals } from '../rules/mrr-totals.js';
-import { buildRevenueReport, currenciesOf, missingRates, type Measure, type RevenueReport } from '../revenue/revenue-report.js';
+import { buildRevenueReport, currenciesOf, makeConverter, missingRates, type Measure, type RevenueReport } from '../revenue/revenue-report.js';
+import { atRiskEntries, atRiskStatuses, type AtRiskEntries, type AtRiskOptions } from '../rules/at-risk.js';
+import { atRiskCurrencies, buildAtRiskReport } from '../revenue/at-risk-report.js';
 import type { PricingCatalog } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import { DataSourceError, UsageError } from '../errors.js';
@@ -14,6 +16,8 @@ export interface ComputeRevenueOptions {
   now: Date;
   /** Called as subscriptions arrive, for progress display. */
   onProgress?: (subscriptionsRead: number) => void;
+  /** MRR at risk within this many days (`kpi mrr --at-risk`); trialing subscriptions are read too. */
+  atRiskHorizonDays?: number;
 }
 
 /** Reads one billing source and values it by the configuration's rules. */
@@ -31,9 +35,9 @@ export async function computeRevenueReports(
 ): Promise<Partial<Record<Measure, RevenueReport>>> {
   const accumulated = await accumulateRevenue(source, config, measures, options);
   return Object.fromEntries(
-    accumulated.map(({ measure, totals, layout, pricing }) => [
+    accumulated.map(({ measure, totals, layout, pricing, atRisk }) => [
       measure,
-      buildRevenueReport(totals, {
+      withAtRisk(buildRevenueReport(totals, {
         measure,
         layout,
         source: source.description,
@@ -43,9 +47,34 @@ export async function computeRevenueReports(
         stripeSettings: config.stripeSettings,
         reporting: config.reporting,
         catalogCurrencies: configuredCurrencies(layout, pricing),
-      }),
+      }), atRisk, { layout, config, explain: options.explain }),
     ]),
   );
+}
+
+/** The at-risk figures are MRR's: they go on the MRR report only, converted like it. */
+function withAtRisk(
+  report: RevenueReport,
+  atRisk: AccumulatedRevenue['atRisk'],
+  context: { layout: TierLayout; config: KpiConfig; explain: boolean },
+): RevenueReport {
+  if (!atRisk || report.measure !== 'mrr') return report;
+  checkRates(atRiskCurrencies(atRisk.entries), context.config);
+  const converterFor = (sectionCurrencies: readonly string[]) => {
+    const currencies = [...new Set([...report.currencies, ...sectionCurrencies])].sort();
+    return makeConverter(currencies, context.config.reporting, currencies.length === 0 ? report.reportingCurrency : null);
+  };
+  return {
+    ...report,
+    atRisk: buildAtRiskReport(atRisk.entries, {
+      layout: context.layout,
+      converterFor,
+      mrr: report.amount,
+      horizonDays: atRisk.horizonDays,
+      horizonEnd: atRisk.horizonEnd,
+      explain: context.explain,
+    }),
+  };
 }
 
 export interface AccumulatedRevenue {
@@ -53,6 +82,8 @@ export interface AccumulatedRevenue {
   totals: MrrTotals;
   layout: TierLayout;
   pricing: PricingCatalog;
+  /** With `atRiskHorizonDays`, on the MRR measure: every at-risk entry. */
+  atRisk?: { entries: AtRiskEntries; horizonDays: number; horizonEnd: number };
 }
 
 /**
@@ -63,7 +94,7 @@ export async function accumulateRevenue(
   source: BillingSource,
   config: KpiConfig,
   measures: readonly Measure[],
-  options: Pick<ComputeRevenueOptions, 'explain' | 'onProgress'>,
+  options: Pick<ComputeRevenueOptions, 'explain' | 'onProgress' | 'atRiskHorizonDays'>,
 ): Promise<AccumulatedRevenue[]> {
   const [products, pricing] = await Promise.all([source.listProducts(), source.loadPricing()]);
   const perMeasure = measures.map((measure) => {
@@ -75,10 +106,15 @@ export async function accumulateRevenue(
     });
     return { measure, layout, accumulator };
   });
+  const atRisk = openAtRisk(perMeasure, config, source.asOf, options.atRiskHorizonDays);
+  const statuses = atRisk ? atRiskStatuses(config.countedStatuses) : config.countedStatuses;
   let read = 0;
-  for await (const subscription of source.subscriptions(config.countedStatuses, pricing)) {
+  for await (const subscription of source.subscriptions(statuses, pricing)) {
     try {
-      for (const { accumulator } of perMeasure) accumulator.add(subscription);
+      if (config.countedStatuses.includes(subscription.status)) {
+        for (const { accumulator } of perMeasure) accumulator.add(subscription);
+      }
+      if (atRisk) mergeEntries(atRisk.entries, atRiskEntries(subscription, atRisk.options));
     } catch (error) {
       // The rules refuse data they cannot value (a quantity beyond the last tier, an
       // interval_count of 0): that is the data's fault, and no figure is better than a wrong one.
@@ -89,13 +125,33 @@ export async function accumulateRevenue(
   }
   return perMeasure.map(({ measure, layout, accumulator }) => {
     const totals = accumulator.result();
-    checkRates(totals, config);
-    return { measure, totals, layout, pricing };
+    checkRates(currenciesOf(totals), config);
+    const horizon = atRisk && measure === 'mrr' ? { entries: atRisk.entries, horizonDays: atRisk.horizonDays, horizonEnd: atRisk.options.horizonEnd } : undefined;
+    return { measure, totals, layout, pricing, ...(horizon ? { atRisk: horizon } : {}) };
   });
 }
 
-function checkRates(totals: MrrTotals, config: KpiConfig): void {
-  const missing = missingRates(currenciesOf(totals), config.reporting);
+const SECONDS_PER_DAY = 86_400;
+
+/** The at-risk figures follow the MRR measure's layout; none without the MRR measure. */
+function openAtRisk(perMeasure: ReadonlyArray<{ measure: Measure; layout: TierLayout }>, config: KpiConfig, asOf: number, horizonDays: number | undefined) {
+  const mrr = perMeasure.find((entry) => entry.measure === 'mrr');
+  if (horizonDays === undefined || !mrr) return null;
+  const options: AtRiskOptions = {
+    layout: mrr.layout,
+    policy: { ...config.discounts, asOf },
+    countedStatuses: config.countedStatuses,
+    horizonEnd: asOf + horizonDays * SECONDS_PER_DAY,
+  };
+  return { options, horizonDays, entries: { pastDue: [], scheduledToEnd: [], discountsEnding: [], trialsEnding: [] } as AtRiskEntries };
+}
+
+function mergeEntries(into: AtRiskEntries, from: AtRiskEntries): void {
+  for (const category of Object.keys(into) as Array<keyof AtRiskEntries>) into[category].push(...from[category]);
+}
+
+function checkRates(currencies: string[], config: KpiConfig): void {
+  const missing = missingRates(currencies, config.reporting);
   if (missing.length > 0 && config.reporting) {
     const target = config.reporting.currency.toUpperCase();
     throw new UsageError(

@@ -12,7 +12,8 @@ import { checkSourceEnvironment } from '../scoreboard/sources/source-environment
 import { MAX_BODY_BYTES, SourceError, type SourceContext, type SourcedValue } from '../scoreboard/sources/source-types.js';
 import { Redactor } from '../secrets/redact.js';
 import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../scoreboard/status.js';
-import type { Measure, RevenueReport } from '../revenue/revenue-report.js';
+import type { Measure, ReportedAmount, RevenueReport, TierLine } from '../revenue/revenue-report.js';
+import type { AtRiskReport } from '../revenue/at-risk-report.js';
 import { KpiError } from '../errors.js';
 import { decimalString, ratioValue, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
 import type { SaasMetricsReport } from './saas-metrics.js';
@@ -180,7 +181,8 @@ function stripeValue(kpi: KpiDefinition, reports: Partial<Record<Measure, Revenu
     throw new SourceError(`no tier "${source.tier}" (tiers: ${report.tiers.map((line) => line.name).join(', ')})`);
   }
   if (source.metric === 'subscriptions') return { value: tier ? tier.subscriptions : report.subscriptions, read: stripeRead(report) };
-  const amount = tier ? tier.amount : report.amount;
+  if (source.metric === 'past_due_share') return { value: pastDueSharePercent(report, tier ?? null), read: stripeRead(report) };
+  const amount = source.metric === 'scheduled_to_end_mrr' ? scheduledToEnd(report, tier ?? null) : tier ? tier.amount : report.amount;
   if (amount.total === null || !report.reportingCurrency) {
     throw new SourceError(
       `the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one figure needs conversion rates (config "reporting")`,
@@ -250,6 +252,30 @@ const METRIC_RATIO: Record<PeriodMetric, (metrics: SaasMetrics) => Ratio> = {
   // At the end of the period: what an account pays now.
   arpa: (metrics) => metrics.arpa.end,
 };
+
+function atRiskOf(report: RevenueReport): AtRiskReport {
+  if (!report.atRisk) throw new SourceError('no MRR-at-risk figures were computed');
+  return report.atRisk;
+}
+
+/** A tier with nothing set to end is not in the at-risk tiers: zero, in the report's currency. */
+function scheduledToEnd(report: RevenueReport, tier: TierLine | null): ReportedAmount {
+  const section = atRiskOf(report).scheduledToEnd;
+  if (!tier) return section.amount;
+  return section.tiers.find((line) => line.name === tier.name)?.amount ?? { byCurrency: {}, total: report.reportingCurrency ? 0n : null };
+}
+
+/** Past-due MRR as a percent of MRR (2 decimals), of the whole account or one tier, in one currency. */
+function pastDueSharePercent(report: RevenueReport, tier: TierLine | null): number {
+  const pastDue = atRiskOf(report).pastDue;
+  const part = tier ? (pastDue.tiers.find((line) => line.name === tier.name)?.amount.total ?? 0n) : pastDue.amount.total;
+  const whole = tier ? tier.amount.total : report.amount.total;
+  if (part === null || whole === null) {
+    throw new SourceError(`the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one share needs conversion rates (config "reporting")`);
+  }
+  if (whole === 0n) throw new SourceError(`no MRR${tier ? ` in tier "${tier.name}"` : ''}: a share of nothing has no value`);
+  return Number(Rational.of(part * 100n, whole).times(100).roundHalfUp()) / 100;
+}
 
 function stripeRead(report: RevenueReport): string {
   return `${report.subscriptionsRead} subscriptions (one read shared by every stripe KPI)`;

@@ -132,6 +132,14 @@ export interface Subscription {
   cancelAtPeriodEnd: boolean;
   /** Unix seconds at which Stripe will cancel the subscription (`cancel_at`); null when none is scheduled. */
   cancelAt: number | null;
+  /** Unix seconds a trial ends (`trial_end`); null or absent when there is none or the source does not carry it. */
+  trialEnd?: number | null;
+  /**
+   * Unix seconds the current billing period ends: the latest of the items'
+   * `current_period_end`. What a `cancel_at_period_end` subscription ends at when Stripe
+   * left `cancel_at` empty; absent when the source does not carry it.
+   */
+  currentPeriodEnd?: number | null;
   items: SubscriptionItem[];
   discounts: Discount[];
 }

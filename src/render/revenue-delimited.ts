@@ -1,5 +1,6 @@
 import { formatMajorUnits } from '../money/currency.js';
 import type { RevenueReport } from '../revenue/revenue-report.js';
+import { renderAtRiskDelimited } from './at-risk.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 
 /**
@@ -8,9 +9,10 @@ import { renderDelimited, type Cell, type Delimited } from './delimited.js';
  * With conversion rates configured, each row also carries the reporting currency and the
  * rate. With `--explain`, one row per subscription and product instead, ending with the
  * difference and its causes as `kind[:coupon]=amount` pairs joined by ";" (the amounts add
- * up to the difference).
+ * up to the difference). With `--at-risk`, the at-risk rows instead (see `renderAtRiskDelimited`).
  */
 export function renderRevenueDelimited(report: RevenueReport, format: Delimited): string {
+  if (report.atRisk) return renderAtRiskDelimited(report.atRisk, format);
   if (report.explain) return renderExplain(report, format);
   const rates = report.conversionRates;
   const rows: Cell[][] = [];

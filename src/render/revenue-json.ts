@@ -1,5 +1,6 @@
 import type { ChurnTiming, StripeSettings } from '../config/schema.js';
 import type { RevenueReport, ReportedAmount } from '../revenue/revenue-report.js';
+import { atRiskJson } from './at-risk.js';
 import { jsonInteger, jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 
 export const REVENUE_JSON_SCHEMA_VERSION = 1;
@@ -65,6 +66,7 @@ export function renderRevenueJson(report: RevenueReport): string {
     },
     excluded: { metered_items: report.excluded.meteredItems },
     warnings: report.warnings,
+    ...(report.atRisk ? { at_risk: atRiskJson(report.atRisk) } : {}),
     ...(report.explain
       ? {
           explain: report.explain.map((line) => ({

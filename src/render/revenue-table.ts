@@ -2,6 +2,7 @@ import { formatMoneyForHumans } from '../money/currency.js';
 import { describeStripeSettings, type DifferenceCause, type RevenueReport, type ReportedAmount } from '../revenue/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
+import { atRiskTableLines } from './at-risk.js';
 import { newTable, tableText } from './table-style.js';
 
 
@@ -48,6 +49,7 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
     lines.push(palette.dim(`Left out: ${report.excluded.meteredItems} metered (usage-based) item${report.excluded.meteredItems === 1 ? '' : 's'}, as Stripe leaves them out of MRR.`));
   }
   for (const warning of report.warnings) lines.push(palette.warning(`Warning: ${warning}`));
+  if (report.atRisk) lines.push('', ...atRiskTableLines(report.atRisk, money, palette));
 
   if (report.explain) {
     lines.push('', palette.heading('Contribution of each counted subscription'));

@@ -12,6 +12,7 @@ import type { CauseKind } from '../rules/difference-causes.js';
 import type { Coupon } from '../billing/model.js';
 import { apportion } from '../history/movements.js';
 import { formatMoneyForHumans } from '../money/currency.js';
+import type { AtRiskReport } from './at-risk-report.js';
 
 /** Minor units per lowercase currency code, keys sorted. */
 export type MoneyByCurrency = Record<string, bigint>;
@@ -106,6 +107,8 @@ export interface RevenueReport {
   excluded: { meteredItems: number };
   warnings: string[];
   explain: ExplainLine[] | null;
+  /** `kpi mrr --at-risk`: absent unless asked for. */
+  atRisk?: AtRiskReport;
 }
 
 export type Measure = 'mrr' | 'arr';
@@ -208,7 +211,7 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
   };
 }
 
-interface Converter {
+export interface Converter {
   currency: string | null;
   rates: Record<string, string> | null;
   report(amounts: AmountsByCurrency): ReportedAmount;
@@ -218,7 +221,7 @@ interface Converter {
  * One currency needs no conversion. Several are added up only with configured rates, each
  * currency's exact amount converted and the sum rounded once.
  */
-function makeConverter(currencies: string[], reporting: ReportContext['reporting'], fallback: string | null): Converter {
+export function makeConverter(currencies: string[], reporting: ReportContext['reporting'], fallback: string | null): Converter {
   const byCurrency = (amounts: AmountsByCurrency): MoneyByCurrency =>
     Object.fromEntries([...amounts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, amount]) => [code, amount.roundHalfUp()]));
 

@@ -26,6 +26,43 @@ const historyFields = {
   misnamed_snapshots: z.array(z.strictObject({ path: z.string(), named_at: isoTimestamp, taken_at: isoTimestamp })),
 };
 
+/** `kpi mrr --at-risk`: amounts are monthly, in minor units, like `mrr`. */
+const atRiskSchema = (() => {
+  const amount = { mrr: minorUnits.nullable(), mrr_by_currency: byCurrency };
+  const count = z.number().int().min(0);
+  const line = z.strictObject({
+    subscription: z.string(),
+    customer: z.string(),
+    tier: z.string(),
+    currency,
+    mrr: minorUnits,
+    date: isoTimestamp.nullable().describe('when the subscription, discount or trial ends; null for past due, or when the source does not say'),
+    coupon: z.string().optional(),
+  });
+  const section = {
+    ...amount,
+    subscriptions: count,
+    tiers: z.array(z.strictObject({ name: z.string(), ...amount, subscriptions: count })),
+    explain: z.array(line).optional().describe('with --explain: one line per subscription and tier (and coupon), soonest first'),
+  };
+  const share = z
+    .string()
+    .regex(/^\d+\.\d{4}$/)
+    .nullable()
+    .describe('past-due MRR / MRR as a fraction, a decimal string rounded half-up to 4 places ("0.1250" is 12.5 %); null when MRR is 0 or the currencies are not converted');
+  return z.strictObject({
+    horizon_days: z.number().int().min(1),
+    horizon_end: isoTimestamp,
+    past_due: z.strictObject({ ...section, share_of_mrr: share, share_of_mrr_by_currency: z.record(currency, share) }),
+    scheduled_to_end: z.strictObject(section),
+    discounts_ending: z.strictObject({
+      ...section,
+      coupons: z.array(z.strictObject({ coupon: z.string(), description: z.string(), ...amount, subscriptions: count })),
+    }).describe('the MRR change (an increase) when discounts counted by rule billed end within the horizon'),
+    trials_ending: z.strictObject(section).describe('MRR trialing subscriptions would add if they convert; not part of mrr'),
+  });
+})();
+
 function revenueSchema(measure: 'mrr' | 'arr') {
   const amount = (prefix: string) => ({ [prefix]: minorUnits.nullable(), [`${prefix}_by_currency`]: byCurrency });
   const product = z.strictObject({
@@ -90,8 +127,10 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     excluded: z.strictObject({ metered_items: z.number().int().min(0) }),
     warnings: z.array(z.string()),
     explain: z.array(explainLine).optional(),
+    ...(measure === 'mrr' ? { at_risk: atRiskSchema.optional() } : {}),
   });
 }
+
 
 export const mrrOutputSchema = revenueSchema('mrr');
 export const arrOutputSchema = revenueSchema('arr');

@@ -37,12 +37,11 @@ export function isPeriodMetric(metric: string): metric is PeriodMetric {
 
 const stripeSource = z.strictObject({
   type: z.literal('stripe'),
-  metric: z.enum([
-    'mrr',
-    'arr',
-    'subscriptions',
-    ...PERIOD_METRICS,
-  ]),
+  /**
+   * past_due_share (percent of MRR) and scheduled_to_end_mrr (money) are MRR at risk within
+   * 30 days, valued now; the period metrics (nrr, grr ...) compare two snapshots.
+   */
+  metric: z.enum(['mrr', 'arr', 'subscriptions', 'past_due_share', 'scheduled_to_end_mrr', ...PERIOD_METRICS]),
   /** One tier (or other recurring group) only; default: all. */
   tier: z.string().min(1).optional(),
 });

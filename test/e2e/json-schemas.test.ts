@@ -13,6 +13,7 @@ describe('JSON Schemas of the outputs', () => {
 
   it.each([
     ['mrr', ['mrr', '--demo', '--format', 'json', '--explain']],
+    ['mrr', ['mrr', '--demo', '--format', 'json', '--at-risk', '--explain']],
     ['arr', ['arr', '--demo', '--format', 'json']],
     ['arr_weekly', ['arr', '--demo', '--weekly', '--format', 'json']],
     ['mrr_movements', ['mrr', '--demo', '--from', '2026-10-12', '--format', 'json']],

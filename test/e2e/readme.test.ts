@@ -5,7 +5,7 @@ describe('README', () => {
   const samples = readmeSamples();
 
   it('shows a sample of each main command', () => {
-    expect(samples.map((sample) => sample.args.slice(0, 2).join(' '))).toEqual(['mrr --demo', 'arr --demo', 'arr --demo', 'mrr --demo', 'metrics --demo', 'report --demo', 'okr status', 'reconcile --demo']);
+    expect(samples.map((sample) => sample.args.slice(0, 2).join(' '))).toEqual(['mrr --demo', 'arr --demo', 'arr --demo', 'mrr --demo', 'metrics --demo', 'mrr --demo', 'report --demo', 'okr status', 'reconcile --demo']);
   });
 
   it.each(samples.map((sample) => [sample.args.join(' '), sample] as const))('the sample of `kpi %s` is what the demo prints', (_command, sample) => {

@@ -132,6 +132,10 @@ export interface SubscriptionSpec {
   /** Stripe fills `cancel_at` with the period end when `cancel_at_period_end` is set. */
   cancelAtPeriodEnd?: boolean;
   cancelAt?: number | null;
+  /** For `trialing` subscriptions: when the trial ends. */
+  trialEnd?: number | null;
+  /** Every item's `current_period_end` (default: 20 days after AS_OF). */
+  periodEnd?: number;
   items: ItemSpec[];
   discounts?: WireDiscount[];
 }
@@ -147,7 +151,7 @@ export function subscription(spec: SubscriptionSpec): WireSubscription {
     discounts: item.discounts ?? [],
     subscription: id,
     current_period_start: AS_OF - 10 * 86_400,
-    current_period_end: AS_OF + 20 * 86_400,
+    current_period_end: spec.periodEnd ?? AS_OF + 20 * 86_400,
     created,
     metadata: {},
   }));
@@ -159,9 +163,9 @@ export function subscription(spec: SubscriptionSpec): WireSubscription {
     currency: spec.currency ?? 'usd',
     created,
     start_date: created,
-    trial_start: null,
-    trial_end: null,
-    cancel_at: spec.cancelAt ?? (spec.cancelAtPeriodEnd ? AS_OF + 20 * 86_400 : null),
+    trial_start: spec.trialEnd ? created : null,
+    trial_end: spec.trialEnd ?? null,
+    cancel_at: spec.cancelAt !== undefined ? spec.cancelAt : spec.cancelAtPeriodEnd ? (spec.periodEnd ?? AS_OF + 20 * 86_400) : null,
     cancel_at_period_end: spec.cancelAtPeriodEnd ?? false,
     canceled_at: spec.cancelAtPeriodEnd || spec.cancelAt ? AS_OF - 86_400 : null,
     ended_at: null,

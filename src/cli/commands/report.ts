@@ -4,6 +4,7 @@ import { computeRevenueReports } from '../../app/compute-revenue.js';
 import { saasMetricsReport, type SaasMetricsReport } from '../../app/saas-metrics.js';
 import { snapshotPair } from '../../app/snapshot-pair.js';
 import { SourceError } from '../../scoreboard/sources/source-types.js';
+import { DEFAULT_AT_RISK_HORIZON_DAYS } from '../../rules/at-risk.js';
 import { buildKpiReport, type KpiReport } from '../../app/kpi-report.js';
 import type { StoredSnapshot } from '../../snapshots/snapshot-store.js';
 import { DEFAULT_REPORT } from '../../config/defaults.js';
@@ -164,7 +165,7 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
   const periodMetrics = new Map<string, Promise<SaasMetricsReport>>();
   const readStripe = async () => {
     const source = await openBillingSource(flags, context.env, now, notifier(context));
-    const reports = await revenue(source, config, now);
+    const reports = await revenue(source, config, now, reportConfig);
     if (flags.verbose) {
       const subscriptionsRead = (reports.mrr ?? reports.arr)?.subscriptionsRead ?? 0;
       messagesTo(context.stderr).note(`stripe: ${source.description}: ${describeReadCost(subscriptionsRead, source.readStats)}`);
@@ -187,7 +188,7 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     stripeWeekAgo: async () => {
       const weekAgo = now.getTime() - 6 * 86_400_000;
       const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);
-      return before ? revenue(snapshotSource(before.path), config, now) : null;
+      return before ? revenue(snapshotSource(before.path), config, now, reportConfig) : null;
     },
   });
   if (flags.verbose) {
@@ -203,6 +204,8 @@ function isTargetOf(id: string, wanted: ReadonlySet<string>, report: ReportConfi
   return report.kpis.some((kpi) => wanted.has(kpi.id) && kpi.target !== null && typeof kpi.target === 'object' && 'kpi' in kpi.target && kpi.target.kpi === id);
 }
 
-function revenue(source: Awaited<ReturnType<typeof openBillingSource>>, config: KpiConfig, now: Date) {
-  return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now });
+function revenue(source: Awaited<ReturnType<typeof openBillingSource>>, config: KpiConfig, now: Date, reportConfig: ReportConfig) {
+  // Trialing subscriptions are read only when an at-risk KPI asks for them.
+  const atRisk = reportConfig.kpis.some((kpi) => kpi.source?.type === 'stripe' && (kpi.source.metric === 'past_due_share' || kpi.source.metric === 'scheduled_to_end_mrr'));
+  return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now, ...(atRisk ? { atRiskHorizonDays: DEFAULT_AT_RISK_HORIZON_DAYS } : {}) });
 }

@@ -5,6 +5,7 @@ import { weeklyArr } from '../../app/weekly-arr.js';
 import { loadConfig } from '../../config/load.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
+import { DEFAULT_AT_RISK_HORIZON_DAYS } from '../../rules/at-risk.js';
 import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } from '../../render/movements.js';
 import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
 import { renderRevenueJson } from '../../render/revenue-json.js';
@@ -31,7 +32,10 @@ interface RevenueFlags extends SourceFlags, OutputFlags {
   weeks?: number;
   backfill?: boolean;
   account?: string;
+  atRisk?: boolean;
+  horizon?: number;
 }
+
 
 const DEFAULT_WEEKS = 8;
 
@@ -43,7 +47,8 @@ Examples:
   kpi mrr --format json > mrr.json       for CI: integer minor units, versioned envelope
   kpi mrr --format csv --explain         one row per subscription and product, for a spreadsheet
   kpi mrr --snapshot FILE                from a snapshot taken with \`kpi snapshot\`
-  kpi mrr --demo --from 2026-10-01 --to 2026-11-16   new, expansion, contraction, churn, reactivation`,
+  kpi mrr --demo --from 2026-10-01 --to 2026-11-16   new, expansion, contraction, churn, reactivation
+  kpi mrr --demo --at-risk --horizon 14  past due, set to end, discounts and trials ending within 14 days`,
   arr: `
 Examples:
   kpi arr --demo                         ARR = 12 x recurring MRR, other recurring groups included
@@ -69,7 +74,9 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
     command
       .addOption(new Option('--from <date>', 'MRR movements from the snapshot at or before this date').argParser(parseMoment).conflicts(['explain', 'snapshot']))
       .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment))
-      .addOption(accountOption('--from'));
+      .addOption(accountOption('--from'))
+      .addOption(new Option('--at-risk', 'MRR at risk: past due, scheduled to end, discounts ending, trials ending (upside)').conflicts(['from']))
+      .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_AT_RISK_HORIZON_DAYS})`).argParser(parsePositiveInteger));
   } else {
     command
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
@@ -82,6 +89,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
     if (flags.to && !flags.from) throw new UsageError('--to needs --from: movements are between two dates');
     if (flags.backfill && !flags.weekly) throw new UsageError('--backfill works with --weekly');
     if (flags.account !== undefined && !flags.weekly && !flags.from) throw new UsageError(`--account works with ${measure === 'mrr' ? '--from' : '--weekly'}: it chooses whose snapshots make the history`);
+    if (flags.horizon !== undefined && !flags.atRisk) throw new UsageError('--horizon works with --at-risk', 'Add --at-risk to see the MRR at risk within the horizon.');
     if (flags.weeks !== undefined && !flags.weekly) throw new UsageError('--weeks works with --weekly', 'Add --weekly to see ARR week by week.');
     const renderers = flags.from
       ? await movements(context, config, flags)
@@ -100,6 +108,7 @@ async function figures(context: CliContext, config: KpiConfig, flags: RevenueFla
     measure,
     explain: flags.explain ?? false,
     now,
+    ...(flags.atRisk ? { atRiskHorizonDays: flags.horizon ?? DEFAULT_AT_RISK_HORIZON_DAYS } : {}),
     onProgress: (read) => progress.update(describeProgress(read, source.readStats)),
   }).finally(() => progress.done());
   const messages = messagesTo(context.stderr);

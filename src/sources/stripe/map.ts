@@ -125,9 +125,16 @@ export function mapSubscription(
     created: subscription.created,
     cancelAtPeriodEnd: subscription.cancel_at_period_end === true,
     cancelAt: typeof subscription.cancel_at === 'number' ? subscription.cancel_at : null,
+    trialEnd: typeof subscription.trial_end === 'number' ? subscription.trial_end : null,
+    currentPeriodEnd: latestPeriodEnd(items),
     items: items.map((item) => mapItem(item, normaliseCurrency(subscription.currency), catalog, where)),
     discounts: subscription.discounts.map((discount) => mapDiscount(discount, catalog, where)),
   };
+}
+
+function latestPeriodEnd(items: readonly WireSubscriptionItem[]): number | null {
+  const ends = items.map((item) => item.current_period_end).filter((end): end is number => typeof end === 'number');
+  return ends.length > 0 ? Math.max(...ends) : null;
 }
 
 function mapItem(item: WireSubscriptionItem, currency: string, catalog: PricingCatalog, where: string): SubscriptionItem {
