@@ -9,7 +9,7 @@ import { readCsvSource } from '../scoreboard/sources/csv-source.js';
 import { readGithubSource } from '../scoreboard/sources/github-source.js';
 import { readJsonSource } from '../scoreboard/sources/json-source.js';
 import { checkSourceEnvironment } from '../scoreboard/sources/source-environment.js';
-import { MAX_BODY_BYTES, SourceError, type SourceContext, type SourcedValue } from '../scoreboard/sources/source-types.js';
+import { MAX_BODY_BYTES, NoValue, SourceError, type SourceContext, type SourcedValue } from '../scoreboard/sources/source-types.js';
 import { Redactor } from '../secrets/redact.js';
 import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../scoreboard/status.js';
 import type { Measure, ReportedAmount, RevenueReport, TierLine } from '../revenue/revenue-report.js';
@@ -85,18 +85,22 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
   const sourced = await Promise.all(
     report.kpis.map(async (kpi) => {
       const period = resolvePeriod(kpi.period, inputs.now, calendar);
-      if (!kpi.source) return { kpi, period, value: null, error: null, notConfigured: true, read: null };
+      if (!kpi.source) return { kpi, period, value: null, error: null, noValue: null, notConfigured: true, read: null };
       const started = performance.now();
       const read = (what: string): SourceRead => ({ id: kpi.id, source: kpi.source!.type, read: what, seconds: (performance.now() - started) / 1000 });
       try {
         const sourcedValue = await readSource(kpi, { kpi, period, calendar, ...sourceInputs }, inputs);
         const value = { ...sourcedValue, note: sourcedValue.note === undefined ? undefined : redactor.redact(sourcedValue.note) };
-        return { kpi, period, value, error: null, notConfigured: false, read: read(redactor.redact(sourcedValue.read ?? 'from the config')) };
+        return { kpi, period, value, error: null, noValue: null, notConfigured: false, read: read(redactor.redact(sourcedValue.read ?? 'from the config')) };
       } catch (error) {
+        if (error instanceof NoValue) {
+          const reason = redactor.redact(error.message);
+          return { kpi, period, value: null, error: null, noValue: reason, notConfigured: false, read: read(`no value: ${reason}`) };
+        }
         // Every message a source produced passes the redactor before it is shown or recorded.
         if (error instanceof SourceError || error instanceof KpiError) {
           const message = redactor.redact(error.message);
-          return { kpi, period, value: null, error: message, notConfigured: false, read: read(`failed: ${message}`) };
+          return { kpi, period, value: null, error: message, noValue: null, notConfigured: false, read: read(`failed: ${message}`) };
         }
         throw error;
       }
@@ -105,7 +109,7 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
   const byId = new Map(sourced.map((entry) => [entry.kpi.id, entry]));
 
   const results: KpiResult[] = [];
-  for (const { kpi, period, value, error, notConfigured } of sourced) {
+  for (const { kpi, period, value, error, noValue, notConfigured } of sourced) {
     const currency = value?.currency ?? kpi.currency ?? null;
     const base = {
       id: kpi.id,
@@ -119,6 +123,14 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
     };
     if (notConfigured) {
       results.push({ ...base, value: null, target: null, status: 'not_configured', reason: 'no source configured', trend: null });
+      continue;
+    }
+    if (noValue !== null) {
+      // The target is still shown (the meeting sees what the figure is held to), when the
+      // config gives the currency money needs.
+      const knowsUnits = kpi.unit !== 'money' || kpi.currency !== undefined;
+      const target = kpi.target !== null && knowsUnits ? await resolveTarget(kpi, kpi.target, period, { value: 0, currency: kpi.currency }, byId, inputs) : { value: null };
+      results.push({ ...base, value: null, target: target.value, status: 'no_value', reason: noValue, trend: null });
       continue;
     }
     if (!value) {
@@ -218,7 +230,7 @@ function periodMetricValue(kpi: KpiDefinition, metric: PeriodMetric, report: Saa
   }
   const ratio = METRIC_RATIO[metric](line.metrics);
   const value = ratioValue(ratio);
-  if (value === null) throw new SourceError(NOT_APPLICABLE_BECAUSE[metric]);
+  if (value === null) throw new NoValue(NOT_APPLICABLE_BECAUSE[metric]);
   const read = `snapshots ${report.from.takenAt.toISOString()} and ${report.to.takenAt.toISOString()}`;
   if (metric === 'arpa') return { value: Number(value.roundHalfUp()), currency: line.currency, read };
   const shown = metric === 'quick_ratio' ? value : value.times(100);
@@ -273,7 +285,7 @@ function pastDueSharePercent(report: RevenueReport, tier: TierLine | null): numb
   if (part === null || whole === null) {
     throw new SourceError(`the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one share needs conversion rates (config "reporting")`);
   }
-  if (whole === 0n) throw new SourceError(`no MRR${tier ? ` in tier "${tier.name}"` : ''}: a share of nothing has no value`);
+  if (whole === 0n) throw new NoValue(`no MRR${tier ? ` in tier "${tier.name}"` : ''}: a share of nothing has no value`);
   return Number(Rational.of(part * 100n, whole).times(100).roundHalfUp()) / 100;
 }
 

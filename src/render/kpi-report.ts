@@ -19,13 +19,14 @@ const STATUS_WORDS: Record<KpiStatus, string> = {
   green: 'GREEN',
   yellow: 'YELLOW',
   red: 'RED',
+  no_value: 'no value',
   no_target: 'no target',
   not_configured: 'not configured',
   error: 'n/a',
 };
-const STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '✔', yellow: '▲', red: '✖', no_target: '·', not_configured: '·', error: '?' };
+const STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '✔', yellow: '▲', red: '✖', no_value: '·', no_target: '·', not_configured: '·', error: '?' };
 /** Off-track first (red, then yellow), then failures, then the rest: exception-based reporting. */
-const ORDER: Record<KpiStatus, number> = { red: 0, yellow: 1, error: 2, green: 3, no_target: 4, not_configured: 5 };
+const ORDER: Record<KpiStatus, number> = { red: 0, yellow: 1, error: 2, green: 3, no_value: 4, no_target: 5, not_configured: 6 };
 
 /** Exceptions: red and yellow KPIs, and those whose value could not be read (they may be either). */
 function shown(view: ReportView): KpiResult[] {

@@ -243,7 +243,7 @@ export const kpiReportOutputSchema = z.strictObject({
       period: z.strictObject({ name: z.string(), start: isoTimestamp, end: isoTimestamp }),
       target: z.number().nullable(),
       direction: z.enum(['higher', 'lower']),
-      status: z.enum(['green', 'yellow', 'red', 'no_target', 'not_configured', 'error']),
+      status: z.enum(['green', 'yellow', 'red', 'no_value', 'no_target', 'not_configured', 'error']),
       trend: z.strictObject({ direction: z.enum(['up', 'down', 'flat']), previous: z.number(), recorded_at: z.string() }).nullable(),
       source: z.string(),
       error: z.string().nullable(),

@@ -1,5 +1,8 @@
-/** Where a KPI stands. `no_target` and `not_configured` are not failures; `error` is. */
-export type KpiStatus = 'green' | 'yellow' | 'red' | 'no_target' | 'not_configured' | 'error';
+/**
+ * Where a KPI stands. `no_value` (the figure is undefined, e.g. a quick ratio without
+ * losses), `no_target` and `not_configured` are not failures; `error` is.
+ */
+export type KpiStatus = 'green' | 'yellow' | 'red' | 'no_value' | 'no_target' | 'not_configured' | 'error';
 
 export const OFF_TRACK: ReadonlySet<KpiStatus> = new Set(['red', 'yellow']);
 

@@ -76,20 +76,59 @@ describe('SaaS metrics as report KPIs', () => {
     expect(table.stdout).toMatch(/✖ RED +NRR +97\.24 % +99 %/);
   });
 
-  it('is n/a with the reason when the ratio has no denominator (no losses in EUR)', async () => {
-    const { config } = setup(`
+  // The EUR books did not move in the demo: nothing lost, so no quick ratio. That is an
+  // answer, not a failed source: the run must not fail CI (exit 1) for it.
+  const EUR_QUICK_RATIO = `
     - id: eur_quick_ratio
       name: EUR quick ratio
       unit: count
       period: last_28_days
       currency: eur
       source: { type: stripe, metric: quick_ratio }
-`);
-    const run = await runKpi(['report', '--demo', '--config', config, '--format', 'json']);
-    const [kpi] = JSON.parse(run.stdout).kpis;
-    expect(kpi.status).toBe('error');
-    expect(kpi.value).toBeNull();
-    expect(kpi.error).toContain('no MRR was lost in the period');
+      target: 2
+`;
+
+  it('has no value, with the reason, when the ratio has no denominator (no losses in EUR), and does not fail the run', async () => {
+    const { config } = setup(EUR_QUICK_RATIO);
+    const run = await runKpi(['report', '--demo', '--config', config, '--format', 'json', '--fail-on', 'red']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const document = JSON.parse(run.stdout);
+    const [kpi] = document.kpis;
+    expect(kpi).toMatchObject({ status: 'no_value', value: null, target: 2, error: null });
+    expect(kpi.reason).toContain('no MRR was lost in the period');
+    expect(document.all_on_track).toBe(true);
+
+    const table = await runKpi(['report', '--demo', '--config', config, '--no-color']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/· no value +EUR quick ratio +– +2 /);
+    expect(table.stdout).toContain('EUR quick ratio: no MRR was lost in the period');
+    const offTrack = await runKpi(['report', '--demo', '--config', config, '--only', 'off-track', '--format', 'json']);
+    expect(JSON.parse(offTrack.stdout).kpis).toEqual([]);
+  });
+
+  it('leaves a key result linked to a KPI without value to its check-ins, without failing', async () => {
+    const { dir, config } = setup(
+      EUR_QUICK_RATIO,
+      `period: 2026-Q4
+objectives:
+  - title: Grow faster than we lose
+    owner: Finance
+    type: committed
+    key_results:
+      - title: EUR quick ratio to 4
+        kpi: eur_quick_ratio
+        start: 0
+        target: 4
+        check_ins: [{ date: 2026-11-09, value: 2, confidence: 7 }]
+`,
+    );
+    const run = await runKpi(['okr', 'status', join(dir, 'okrs.yaml'), '--demo', '--config', config, '--format', 'json']);
+    expect(run.code).toBe(0);
+    const [keyResult] = JSON.parse(run.stdout).objectives[0].key_results;
+    // The check-in 2 of the way 0 -> 4: 0.5.
+    expect(keyResult).toMatchObject({ basis: 'check-in', current: 2, score: 0.5 });
+    expect(keyResult.note).toContain('no MRR was lost in the period');
   });
 
   it('is n/a when the period starts before the first snapshot', async () => {

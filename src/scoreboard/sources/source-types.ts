@@ -29,3 +29,10 @@ export interface SourceContext {
 
 /** A source failed: the KPI becomes n/a with this reason, the rest of the report goes on. */
 export class SourceError extends Error {}
+
+/**
+ * The source answered, and the figure has no value by definition (a ratio with nothing to
+ * divide by: no losses for a quick ratio, no MRR to take a share of). Not a failure: the
+ * KPI shows "no value" with this reason, and the run does not fail on it.
+ */
+export class NoValue extends Error {}
