@@ -60,6 +60,15 @@ describe('kpi mrr --at-risk (the built binary, from a snapshot)', () => {
     expect(zero.code).toBe(2);
     expect(zero.stdout).toBe('');
     expect(zero.stderr).toContain('--horizon');
+    // Days past what a date can hold were an internal error (exit 70, "Invalid time value").
+    const endless = await run('--horizon', '99999999');
+    expect(endless.code).toBe(2);
+    expect(endless.stdout).toBe('');
+    expect(endless.stderr).toContain('--horizon');
+    expect(endless.stderr).toContain('3660');
+    const tenYears = await run('--horizon', '3660', '--format', 'json');
+    expect(tenYears.code).toBe(0);
+    expect(JSON.parse(tenYears.stdout).at_risk.horizon_days).toBe(3660);
     const clash = await runKpi(['mrr', '--demo', '--at-risk', '--from', '2026-10-12']);
     expect(clash.code).toBe(2);
     expect(clash.stdout).toBe('');

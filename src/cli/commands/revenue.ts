@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { computeRevenue } from '../../app/compute-revenue.js';
 import { mrrMovements } from '../../app/mrr-movements.js';
 import { weeklyArr } from '../../app/weekly-arr.js';
@@ -23,6 +23,15 @@ import type { CliContext } from '../context.js';
 import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
+
+/** Ten years: past any real cancel_at, trial or coupon end, and far inside what a date can hold. */
+const MAX_AT_RISK_HORIZON_DAYS = 3660;
+
+function parseHorizonDays(value: string): number {
+  const days = parsePositiveInteger(value);
+  if (days > MAX_AT_RISK_HORIZON_DAYS) throw new InvalidArgumentError(`expected a whole number of days from 1 to ${MAX_AT_RISK_HORIZON_DAYS} (ten years)`);
+  return days;
+}
 
 interface RevenueFlags extends SourceFlags, OutputFlags {
   explain?: boolean;
@@ -76,7 +85,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment))
       .addOption(accountOption('--from'))
       .addOption(new Option('--at-risk', 'MRR at risk: past due, scheduled to end, discounts ending, trials ending (upside)').conflicts(['from']))
-      .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_AT_RISK_HORIZON_DAYS})`).argParser(parsePositiveInteger));
+      .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_AT_RISK_HORIZON_DAYS}, at most ${MAX_AT_RISK_HORIZON_DAYS})`).argParser(parseHorizonDays));
   } else {
     command
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
