@@ -35,6 +35,9 @@ export function isPeriodMetric(metric: string): metric is PeriodMetric {
   return metric in PERIOD_METRIC_UNITS;
 }
 
+/** The stripe metrics whose figure has one meaning only: a share, an amount. */
+const FIXED_UNITS = { ...PERIOD_METRIC_UNITS, past_due_share: 'percent', scheduled_to_end_mrr: 'money' } as const;
+
 const stripeSource = z.strictObject({
   type: z.literal('stripe'),
   /**
@@ -131,10 +134,11 @@ const kpi = z
       context.addIssue({ code: 'custom', path: ['currency'], message: 'money KPIs need a currency (e.g. "usd") unless they come from Stripe' });
     }
     const metric = entry.source?.type === 'stripe' ? entry.source.metric : null;
+    const metricUnit = metric && metric in FIXED_UNITS ? FIXED_UNITS[metric as keyof typeof FIXED_UNITS] : null;
+    if (metric && metricUnit && entry.unit !== metricUnit) {
+      context.addIssue({ code: 'custom', path: ['unit'], message: `must be ${metricUnit} for the stripe metric ${metric}` });
+    }
     if (metric && isPeriodMetric(metric)) {
-      if (entry.unit !== PERIOD_METRIC_UNITS[metric]) {
-        context.addIssue({ code: 'custom', path: ['unit'], message: `must be ${PERIOD_METRIC_UNITS[metric]} for the stripe metric ${metric}` });
-      }
       if (entry.period === 'now') {
         context.addIssue({ code: 'custom', path: ['period'], message: `the stripe metric ${metric} compares two snapshots: give a period such as last_28_days or last_month` });
       }

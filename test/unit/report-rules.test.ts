@@ -133,3 +133,29 @@ describe('CSV amounts and JSON pointers', () => {
     expect(pointTo(document, '/a/length')).toBeUndefined();
   });
 });
+
+describe('the unit a stripe metric comes in', () => {
+  const kpiWith = (metric: string, unit: string) => ({ id: 'k', name: 'K', unit, source: { type: 'stripe', metric } });
+  const problems = (metric: string, unit: string) => {
+    const parsed = reportSchema.safeParse({ kpis: [kpiWith(metric, unit)] });
+    return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  };
+
+  // A past-due share of 17.85 read as money, or 200,000 minor units of MRR set to end shown
+  // as "2,000 %", would be a confident wrong number: the unit is the metric's.
+  it.each([
+    ['past_due_share', 'money', 'percent'],
+    ['past_due_share', 'count', 'percent'],
+    ['scheduled_to_end_mrr', 'percent', 'money'],
+    ['scheduled_to_end_mrr', 'count', 'money'],
+  ])('refuses %s in unit %s', (metric, unit, expected) => {
+    expect(problems(metric, unit)).toEqual([`kpis.0.unit: must be ${expected} for the stripe metric ${metric}`]);
+  });
+
+  it.each([
+    ['past_due_share', 'percent'],
+    ['scheduled_to_end_mrr', 'money'],
+  ])('takes %s in unit %s', (metric, unit) => {
+    expect(problems(metric, unit)).toEqual([]);
+  });
+});
