@@ -60,6 +60,18 @@ export function parsePositiveInteger(value: string): number {
 }
 
 /**
+ * A count with a ceiling: a flag that sizes work (weeks to show, days to look ahead) must not
+ * let a typo exhaust memory or overflow a date.
+ */
+export function wholeNumberUpTo(max: number, what: string): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number <= 0 || number > max) throw new InvalidArgumentError(`expected a whole number of ${what} from 1 to ${max}`);
+    return number;
+  };
+}
+
+/**
  * Whether `value` starts with a calendar day that exists and `parsed` (its Date) is valid:
  * `new Date('2026-02-30')` quietly becomes 2 March.
  */

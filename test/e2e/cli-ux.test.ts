@@ -93,6 +93,13 @@ describe('bounds', () => {
     expect(run.stderr).toContain('expected a number of requests per second from 0.1 to 1000');
   });
 
+  it.each(['99999999', '523', '0'])('--weeks %s is a usage error, not a series that exhausts memory', async (weeks) => {
+    const run = await runKpi(['arr', '--demo', '--weekly', '--weeks', weeks]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('expected a whole number of weeks (ten years) from 1 to 522');
+  });
+
   it.each(['2026-02-30', '2026-02-30T12:00:00Z', '2026-13-01', 'yesterday'])('KPI_NOW=%s is a usage error, like --from', async (now) => {
     const run = await runKpi(['mrr', '--demo'], { env: { KPI_NOW: now } });
     expect(run.code).toBe(2);

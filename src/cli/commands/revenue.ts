@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { computeRevenue } from '../../app/compute-revenue.js';
 import { mrrMovements } from '../../app/mrr-movements.js';
 import { weeklyArr } from '../../app/weekly-arr.js';
@@ -22,16 +22,14 @@ import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
 import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
-import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, parsePositiveInteger, type OutputFlags, type SourceFlags } from '../options.js';
+import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
 
 /** Ten years: past any real cancel_at, trial or coupon end, and far inside what a date can hold. */
 const MAX_AT_RISK_HORIZON_DAYS = 3660;
-
-function parseHorizonDays(value: string): number {
-  const days = parsePositiveInteger(value);
-  if (days > MAX_AT_RISK_HORIZON_DAYS) throw new InvalidArgumentError(`expected a whole number of days from 1 to ${MAX_AT_RISK_HORIZON_DAYS} (ten years)`);
-  return days;
-}
+const parseHorizonDays = wholeNumberUpTo(MAX_AT_RISK_HORIZON_DAYS, 'days (ten years)');
+/** Ten years of weeks: more than any history kpi keeps, and a series that still fits in memory. */
+const MAX_WEEKS = 522;
+const parseWeeks = wholeNumberUpTo(MAX_WEEKS, 'weeks (ten years)');
 
 interface RevenueFlags extends SourceFlags, OutputFlags {
   explain?: boolean;
@@ -89,7 +87,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
   } else {
     command
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
-      .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS})`).argParser(parsePositiveInteger))
+      .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS}, at most ${MAX_WEEKS})`).argParser(parseWeeks))
       .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)')
       .addOption(accountOption('--weekly'));
   }
