@@ -25,6 +25,14 @@ const EXPECTED = {
   carr_closed: { value: 8_400_000, target: 15_000_000, status: 'red' },
   carr_projected: { value: 14_400_000, target: 15_000_000, status: 'yellow' },
   carr_goal: { value: 15_000_000, target: null, status: 'no_target' },
+  // Past due: 411.67 + 8,896.00 = 9,307.67 USD (kpi mrr --demo --at-risk) of the converted MRR
+  // 121,847.44 USD: 930,767 / 12,184,744 = 7.6388 % -> 7.64, lower is better, beyond 5 + 10 %
+  // of 5 = 5.5: red.
+  past_due_share: { value: 7.64, target: 5, status: 'red', unit: 'percent' },
+  // Last 28 days = the snapshots of 2026-10-19 and 2026-11-16; USD customers paying on
+  // 2026-10-19 held 112,864.93 USD then and 109,747.43 USD at the end: 10,974,743 /
+  // 11,286,493 = 97.24 %, within 10 % of the 100 % target: yellow.
+  nrr: { value: 97.24, target: 100, status: 'yellow', unit: 'percent' },
 };
 
 describe('kpi report --demo', () => {
@@ -78,7 +86,7 @@ describe('kpi report --demo', () => {
     const run = await runKpi(['report', '--demo', '--format', 'json', '--verbose']);
     expect(run.code).toBe(0);
     const lines = run.stderr.trim().split('\n');
-    // One line for the Stripe read, one for the config, one per KPI (8), in config order.
+    // One line for the Stripe read, one for the config, one per KPI (10), in config order.
     expect(lines[0]).toMatch(/^kpi: stripe: .+: \d+ subscriptions read; peak memory \d+ MB$/);
     expect(lines.slice(2).map((line) => /^kpi: (\w+) \((\w+)\)/.exec(line)?.slice(1).join(' '))).toEqual([
       'engineering_throughput csv',
@@ -89,10 +97,12 @@ describe('kpi report --demo', () => {
       'carr_goal value',
       'mrr stripe',
       'arr stripe',
+      'nrr stripe',
+      'past_due_share stripe',
     ]);
     expect(run.stderr).toMatch(/kpi: mqls \(csv\): 9 rows \([\d.]+ (bytes|kB)\) from crm-contacts\.csv; \d+\.\d\d s/);
     expect(run.stderr).toMatch(/kpi: nr_active_instances \(json\): [\d.]+ (bytes|kB) from platform-stats\.json; /);
-    expect(JSON.parse(run.stdout).kpis).toHaveLength(8);
+    expect(JSON.parse(run.stdout).kpis).toHaveLength(10);
   });
 
   it('okr status --verbose tells what the linked KPIs read', async () => {
@@ -105,14 +115,15 @@ describe('kpi report --demo', () => {
 
   it('--only off-track shows red and yellow only; --fail-on exits 3', async () => {
     const only = JSON.parse((await runKpi(['report', '--demo', '--only', 'off-track', '--format', 'json'])).stdout);
-    // 3 red (throughput, MQLs, CARR closed) and 4 yellow (instances, CARR projected, MRR, ARR).
+    // 4 red (throughput, MQLs, CARR closed, past-due share) and 5 yellow (instances, CARR
+    // projected, MRR, ARR, NRR).
     expect(only.kpis.map((kpi: { status: string }) => kpi.status)).toEqual(expect.arrayContaining(['red', 'yellow']));
-    expect(only.kpis).toHaveLength(7);
+    expect(only.kpis).toHaveLength(9);
     expect(only.kpis.every((kpi: { status: string }) => kpi.status === 'red' || kpi.status === 'yellow')).toBe(true);
     expect(only.kpis.some((kpi: { id: string }) => kpi.id === 'carr_goal')).toBe(false);
     const failing = await runKpi(['report', '--demo', '--fail-on', 'red', '--format', 'json']);
     expect(failing.code).toBe(3);
-    expect(JSON.parse(failing.stdout).kpis).toHaveLength(8);
+    expect(JSON.parse(failing.stdout).kpis).toHaveLength(10);
   });
 });
 
