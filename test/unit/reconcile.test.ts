@@ -59,6 +59,17 @@ describe('reading the outside list', () => {
     expect(usageError(() => read('customer,mrr,currency\n', { columns: { mrr: 'MRR total' } })).message).toContain('--mrr-column "MRR total": list.csv has no such column');
   });
 
+  it('refuses a header without rows: an empty list would make every kpi customer a confident difference', () => {
+    expect(usageError(() => read('customer_id,mrr,currency\n')).message).toBe('list.csv has a header but no rows (columns: "customer_id", "mrr", "currency")');
+    expect(usageError(() => read('\uFEFFcustomer_id,mrr,currency\r\n\r\n')).message).toContain('has a header but no rows');
+  });
+
+  it('refuses a column named by a flag that the header holds twice, rather than taking one silently', () => {
+    expect(usageError(() => read('customer,mrr,mrr,currency\ncus_a,1,2,usd\n', { columns: { mrr: 'mrr' } })).message).toBe(
+      '--mrr-column "mrr": list.csv has more than one such column (columns: "customer", "mrr", "mrr", "currency")',
+    );
+  });
+
   it('stops at a row it cannot read, naming the file and line: a partial list must not become a confident difference', () => {
     // A decimal comma is not guessed at: 1.234,50 could be 1234.50 or a typo.
     expect(usageError(() => read('customer,mrr,currency\ncus_a,10,usd\ncus_b,"1.234,50",usd\n')).message).toBe('list.csv line 3: "1.234,50" in column "mrr" is not an amount');
