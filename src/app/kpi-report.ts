@@ -1,6 +1,6 @@
 import type { KpiConfig } from '../config/schema.js';
 import { minorUnitExponent } from '../money/currency.js';
-import { Rational } from '../money/rational.js';
+import { decimalString, Rational } from '../money/rational.js';
 import { isPeriodMetric, secretVariables, type KpiDefinition, type PeriodMetric, type KpiTarget, type ReportConfig } from '../scoreboard/kpi-config.js';
 import { resolvePeriod, type CalendarSettings, type Period } from '../scoreboard/periods.js';
 import type { RecordedReport } from '../scoreboard/history.js';
@@ -15,7 +15,7 @@ import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../score
 import type { Measure, ReportedAmount, RevenueReport, TierLine } from '../revenue/revenue-report.js';
 import type { AtRiskReport } from '../revenue/at-risk-report.js';
 import { KpiError } from '../errors.js';
-import { decimalString, ratioValue, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
+import { ratioValue, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
 import type { SaasMetricsReport } from './saas-metrics.js';
 
 export interface KpiResult {

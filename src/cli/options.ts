@@ -20,15 +20,19 @@ export interface OutputFlags {
   output?: string;
 }
 
-export function addSourceOptions(command: Command, options: { snapshotFile: boolean } = { snapshotFile: true }): Command {
+/** `stripe: false` for a command that reads snapshots only: key and rate flags would do nothing there. */
+export function addSourceOptions(command: Command, options: { snapshotFile: boolean; stripe?: boolean } = { snapshotFile: true }): Command {
   command
     .addOption(new Option('--demo', 'use the bundled fictional account (no key, no network)').conflicts(['apiKeyFile', 'maxRps', 'snapshot']))
-    .option('--config <file>', 'configuration file (JSON or YAML); default: ./kpi.config.{yaml,yml,json}, else the built-in handbook rules')
-    .option('--api-key-file <file>', 'read the Stripe key from this file instead of STRIPE_API_KEY')
-    .addOption(
-      new Option('--max-rps <n>', "requests per second at most, 0.1 to 1000 (default: 95 % of Stripe's limit: 95 live, 23.75 test)").argParser(parseRequestRate),
-    )
-    .option('--data-dir <dir>', 'where snapshots are kept (default: KPI_DATA_DIR, the config\'s data_dir, or ~/.local/share/kpi)');
+    .option('--config <file>', 'configuration file (JSON or YAML); default: ./kpi.config.{yaml,yml,json}, else the built-in handbook rules');
+  if (options.stripe !== false) {
+    command
+      .option('--api-key-file <file>', 'read the Stripe key from this file instead of STRIPE_API_KEY')
+      .addOption(
+        new Option('--max-rps <n>', "requests per second at most, 0.1 to 1000 (default: 95 % of Stripe's limit: 95 live, 23.75 test)").argParser(parseRequestRate),
+      );
+  }
+  command.option('--data-dir <dir>', 'where snapshots are kept (default: KPI_DATA_DIR, the config\'s data_dir, or ~/.local/share/kpi)');
   if (options.snapshotFile) {
     command.addOption(new Option('--snapshot <file>', 'compute from a snapshot file instead of reading Stripe').conflicts(['apiKeyFile', 'maxRps']));
   }

@@ -1,4 +1,4 @@
-import { Rational } from '../money/rational.js';
+import { decimalString, Rational } from '../money/rational.js';
 import type { CustomerMrr, MovementKind } from './movements.js';
 
 /**
@@ -129,15 +129,6 @@ export function ratioValue(ratio: Ratio): Rational | null {
 export function ratioDecimal(ratio: Ratio, places = 4): string | null {
   const value = ratioValue(ratio);
   return value === null ? null : decimalString(value, places);
-}
-
-export function decimalString(value: Rational, places: number): string {
-  const scaled = value.times(10n ** BigInt(places)).roundHalfUp();
-  const negative = scaled < 0n;
-  const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, '0');
-  const whole = digits.slice(0, digits.length - places);
-  const fraction = digits.slice(digits.length - places);
-  return `${negative ? '-' : ''}${whole}${places > 0 ? `.${fraction}` : ''}`;
 }
 
 /**

@@ -129,6 +129,21 @@ export class Rational {
   }
 }
 
+/** `value` rounded half-up to `places` decimals, every place written: 1/3 at 4 -> "0.3333". */
+export function decimalString(value: Rational, places: number): string {
+  const scaled = value.times(10n ** BigInt(places)).roundHalfUp();
+  const negative = scaled < 0n;
+  const digits = (negative ? -scaled : scaled).toString().padStart(places + 1, '0');
+  const whole = digits.slice(0, digits.length - places);
+  const fraction = digits.slice(digits.length - places);
+  return `${negative ? '-' : ''}${whole}${places > 0 ? `.${fraction}` : ''}`;
+}
+
+/** A coupon's percent off as Stripe allows it, to the hundredth without trailing zeros: 12.5, 10. */
+export function percentText(percent: Rational): string {
+  return decimalString(percent, 2).replace(/\.?0+$/, '');
+}
+
 export function sumRationals(values: Iterable<Rational>): Rational {
   let total = Rational.ZERO;
   for (const value of values) total = total.plus(value);

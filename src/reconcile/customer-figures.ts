@@ -2,7 +2,7 @@ import type { CouponDuration, Recurrence, Subscription, SubscriptionStatus } fro
 import type { TierLayout } from '../catalog/tier-layout.js';
 import type { ChurnTiming, KpiConfig } from '../config/schema.js';
 import { formatMajorUnits } from '../money/currency.js';
-import { Rational } from '../money/rational.js';
+import { percentText, Rational } from '../money/rational.js';
 import { stripeCountsSubscription } from '../rules/difference-causes.js';
 import { discountCounts, type DiscountPolicy } from '../rules/discounts.js';
 import { evaluateSubscription } from '../rules/subscription-mrr.js';
@@ -166,9 +166,4 @@ function discountSetting(measure: ReconcileMeasure, duration: 'once' | 'repeatin
 export function describeInterval(recurrence: Recurrence): string {
   const names = { day: 'daily', week: 'weekly', month: 'monthly', year: 'yearly' } as const;
   return recurrence.intervalCount === 1 ? names[recurrence.interval] : `every ${recurrence.intervalCount} ${recurrence.interval}s`;
-}
-
-/** 12.5 -> "12.5", 50 -> "50": to the hundredth, trailing zeros dropped. */
-function percentText(percent: Rational): string {
-  return formatMajorUnits(percent.times(100).roundHalfUp(), 'usd').replace(/\.?0+$/, '');
 }

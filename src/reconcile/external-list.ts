@@ -83,6 +83,9 @@ export function parseExternalList(text: string, fileName: string, options: Exter
   }
 
   const rows = records.slice(1).map((cells, index) => ({ cells, line: index + 2 }));
+  if (rows.length === 0) {
+    throw new UsageError(`${fileName} has a header but no rows (columns: ${listColumns(header)})`, 'Expected one row per customer (or per subscription) under the header.');
+  }
   const monthOf = (row: { cells: string[]; line: number }) => (monthColumn === null ? null : readMonth(row.cells[monthColumn] ?? '', fileName, row.line, header[monthColumn] as string));
   const months = [...new Set(rows.map(monthOf).filter((month): month is string => month !== null))].sort();
   const month = monthColumn === null ? null : (options.month ?? months.at(-1) ?? null);
@@ -129,10 +132,13 @@ function listColumns(header: readonly string[]): string {
 
 function findColumn(header: readonly string[], role: ColumnRole, named: string | undefined, fileName: string, required: boolean): number | null {
   if (named !== undefined) {
-    const index = header.findIndex((name) => name === named);
-    const loose = index >= 0 ? index : header.findIndex((name) => normaliseHeader(name) === normaliseHeader(named));
-    if (loose < 0) throw new UsageError(`${FLAG[role]} "${named}": ${fileName} has no such column (columns: ${listColumns(header)})`);
-    return loose;
+    const positions = (matches: (name: string) => boolean) => header.flatMap((name, index) => (matches(name) ? [index] : []));
+    const exact = positions((name) => name === named);
+    const chosen = exact.length > 0 ? exact : positions((name) => normaliseHeader(name) === normaliseHeader(named));
+    if (chosen.length === 0) throw new UsageError(`${FLAG[role]} "${named}": ${fileName} has no such column (columns: ${listColumns(header)})`);
+    // Taking the first of two same-named columns would compare whichever the export put first.
+    if (chosen.length > 1) throw new UsageError(`${FLAG[role]} "${named}": ${fileName} has more than one such column (columns: ${listColumns(header)})`, 'Rename one of them in the file.');
+    return chosen[0] as number;
   }
   const candidates = new Set(DEFAULT_COLUMNS[role].map(normaliseHeader));
   const matches = header.flatMap((name, index) => (candidates.has(normaliseHeader(name)) ? [index] : []));

@@ -4,7 +4,7 @@
  * strings with 4 places ("0.1250" is 12.5 %).
  */
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
-import type { Rational } from '../money/rational.js';
+import { decimalString, type Rational } from '../money/rational.js';
 import type { AtRiskLine, AtRiskReport, AtRiskSection } from '../revenue/at-risk-report.js';
 import type { ReportedAmount } from '../revenue/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
@@ -21,16 +21,9 @@ const SECTIONS = [
 ] as const;
 
 /** A fraction as a decimal string with `places` places, rounded half-up. */
-export function decimalText(value: Rational, places: number): string {
-  const scaled = value.times(10 ** places).roundHalfUp();
-  const sign = scaled < 0n ? '-' : '';
-  const digits = (scaled < 0n ? -scaled : scaled).toString().padStart(places + 1, '0');
-  return `${sign}${digits.slice(0, -places)}.${digits.slice(-places)}`;
-}
-
 export function atRiskJson(report: AtRiskReport): Record<string, unknown> {
   const amount = (value: ReportedAmount) => ({ mrr: jsonIntegerOrNull(value.total), mrr_by_currency: jsonMoneyMap(value.byCurrency) });
-  const share = (value: Rational | null) => (value === null ? null : decimalText(value, 4));
+  const share = (value: Rational | null) => (value === null ? null : decimalString(value, 4));
   const section = (value: AtRiskSection) => ({
     ...amount(value.amount),
     subscriptions: value.subscriptions,
@@ -125,7 +118,7 @@ export function renderAtRiskDelimited(report: AtRiskReport, format: Delimited): 
 
 /** One share, or one per currency line of the amount beside it when currencies are apart. */
 function shareText(pastDue: AtRiskReport['pastDue']): string {
-  const percent = (share: Rational | null | undefined) => (share ? `${decimalText(share.times(100), 1)} %` : '');
+  const percent = (share: Rational | null | undefined) => (share ? `${decimalString(share.times(100), 1)} %` : '');
   const share = pastDue.shareOfMrr;
   if (share.total !== null) return percent(share.total);
   return Object.keys(pastDue.amount.byCurrency)

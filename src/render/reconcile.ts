@@ -78,6 +78,13 @@ export function renderReconciliationJson(report: ReconciliationReport): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
+/**
+ * The most customers the table lists; the rest are summed in one line. A list from the wrong
+ * account differs on every customer, and tens of thousands of rows neither help a reader nor
+ * fit cli-table3 (its layout overflows the stack).
+ */
+export const MAX_TABLE_CUSTOMERS = 500;
+
 export function renderReconciliationTable(rawReport: ReconciliationReport, palette: Palette): string {
   const report = terminalSafeCopy(rawReport);
   const money = (amount: bigint | null, currency: string, signed = false) =>
@@ -97,14 +104,27 @@ export function renderReconciliationTable(rawReport: ReconciliationReport, palet
     lines.push(palette.success(`Every customer matches within ${formatMajorUnits(report.tolerance, report.totals[0]?.currency ?? 'usd')} (tolerance).`));
   } else {
     const differences = newTable(['Customer', 'kpi', 'List', 'Difference', 'Why (from kpi\'s evaluation)'], palette, [1, 2, 3]);
-    for (const line of report.lines) {
+    for (const line of report.lines.slice(0, MAX_TABLE_CUSTOMERS)) {
       differences.push([line.customerId, money(line.kpi, line.currency), money(line.list, line.currency), money(line.difference, line.currency, true), wrap(explainLine(line), 70)]);
     }
-    lines.push(tableText(differences), '');
+    lines.push(tableText(differences));
+    const rest = report.lines.slice(MAX_TABLE_CUSTOMERS);
+    if (rest.length > 0) lines.push(`…and ${rest.length} more customers differ, ${sumsByCurrency(rest)} together (--format csv or json lists every one)`);
+    lines.push('');
   }
   lines.push(palette.dim(differenceFootnote(report)));
   for (const note of report.notes) lines.push(palette.warning(`Note: ${note}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** "-12.34 USD, +5.00 EUR": per currency, never added across currencies. */
+function sumsByCurrency(lines: readonly ReconciliationLine[]): string {
+  const sums = new Map<string, bigint>();
+  for (const line of lines) sums.set(line.currency, (sums.get(line.currency) ?? 0n) + line.difference);
+  return [...sums]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, sum]) => `${sum > 0n ? '+' : ''}${formatMoneyForHumans(sum, currency)}`)
+    .join(', ');
 }
 
 function differenceFootnote(report: ReconciliationReport): string {

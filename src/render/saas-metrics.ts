@@ -1,8 +1,8 @@
 import type { SaasMetricsLine, SaasMetricsReport } from '../app/saas-metrics.js';
-import { decimalString, ratioDecimal, ratioValue, type CompoundWeeklyGrowth, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
+import { ratioDecimal, ratioValue, type CompoundWeeklyGrowth, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
 import type { HistorySelection } from '../history/snapshot-selection.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
-import { Rational } from '../money/rational.js';
+import { decimalString, Rational } from '../money/rational.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';

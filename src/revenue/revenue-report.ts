@@ -3,7 +3,7 @@
  * figures are integers in minor units per currency, each rounded half-up once from its
  * exact total (ARR is 12 x the exact MRR, not 12 x the rounded one).
  */
-import { Rational } from '../money/rational.js';
+import { percentText, Rational } from '../money/rational.js';
 import { minorUnitExponent } from '../money/currency.js';
 import type { TierGroup, TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule, StripeSettings } from '../config/schema.js';
@@ -375,13 +375,6 @@ export function describeStripeSettings(settings: StripeSettings): string {
   ].join(', ');
 }
 
-/** Stripe allows two decimals: 12.5 rather than 25/2. */
-function percentText(percent: Rational): string {
-  const hundredths = percent.times(100).roundHalfUp();
-  const whole = hundredths / 100n;
-  const fraction = (hundredths < 0n ? -hundredths : hundredths) % 100n;
-  return fraction === 0n ? `${whole}` : `${whole}.${fraction.toString().padStart(2, '0').replace(/0$/, '')}`;
-}
 
 function describeWarning(warning: DiscountWarningSummary): string {
   const on = `${warning.subscriptions} subscription${warning.subscriptions === 1 ? '' : 's'}`;

@@ -142,6 +142,23 @@ describe('help, completion and suggestions', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const table = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('## The weekly KPI report'));
     expect([...table.matchAll(/^\| (\d+) \|/gm)].map((match) => match[1])).toEqual(codes);
+    // kpi reconcile reads Stripe alone too: a missing key is exit 4 there (below), so both lists name it.
+    expect(run.stdout.replace(/\s+/g, ' ')).toContain('for commands that read Stripe alone (mrr, arr, snapshot, reconcile, config check)');
+    expect(table).toContain('(`mrr`, `arr`, `snapshot`, `reconcile`, `config check`)');
+    const list = join(mkdtempSync(join(tmpdir(), 'kpi-exit4-')), 'list.csv');
+    writeFileSync(list, 'customer_id,mrr,currency\ncus_a,1.00,usd\n');
+    const noKey = await runKpi(['reconcile', '--against', list]);
+    expect(noKey.code).toBe(4);
+    expect(noKey.stdout).toBe('');
+  });
+
+  it('kpi metrics --help offers no Stripe key flags and no exit 4: it reads snapshots only', async () => {
+    const run = await runKpi(['metrics', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('--api-key-file');
+    expect(run.stdout).not.toContain('--max-rps');
+    expect(run.stdout).not.toContain('STRIPE_API_KEY');
+    expect(run.stdout).toContain('Exit codes: 0 ok, 1 a snapshot is damaged, 2 bad usage/config/input (no snapshot at or before a date), 70 internal error (a bug).');
   });
 
   it('the top-level help lists every exit code', async () => {
@@ -162,7 +179,7 @@ describe('help, completion and suggestions', () => {
   });
 
   it('every command has examples in its help', async () => {
-    for (const command of [['mrr'], ['arr'], ['report'], ['snapshot'], ['okr'], ['okr', 'status'], ['okr', 'lint'], ['init'], ['config'], ['config', 'check'], ['completion'], ['help']]) {
+    for (const command of [['mrr'], ['arr'], ['metrics'], ['report'], ['snapshot'], ['okr'], ['okr', 'status'], ['okr', 'lint'], ['reconcile'], ['init'], ['config'], ['config', 'check'], ['completion'], ['help']]) {
       const run = await runKpi([...command, '--help']);
       expect(run.code, command.join(' ')).toBe(0);
       expect(run.stdout, command.join(' ')).toContain('Examples:');

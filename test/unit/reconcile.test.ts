@@ -8,6 +8,10 @@ import { Rational } from '../../src/money/rational.js';
 import { reconcile } from '../../src/reconcile/compare.js';
 import { CustomerFigures, measureSettings, type ReconcileMeasure } from '../../src/reconcile/customer-figures.js';
 import { explainLine } from '../../src/reconcile/explain.js';
+import type { ReconciliationReport } from '../../src/app/reconcile.js';
+import { formatMoneyForHumans } from '../../src/money/currency.js';
+import { MAX_TABLE_CUSTOMERS, renderReconciliationTable } from '../../src/render/reconcile.js';
+import { makePalette } from '../../src/terminal/terminal.js';
 import { customerKey, parseExternalList, type ExternalListOptions } from '../../src/reconcile/external-list.js';
 
 const NOW = 1_800_000_000; // 2027-01-15T08:00:00Z
@@ -57,6 +61,17 @@ describe('reading the outside list', () => {
     expect(usageError(() => read('id,amount,currency\nx,1,usd\n')).message).toBe('list.csv: no customer id column found (columns: "id", "amount", "currency")');
     expect(usageError(() => read('customer,customer_id,mrr,currency\nx,y,1,usd\n')).message).toContain('more than one column could be the customer column ("customer", "customer_id"');
     expect(usageError(() => read('customer,mrr,currency\n', { columns: { mrr: 'MRR total' } })).message).toContain('--mrr-column "MRR total": list.csv has no such column');
+  });
+
+  it('refuses a header without rows: an empty list would make every kpi customer a confident difference', () => {
+    expect(usageError(() => read('customer_id,mrr,currency\n')).message).toBe('list.csv has a header but no rows (columns: "customer_id", "mrr", "currency")');
+    expect(usageError(() => read('\uFEFFcustomer_id,mrr,currency\r\n\r\n')).message).toContain('has a header but no rows');
+  });
+
+  it('refuses a column named by a flag that the header holds twice, rather than taking one silently', () => {
+    expect(usageError(() => read('customer,mrr,mrr,currency\ncus_a,1,2,usd\n', { columns: { mrr: 'mrr' } })).message).toBe(
+      '--mrr-column "mrr": list.csv has more than one such column (columns: "customer", "mrr", "mrr", "currency")',
+    );
   });
 
   it('stops at a row it cannot read, naming the file and line: a partial list must not become a confident difference', () => {
@@ -260,5 +275,39 @@ describe("reconciling with Stripe's settings (stripe_settings)", () => {
       ['not_on_list', null],
       ['scheduled_to_end', null],
     ]);
+  });
+});
+
+describe('the reconciliation table', () => {
+  it('lists the largest differences and sums the rest in one line, so a huge list still renders (the CSV has every one)', () => {
+    // 1,500 customers on the list only, cus_n at n cents (1..1500): far beyond what a terminal
+    // table shows, and enough rows with wrapped explanations to overflow cli-table3's stack
+    // at 1.5 million, which is where this started.
+    const many = ['customer_id,currency,mrr', ...Array.from({ length: 1500 }, (_, index) => `cus_n${index + 1},usd,${((index + 1) / 100).toFixed(2)}`)].join('\n');
+    const result = compare('stripe', 1n, config, account, many);
+    const report: ReconciliationReport = {
+      ...result,
+      measure: 'stripe',
+      against: 'list.csv',
+      subscriptionsRead: account.length,
+      list: { month: null, months: [], columns: { customer: 'customer_id', mrr: 'mrr', currency: 'currency', month: null }, rowsRead: 1500 },
+      tolerance: 1n,
+      source: 'test',
+      asOf: new Date(NOW * 1000),
+      generatedAt: new Date(NOW * 1000),
+      countedStatuses: config.countedStatuses,
+      stripeSettings: config.stripeSettings,
+      notes: [],
+    };
+    const table = renderReconciliationTable(report, makePalette(false));
+    const shown = table.split('\n').filter((line) => /^cus_/.test(line)).map((line) => line.split(/\s+/)[0]);
+    // Largest first: the planted account's customers (all kpi-only here, up to 425.00 USD)
+    // come before cus_n1500 (15.00 USD); the rest of the 1,500 are summed.
+    expect(shown).toEqual(result.lines.slice(0, MAX_TABLE_CUSTOMERS).map((line) => line.customerId));
+    expect(shown).toContain('cus_n1500');
+    expect(shown).not.toContain('cus_n1');
+    const hidden = result.lines.slice(MAX_TABLE_CUSTOMERS);
+    const hiddenSum = hidden.reduce((sum, line) => sum + line.difference, 0n);
+    expect(table).toContain(`…and ${hidden.length} more customers differ, ${formatMoneyForHumans(hiddenSum, 'usd')} together (--format csv or json lists every one)`);
   });
 });

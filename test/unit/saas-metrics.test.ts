@@ -3,7 +3,6 @@ import { computeMovements, MOVEMENT_KINDS, type CustomerMrr, type GroupMovements
 import {
   asOneGroup,
   compoundWeeklyGrowth,
-  decimalString,
   MERGED_GROUP,
   ratioDecimal,
   saasMetrics,
@@ -11,7 +10,7 @@ import {
   type SaasMetrics,
   type ScopeMovements,
 } from '../../src/history/saas-metrics.js';
-import { Rational } from '../../src/money/rational.js';
+import { decimalString, percentText, Rational } from '../../src/money/rational.js';
 import { formatRatio } from '../../src/render/saas-metrics.js';
 
 const DAY = 24 * 3600;
@@ -190,5 +189,10 @@ describe('decimal strings', () => {
     expect(decimalString(Rational.of(-1, 20000), 4)).toBe('-0.0001'); // -0.00005 -> -0.0001
     expect(decimalString(Rational.of(-1, 30000), 4)).toBe('0.0000');
     expect(decimalString(Rational.of(3), 2)).toBe('3.00');
+    expect(decimalString(Rational.of(7, 2), 0)).toBe('4'); // 3.5 -> 4
+  });
+
+  it("writes a coupon's percent off to the hundredth without trailing zeros", () => {
+    expect(['12.5', '10', '100', '0.5', '33.33', '12.05'].map((text) => percentText(Rational.parseDecimal(text)))).toEqual(['12.5', '10', '100', '0.5', '33.33', '12.05']);
   });
 });

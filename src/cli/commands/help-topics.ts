@@ -49,7 +49,8 @@ export const HELP_TOPICS: Record<string, string> = {
       off-track: something is Off-Track; kpi reconcile --fail-on difference: a customer
       differs beyond the tolerance (the output still prints)
   4   authentication failed (no key, a malformed or rejected key, missing permission)
-      for commands that read Stripe alone (mrr, arr, snapshot, config check)
+      for commands that read Stripe alone (mrr, arr, snapshot, reconcile, config
+      check)
   70  an internal error (a bug; KPI_DEBUG=1 shows details)
 `,
 };
