@@ -61,6 +61,12 @@ export function splitCustomerKey(key: string): { customerId: string; currency: s
  * customer id, an amount or currency that cannot be read) stops the run with its line, since
  * leaving it out would turn a partial list into a confident difference.
  */
+/**
+ * Every customer of the list is kept and reported (JSON carries each with its explanation,
+ * about half a kilobyte): past this many the result would outgrow what one run can hold.
+ */
+export const MAX_LIST_CUSTOMERS = 200_000;
+
 export function parseExternalList(text: string, fileName: string, options: ExternalListOptions): ExternalList {
   let records: string[][];
   try {
@@ -110,6 +116,12 @@ export function parseExternalList(text: string, fileName: string, options: Exter
     }
     const key = customerKey(customerId, code);
     const minor = majorUnits.times(10 ** minorUnitExponent(code));
+    if (!amounts.has(key) && amounts.size >= MAX_LIST_CUSTOMERS) {
+      throw new UsageError(
+        `${fileName} lists more than ${MAX_LIST_CUSTOMERS.toLocaleString('en-US')} customers for ${month ?? 'its month'}`,
+        'kpi reconciles up to that many customers at once (every one is kept for the result); split the list, e.g. by currency.',
+      );
+    }
     amounts.set(key, (amounts.get(key) ?? Rational.ZERO).plus(minor));
     rowsRead += 1;
   }

@@ -12,7 +12,7 @@ import type { ReconciliationReport } from '../../src/app/reconcile.js';
 import { formatMoneyForHumans } from '../../src/money/currency.js';
 import { MAX_TABLE_CUSTOMERS, renderReconciliationTable } from '../../src/render/reconcile.js';
 import { makePalette } from '../../src/terminal/terminal.js';
-import { customerKey, parseExternalList, type ExternalListOptions } from '../../src/reconcile/external-list.js';
+import { customerKey, MAX_LIST_CUSTOMERS, parseExternalList, type ExternalListOptions } from '../../src/reconcile/external-list.js';
 
 const NOW = 1_800_000_000; // 2027-01-15T08:00:00Z
 const NO_FLAGS: ExternalListOptions = { columns: {} };
@@ -61,6 +61,15 @@ describe('reading the outside list', () => {
     expect(usageError(() => read('id,amount,currency\nx,1,usd\n')).message).toBe('list.csv: no customer id column found (columns: "id", "amount", "currency")');
     expect(usageError(() => read('customer,customer_id,mrr,currency\nx,y,1,usd\n')).message).toContain('more than one column could be the customer column ("customer", "customer_id"');
     expect(usageError(() => read('customer,mrr,currency\n', { columns: { mrr: 'MRR total' } })).message).toContain('--mrr-column "MRR total": list.csv has no such column');
+  });
+
+  it('refuses a list of more customers than one run keeps (exit 2), but adds up rows of one customer', () => {
+    const rows = (count: number) => `customer_id,mrr,currency\n${Array.from({ length: count }, (_, index) => `cus_${index},1.00,usd`).join('\n')}\n`;
+    expect(usageError(() => read(rows(MAX_LIST_CUSTOMERS + 1))).message).toBe('list.csv lists more than 200,000 customers for its month');
+    // The same customer on many rows is one customer: 300,000 rows of 1.00 USD = 300,000.00 USD.
+    const many = read(`customer_id,mrr,currency\n${'cus_1,1.00,usd\n'.repeat(300_000)}`);
+    expect(many.amounts.size).toBe(1);
+    expect([...many.amounts.values()][0]?.compare(Rational.of(30_000_000n))).toBe(0);
   });
 
   it('refuses a header without rows: an empty list would make every kpi customer a confident difference', () => {
