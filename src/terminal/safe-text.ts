@@ -17,10 +17,14 @@
 
 /**
  * C0 controls (line feed included: outside text never breaks our lines), DEL, C1 controls,
- * the line and paragraph separators, and the bidi embeddings, overrides and isolates.
+ * the line and paragraph separators, the bidi embeddings, overrides, isolates and marks, and
+ * the invisible characters that make two names look the same (soft hyphen, zero-width space,
+ * word joiner and invisible operators, byte order mark). Zero-width (non-)joiners stay: scripts
+ * and emoji need them.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_EXCEPT_LINE_FEED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const INVISIBLE_OR_BIDI = '\\u00ad\\u061c\\u200b\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff';
+const UNSAFE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${INVISIBLE_OR_BIDI}]`, 'g');
+const UNSAFE_EXCEPT_LINE_FEED = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f\\u007f-\\u009f${INVISIBLE_OR_BIDI}]`, 'g');
 
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

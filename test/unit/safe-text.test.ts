@@ -38,6 +38,13 @@ describe('terminalSafe', () => {
     expect(terminalSafe('exe.\u202egnp \u2066x\u2069 \u2028\u2029')).toBe(String.raw`exe.\u202egnp \u2066x\u2069 \u2028\u2029`);
   });
 
+  it('shows the invisible characters that make two names look alike, but keeps the joiners emoji need', () => {
+    // Zero-width space, soft hyphen, byte order mark, word joiner, left-to-right and Arabic marks.
+    expect(terminalSafe('Pro\u200b Plan\u00ad\ufeff\u2060\u200e\u061c')).toBe(String.raw`Pro\u200b Plan\xad\ufeff\u2060\u200e\u061c`);
+    // A family emoji is joined by U+200D: it stays whole.
+    expect(terminalSafe('team \u{1F468}\u200d\u{1F469}')).toBe('team \u{1F468}\u200d\u{1F469}');
+  });
+
   it('leaves printable text alone: accents, dashes, emoji, backslashes', () => {
     const text = 'Café – Pro ✔ 🚀 C:\\data\\x.csv 50 %';
     expect(terminalSafe(text)).toBe(text);
