@@ -69,8 +69,9 @@ export async function reconcileWithList(source: BillingSource, config: KpiConfig
   }
   const { amounts, ...listFacts } = list;
   const asOf = new Date(source.asOf * 1000);
+  const result = reconcile(figures.customers, amounts, { tolerance: options.tolerance, measure: options.measure, churn: config.stripeSettings.churn });
   return {
-    ...reconcile(figures.customers, amounts, { tolerance: options.tolerance, measure: options.measure, churn: config.stripeSettings.churn }),
+    ...result,
     measure: options.measure,
     against: options.againstName,
     subscriptionsRead: read,
@@ -81,8 +82,17 @@ export async function reconcileWithList(source: BillingSource, config: KpiConfig
     generatedAt: options.now,
     countedStatuses: config.countedStatuses,
     stripeSettings: config.stripeSettings,
-    notes: monthNotes(list.month, asOf),
+    notes: [...monthNotes(list.month, asOf), ...overlapNotes(result)],
   };
+}
+
+/** Two sides with no customer in common are most likely two accounts (or test and live mode), not a long list of differences. */
+function overlapNotes(result: Reconciliation): string[] {
+  const sides = new Set(result.allLines.map((line) => line.status));
+  const shared = sides.has('matched') || sides.has('differs');
+  return !shared && sides.has('kpi_only') && sides.has('list_only')
+    ? ["no customer is on both sides: is the list from this Stripe account, and from the same mode (live or test)?"]
+    : [];
 }
 
 function readList(options: ReconcileOptions): ExternalList {

@@ -19,6 +19,7 @@ interface CustomerJson {
 interface ReconciliationJson {
   totals: Array<{ currency: string; kpi_mrr: number; list_mrr: number; difference: number; matched: { customers: number; difference: number } }>;
   customers: CustomerJson[];
+  notes: string[];
 }
 
 const demo = JSON.parse(readFileSync(DEMO_ACCOUNT_FILE, 'utf8')) as StripeAccountFile;
@@ -107,6 +108,19 @@ describe('kpi reconcile', () => {
     const matched = await runKpi(['reconcile', '--demo', '--month', '2026-10', '--fail-on', 'difference', '--format', 'csv'], { cwd: work });
     expect(matched.code).toBe(3);
     expect(matched.stderr).toContain("warning: the list's month is 2026-10");
+  });
+
+  it('says when no customer is on both sides (a list from another account or mode)', async () => {
+    const foreign = join(work, 'foreign.csv');
+    writeFileSync(foreign, 'customer_id,mrr,currency\ncus_elsewhere1,10.00,usd\ncus_elsewhere2,20.00,usd\n');
+    const run = await runKpi(['reconcile', '--demo', '--against', foreign, '--format', 'json'], { cwd: work });
+    expect(run.code).toBe(0);
+    const note = 'no customer is on both sides: is the list from this Stripe account, and from the same mode (live or test)?';
+    expect((JSON.parse(run.stdout) as ReconciliationJson).notes).toEqual([note]);
+    // Machine formats carry it, and CI logs read stderr.
+    expect(run.stderr).toBe(`kpi: warning: ${note}\n`);
+    // The demo's own export shares its customers: no such note.
+    expect((await json(['reconcile', '--demo'])).notes).toEqual([]);
   });
 
   it('an unreadable list exits 2 naming the file and line, with nothing on stdout', async () => {
