@@ -9,6 +9,7 @@ import { loadOkrFile } from '../../okr/okr-file.js';
 import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, renderOkrTable } from '../../render/okr.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import { messagesTo } from '../../terminal/messages.js';
+import { terminalSafe } from '../../terminal/safe-text.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags } from '../options.js';
@@ -84,7 +85,8 @@ Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this 
       });
       // Like `kpi report`: everything prints, then a failed source ends the run with 1 (over 3).
       const unknown = report.objectives.flatMap((objective) => objective.keyResults).filter((kr) => kr.score === null);
-      for (const kr of unknown) messagesTo(context.stderr).warning(`${kr.title} is n/a: ${kr.note}`);
+      // Outside names and reasons on one line: none can start a line that poses as kpi's own.
+      for (const kr of unknown) messagesTo(context.stderr).warning(`${terminalSafe(kr.title)} is n/a: ${terminalSafe(kr.note ?? '')}`);
       if (unknown.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
       const offTrack = report.objectives.some((objective) => objective.status === 'Off-Track' || objective.keyResults.some((kr) => kr.status === 'Off-Track'));
       if (flags.failOn && offTrack) throw new ReportExit(EXIT_OFF_TRACK);

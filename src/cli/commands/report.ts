@@ -16,6 +16,7 @@ import { reportSchema, type ReportConfig } from '../../scoreboard/kpi-config.js'
 import { appendRecord, ensureRecordable, readRecords, type RecordedReport } from '../../scoreboard/history.js';
 import { failsOn } from '../../scoreboard/status.js';
 import { messagesTo } from '../../terminal/messages.js';
+import { terminalSafe } from '../../terminal/safe-text.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
 import type { Measure, RevenueReport } from '../../revenue/revenue-report.js';
 import { readSnapshot, resolveDataDir } from '../../snapshots/snapshot-store.js';
@@ -103,7 +104,8 @@ this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI i
       }
 
       const failed = report.results.filter((result) => result.status === 'error');
-      for (const result of failed) messagesTo(context.stderr).warning(`${result.name} is n/a: ${result.reason}`);
+      // Outside names and reasons on one line: none can start a line that poses as kpi's own.
+      for (const result of failed) messagesTo(context.stderr).warning(`${terminalSafe(result.name)} is n/a: ${terminalSafe(result.reason ?? '')}`);
       if (failed.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
       if (flags.failOn && failsOn(report.results.map((result) => result.status), flags.failOn)) throw new ReportExit(EXIT_OFF_TRACK);
     });
