@@ -163,8 +163,10 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
   const { config, now, snapshots } = setup;
   const reportConfig = only ? { ...setup.reportConfig, kpis: setup.reportConfig.kpis.filter((kpi) => only.has(kpi.id) || isTargetOf(kpi.id, only, setup.reportConfig)) } : setup.reportConfig;
   let stripe: Promise<Partial<Record<Measure, RevenueReport>>> | null = null;
-  // KPIs over the same period share one reading of its two snapshots.
-  const periodMetrics = new Map<string, Promise<SaasMetricsReport>>();
+  // KPIs over the same period share one reading of its two snapshots: the pair is looked up
+  // (and both files read) once per period, and periods that land on the same pair share it too.
+  const byPeriod = new Map<string, Promise<SaasMetricsReport>>();
+  const byPair = new Map<string, Promise<SaasMetricsReport>>();
   const readStripe = async () => {
     const source = await openBillingSource(flags, context.env, now, notifier(context));
     const reports = await revenue(source, config, now, reportConfig);
@@ -182,10 +184,15 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     allowCommands: commandsAllowed(flags.allowCommands, context.env),
     stripe: () => (stripe ??= readStripe()),
     saasMetrics: (period) => {
+      const periodKey = `${period.start.getTime()}/${period.end.getTime()}`;
+      const known = byPeriod.get(periodKey);
+      if (known) return known;
       const pair = snapshotPair(snapshots, period.start, period.end, readSnapshot, { from: 'the period start', to: 'the period end', where: 'the snapshots' }, (message, hint) => new SourceError(hint ? `${message}. ${hint}` : message));
-      const key = `${pair.start.path}\u0000${pair.end.path}`;
-      if (!periodMetrics.has(key)) periodMetrics.set(key, saasMetricsReport(config, pair.start, pair.end, now, pair.earlier));
-      return periodMetrics.get(key)!;
+      const pairKey = `${pair.start.path}\u0000${pair.end.path}`;
+      const metrics = byPair.get(pairKey) ?? saasMetricsReport(config, pair.start, pair.end, now, pair.earlier);
+      byPair.set(pairKey, metrics);
+      byPeriod.set(periodKey, metrics);
+      return metrics;
     },
     stripeWeekAgo: async () => {
       const weekAgo = now.getTime() - 6 * 86_400_000;
