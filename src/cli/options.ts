@@ -57,12 +57,6 @@ export function parseRequestRate(value: string): number {
   return number;
 }
 
-export function parsePositiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) throw new InvalidArgumentError('expected a whole number above 0, e.g. 8');
-  return number;
-}
-
 /**
  * A count with a ceiling: a flag that sizes work (weeks to show, days to look ahead) must not
  * let a typo exhaust memory or overflow a date.
