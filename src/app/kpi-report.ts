@@ -196,9 +196,7 @@ function stripeValue(kpi: KpiDefinition, reports: Partial<Record<Measure, Revenu
   if (source.metric === 'past_due_share') return { value: pastDueSharePercent(report, tier ?? null), read: stripeRead(report) };
   const amount = source.metric === 'scheduled_to_end_mrr' ? scheduledToEnd(report, tier ?? null) : tier ? tier.amount : report.amount;
   if (amount.total === null || !report.reportingCurrency) {
-    throw new SourceError(
-      `the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one figure needs conversion rates (config "reporting")`,
-    );
+    throw needsRates(report, 'figure');
   }
   return {
     value: Number(amount.total),
@@ -283,10 +281,15 @@ function pastDueSharePercent(report: RevenueReport, tier: TierLine | null): numb
   const part = tier ? (pastDue.tiers.find((line) => line.name === tier.name)?.amount.total ?? 0n) : pastDue.amount.total;
   const whole = tier ? tier.amount.total : report.amount.total;
   if (part === null || whole === null) {
-    throw new SourceError(`the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one share needs conversion rates (config "reporting")`);
+    throw needsRates(report, 'share');
   }
   if (whole === 0n) throw new NoValue(`no MRR${tier ? ` in tier "${tier.name}"` : ''}: a share of nothing has no value`);
   return Number(Rational.of(part * 100n, whole).times(100).roundHalfUp()) / 100;
+}
+
+/** Several billing currencies make one total only through the config's rates. */
+function needsRates(report: RevenueReport, what: 'figure' | 'share'): SourceError {
+  return new SourceError(`the account bills in ${report.currencies.map((code) => code.toUpperCase()).join(' and ')}; one ${what} needs conversion rates (config "reporting")`);
 }
 
 function stripeRead(report: RevenueReport): string {
