@@ -70,7 +70,7 @@ const tiers = z.array(tier).superRefine((list, context) => {
   });
 });
 
-export const wireRecurringSchema = z
+const wireRecurringSchema = z
   .looseObject({
     interval: z.enum(['day', 'week', 'month', 'year']),
     interval_count: z.number().int('must be a whole number').positive('must be positive'),
