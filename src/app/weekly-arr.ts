@@ -57,6 +57,8 @@ export async function weeklyArr(config: KpiConfig, options: WeeklyArrOptions): P
   const weeks = lastWeeks(usable.some(closes(current)) ? now : current.start - 1, options.weeks);
   let newestFile: SnapshotFile | null = options.newest ?? null;
   const newest = usable.at(-1) ?? (newestFile ? { path: 'Stripe (read now)', takenAt: newestFile.taken_at } : null);
+  // The newest snapshot gives its own week and every reconstructed one: it is read once.
+  const loadNewest = (snapshot: StoredSnapshot) => (newestFile ??= options.load(snapshot));
 
   const rows: WeeklyArrRow[] = [];
   for (const week of weeks) {
@@ -64,16 +66,16 @@ export async function weeklyArr(config: KpiConfig, options: WeeklyArrOptions): P
     let report: RevenueReport | null = null;
     let basis: WeekBasis = 'missing';
     if (snapshot) {
-      const file = options.load(snapshot);
+      const file = snapshot === newest ? loadNewest(snapshot) : options.load(snapshot);
       report = await arrOf(new WireBillingSource(snapshotReader(file, snapshot.path), describeSnapshot(file), file.taken_at), config, options.now);
       basis = 'snapshot';
     } else if (options.backfill && newest && newest.takenAt > week.start) {
-      newestFile ??= options.load(newest);
+      const newestSnapshot = loadNewest(newest);
       // The end of the week, or now for the current one.
       const at = Math.min(week.end, now);
-      const base = snapshotAccount(newestFile, newest.path);
+      const base = snapshotAccount(newestSnapshot, newest.path);
       const reader = new AccountFileReader(reconstructAccountAt(base, at));
-      report = await arrOf(new WireBillingSource(reader, `reconstructed from ${describeSnapshot(newestFile)}`, at), config, options.now);
+      report = await arrOf(new WireBillingSource(reader, `reconstructed from ${describeSnapshot(newestSnapshot)}`, at), config, options.now);
       basis = 'reconstructed';
     }
     rows.push({ week, basis, snapshot, report, growthPercent: null, growthPercentByCurrency: {}, met: null, metByCurrency: {} });

@@ -64,7 +64,7 @@ export function selectHistory(entries: readonly HistoryEntry[], wanted?: string)
  * Two Stripe ids decide; otherwise (a restricted key's snapshot, or one written before
  * kpi recorded accounts) the fingerprints do, which every snapshot with prices has.
  */
-export function sameAccount(a: HistoryEntry, b: HistoryEntry): boolean {
+function sameAccount(a: HistoryEntry, b: HistoryEntry): boolean {
   if (isStripeId(a.account) && isStripeId(b.account)) return a.account === b.account;
   if (a.fingerprint !== null || b.fingerprint !== null) return a.fingerprint === b.fingerprint;
   return a.account === b.account;
@@ -75,7 +75,7 @@ function isStripeId(account: string | null): account is string {
 }
 
 /** How the account shows to the user: the Stripe id, else the fingerprint, with the mode. */
-export function accountLabel(entry: HistoryEntry): string {
+function accountLabel(entry: HistoryEntry): string {
   return `${entry.account ?? entry.fingerprint ?? 'unknown account'} (${entry.livemode ? 'live' : 'test'} mode)`;
 }
 

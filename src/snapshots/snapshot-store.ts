@@ -144,7 +144,7 @@ export function listHistory(directory: string): HistoryEntry[] {
 
 const HEADER_PEEK_BYTES = 16 * 1024;
 
-export function readSnapshotHeader(path: string): Omit<HistoryEntry, 'namedAt'> {
+function readSnapshotHeader(path: string): Omit<HistoryEntry, 'namedAt'> {
   const peeked = peekHeader(path);
   if (peeked) return { path, ...peeked };
   const file = readSnapshot(path);
