@@ -14,6 +14,7 @@
 import { Rational } from '../money/rational.js';
 import type { Coupon, Discount, Subscription, SubscriptionStatus } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
+import { allDiscounts } from './difference-causes.js';
 import { discountCounts, type DiscountPolicy } from './discounts.js';
 import { evaluateSubscription, type SubscriptionMrr } from './subscription-mrr.js';
 
@@ -130,9 +131,7 @@ interface DiscountStep {
  * a coupon; a forever coupon has no `end`.
  */
 function discountsEnding(evaluation: SubscriptionMrr, options: AtRiskOptions, within: (date: number | null) => boolean): DiscountStep[] {
-  const subscription = evaluation.subscription;
-  const all = [...subscription.items.flatMap((item) => item.discounts), ...subscription.discounts];
-  const ending = all
+  const ending = allDiscounts(evaluation.subscription)
     .filter((discount) => discountCounts(discount, options.policy) && within(discount.end))
     .sort((a, b) => (a.end as number) - (b.end as number) || a.id.localeCompare(b.id));
   if (ending.length === 0) return [];
@@ -142,7 +141,7 @@ function discountsEnding(evaluation: SubscriptionMrr, options: AtRiskOptions, wi
     return position && options.layout.tiers[position.tierIndex]?.rule === 'billed' ? position.tierIndex : null;
   });
   const removed = new Set<Discount>();
-  let before = evaluation.valueWith((discount) => discountCounts(discount, options.policy));
+  let before = evaluation.items.map((item) => item.billed);
   const steps: DiscountStep[] = [];
   for (const discount of ending) {
     removed.add(discount);
