@@ -2,7 +2,7 @@ import { Rational } from '../money/rational.js';
 import type { Discount, Subscription, SubscriptionItem } from '../billing/model.js';
 import { amountPerPeriod, effectiveQuantity } from './item-amount.js';
 import { monthlyFactor } from './monthly.js';
-import { afterPercentOff, couponAppliesTo, discountCounts, spreadAmountOff, type DiscountPolicy } from './discounts.js';
+import { afterPercentOff, couponAppliesTo, discountCounts, samePolicy, spreadAmountOff, type DiscountPolicy } from './discounts.js';
 
 /** One recurring, licensed item of a subscription, valued every way the report needs. */
 export interface ItemMrr {
@@ -63,7 +63,7 @@ export function evaluateSubscription(subscription: Subscription, policy: Discoun
   const context = { subscription, warnings };
   const valueWith = (selection: DiscountSelection) => monthlyAfter(recurring, selection, context);
   const billed = valueWith((discount) => discountCounts(discount, policy));
-  const stripeBilled = stripePolicy === policy ? billed : valueWith((discount) => discountCounts(discount, stripePolicy));
+  const stripeBilled = samePolicy(stripePolicy, policy) ? billed : valueWith((discount) => discountCounts(discount, stripePolicy));
 
   return {
     subscription,
