@@ -1,7 +1,7 @@
 import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
 import { MOVEMENT_KINDS } from '../history/movements.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
-import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { formatChangeForHumans, formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
@@ -54,16 +54,15 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
 export function renderMovementsTable(rawReport: MovementsReport, palette: Palette): string {
   const report = terminalSafeCopy(rawReport);
   const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
-  const money = (amount: bigint, currency: string, signed = false) => `${signed && amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
   const push = (line: MovementLine, emphasis: boolean) => {
     const style = emphasis ? palette.emphasis : (text: string) => text;
     table.push([
       style(line.tier),
-      money(line.start, line.currency),
+      formatMoneyForHumans(line.start, line.currency),
       ...MOVEMENT_KINDS.map(
-        (kind) => `${money(line.parts[kind].amount, line.currency, true)}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}`,
+        (kind) => `${formatChangeForHumans(line.parts[kind].amount, line.currency)}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}`,
       ),
-      style(money(line.end, line.currency)),
+      style(formatMoneyForHumans(line.end, line.currency)),
     ]);
   };
   const [selfService, otherRecurring] = byGroup(report.lines);
