@@ -20,7 +20,6 @@ const SECTIONS = [
   ['trials_ending', 'trialsEnding', 'Trials ending', 'upside if trials ending within the horizon convert; not in MRR'],
 ] as const;
 
-/** A fraction as a decimal string with `places` places, rounded half-up. */
 export function atRiskJson(report: AtRiskReport): Record<string, unknown> {
   const amount = (value: ReportedAmount) => ({ mrr: jsonIntegerOrNull(value.total), mrr_by_currency: jsonMoneyMap(value.byCurrency) });
   const share = (value: Rational | null) => (value === null ? null : decimalString(value, 4));

@@ -35,6 +35,11 @@ export function periodJson(report: Pick<MovementsReport, 'from' | 'to'>, selecti
   };
 }
 
+/** The two snapshots' dates for a heading: "2026-01-01 → 2026-02-01". */
+export function periodText(report: Pick<MovementsReport, 'from' | 'to'>): string {
+  return `${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)}`;
+}
+
 /** `kpi mrr --from --to` as JSON: per tier and currency, movements that add up to the change. */
 export function renderMovementsJson(report: MovementsReport, selection: HistorySelection | null = null): string {
   const document = {
@@ -73,7 +78,7 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
 
   const lines = [
     palette.heading('MRR movements') +
-      palette.dim(` · ${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)} (snapshots taken at or before the dates asked for)`),
+      palette.dim(` · ${periodText(report)} (snapshots taken at or before the dates asked for)`),
     '',
     tableText(table),
     '',

@@ -8,7 +8,7 @@ import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { markdownText } from './markdown-text.js';
-import { periodJson } from './movements.js';
+import { periodJson, periodText } from './movements.js';
 import { newTable, tableText } from './table-style.js';
 
 export const SAAS_METRICS_JSON_SCHEMA_VERSION = 1;
@@ -102,10 +102,6 @@ function humanRows(metrics: SaasMetrics, currency: string): [string, string][] {
 function columns(report: SaasMetricsReport): { head: string; rows: [string, string][] }[] {
   const column = (line: SaasMetricsLine) => ({ head: `${line.tier} ${line.currency.toUpperCase()}`, rows: humanRows(line.metrics, line.currency) });
   return [...report.lines.map(column), ...report.totals.map(column)];
-}
-
-function periodText(report: SaasMetricsReport): string {
-  return `${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)}`;
 }
 
 const FOOTNOTE =
