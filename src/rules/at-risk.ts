@@ -97,7 +97,7 @@ export function atRiskEntries(subscription: Subscription, options: AtRiskOptions
  * `cancel_at_period_end` too), else the end of the current period; null when set to end
  * at a period end the source does not carry; undefined when not set to end.
  */
-export function scheduledEnd(subscription: Subscription): number | null | undefined {
+function scheduledEnd(subscription: Subscription): number | null | undefined {
   if (subscription.cancelAt !== null) return subscription.cancelAt;
   if (!subscription.cancelAtPeriodEnd) return undefined;
   return subscription.currentPeriodEnd ?? null;
