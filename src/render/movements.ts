@@ -1,10 +1,10 @@
 import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
 import { MOVEMENT_KINDS } from '../history/movements.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
-import { formatChangeForHumans, formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { formatChangeForHumans, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
-import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
 
@@ -97,7 +97,7 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
 export function renderMovementsDelimited(report: MovementsReport, format: Delimited): string {
   const rows: Cell[][] = [];
   const add = (line: MovementLine) => {
-    const number = (amount: bigint) => ({ number: formatMajorUnits(amount, line.currency) });
+    const number = (amount: bigint) => moneyCell(amount, line.currency);
     rows.push([line.tier, 'start', number(line.start), line.currency, '', '']);
     for (const kind of MOVEMENT_KINDS) rows.push([line.tier, kind, number(line.parts[kind].amount), line.currency, line.parts[kind].customers, line.parts[kind].subscriptions]);
     rows.push([line.tier, 'end', number(line.end), line.currency, '', '']);

@@ -6,7 +6,7 @@ import { explainLine } from '../reconcile/explain.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { stripeSettingsJson } from './revenue-json.js';
-import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
 
@@ -136,7 +136,7 @@ function differenceFootnote(report: ReconciliationReport): string {
 
 /** Every customer on either side, matched ones too: a spreadsheet can sort and filter them. */
 export function renderReconciliationDelimited(report: ReconciliationReport, format: Delimited): string {
-  const number = (amount: bigint | null, line: ReconciliationLine): Cell => (amount === null ? '' : { number: formatMajorUnits(amount, line.currency) });
+  const number = (amount: bigint | null, line: ReconciliationLine): Cell => (amount === null ? '' : moneyCell(amount, line.currency));
   const rows: Cell[][] = report.allLines.map((line) => [
     line.customerId,
     line.currency,
