@@ -210,10 +210,11 @@ export class MrrAccumulator {
  * so reaching it means a quantity or amount in the data is wrong.
  */
 const LARGEST_REPORTABLE = Number.MAX_SAFE_INTEGER;
+const LARGEST_REPORTABLE_AMOUNT = Rational.of(LARGEST_REPORTABLE);
 
 function addTo(amounts: AmountsByCurrency, currency: string, amount: Rational): void {
   const total = (amounts.get(currency) ?? Rational.ZERO).plus(amount);
-  if (total.compare(Rational.of(LARGEST_REPORTABLE)) > 0) {
+  if (total.compare(LARGEST_REPORTABLE_AMOUNT) > 0) {
     throw new RangeError(`it takes the ${currency.toUpperCase()} total past ${LARGEST_REPORTABLE} minor units, more than any real account bills; a quantity or amount in the data is wrong`);
   }
   amounts.set(currency, total);
@@ -222,7 +223,9 @@ function addTo(amounts: AmountsByCurrency, currency: string, amount: Rational): 
 const causeKey = (cause: { kind: CauseKind; coupon: Coupon | null }) => `${cause.kind}/${cause.coupon?.id ?? ''}`;
 
 /** One entry per cause and coupon, amounts added; causes that cancel out to zero are dropped. */
-function mergeCauses(into: readonly ContributionCause[], steps: readonly CauseStep[]): ContributionCause[] {
+function mergeCauses(into: ContributionCause[], steps: readonly CauseStep[]): ContributionCause[] {
+  // Most items carry no discount: nothing to merge, and no map per item.
+  if (steps.length === 0) return into;
   const merged = new Map(into.map((cause) => [causeKey(cause), { ...cause }]));
   for (const step of steps) {
     const existing = merged.get(causeKey(step));
