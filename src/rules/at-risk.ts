@@ -16,7 +16,7 @@ import type { Coupon, Discount, Subscription, SubscriptionStatus } from '../bill
 import type { TierLayout } from '../catalog/tier-layout.js';
 import { allDiscounts } from './difference-causes.js';
 import { discountCounts, type DiscountPolicy } from './discounts.js';
-import { evaluateSubscription, type SubscriptionMrr } from './subscription-mrr.js';
+import { amountByRule, evaluateSubscription, type SubscriptionMrr } from './subscription-mrr.js';
 
 /** How far ahead "ending" looks unless told (`--horizon`). */
 export const DEFAULT_AT_RISK_HORIZON_DAYS = 30;
@@ -110,7 +110,7 @@ function handbookByTier(evaluation: SubscriptionMrr, layout: TierLayout): Map<nu
     const position = layout.locate(item.productId);
     if (!position) continue;
     const rule = layout.tiers[position.tierIndex]?.rule;
-    byTier.set(position.tierIndex, (byTier.get(position.tierIndex) ?? Rational.ZERO).plus(rule === 'list-price' ? item.listPrice : item.billed));
+    byTier.set(position.tierIndex, (byTier.get(position.tierIndex) ?? Rational.ZERO).plus(amountByRule(item, rule)));
   }
   return byTier;
 }

@@ -2,7 +2,7 @@ import { Rational } from '../money/rational.js';
 import type { Coupon, Discount, Subscription } from '../billing/model.js';
 import type { ChurnTiming, MrrRule } from '../config/schema.js';
 import { discountCounts, type DiscountPolicy } from './discounts.js';
-import type { DiscountSelection, SubscriptionMrr } from './subscription-mrr.js';
+import { amountByRule, type DiscountSelection, type SubscriptionMrr } from './subscription-mrr.js';
 
 /** Why the handbook figure and the Stripe-definition figure differ. */
 export const CAUSE_KINDS = [
@@ -67,7 +67,7 @@ export function differenceSteps(
     if (!rule) continue;
     const target: DiscountSelection = rule === 'list-price' ? () => false : (discount) => discountCounts(discount, handbook);
     // With every coupon on the path toggled the selection is the rule's own, whose amounts the evaluation already holds.
-    const targetValues = evaluation.items.map((item) => (rule === 'list-price' ? item.listPrice : item.billed));
+    const targetValues = evaluation.items.map((item) => amountByRule(item, rule));
     const path = coupons.filter(({ discounts }) => discounts.some((discount) => target(discount) !== stripeSelection(discount)));
     let before = startValues;
     path.forEach(({ coupon, discounts }, position) => {

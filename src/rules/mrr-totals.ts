@@ -3,7 +3,7 @@ import type { Coupon, Subscription } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule } from '../config/schema.js';
 import type { DiscountPolicy } from './discounts.js';
-import { evaluateSubscription, type DiscountWarning } from './subscription-mrr.js';
+import { amountByRule, evaluateSubscription, type DiscountWarning } from './subscription-mrr.js';
 import { differenceSteps, stripeCountsSubscription, type CauseKind, type CauseStep, type StripeSettingsPolicy } from './difference-causes.js';
 
 /** Exact monthly amounts per currency code. */
@@ -142,7 +142,7 @@ export class MrrAccumulator {
         causes: [],
       };
       row.quantity += item.quantity;
-      row.mrr = row.mrr.plus(rule === 'list-price' ? item.listPrice : item.billed);
+      row.mrr = row.mrr.plus(amountByRule(item, rule));
       if (stripeCounts) row.stripeMrr = row.stripeMrr.plus(item.stripeBilled);
       row.causes = mergeCauses(row.causes, steps[index] ?? []);
       perProduct.set(key, row);

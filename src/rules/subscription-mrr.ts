@@ -1,5 +1,6 @@
 import { Rational } from '../money/rational.js';
 import type { Discount, Subscription, SubscriptionItem } from '../billing/model.js';
+import type { MrrRule } from '../config/schema.js';
 import { amountPerPeriod, effectiveQuantity } from './item-amount.js';
 import { monthlyFactor } from './monthly.js';
 import { afterPercentOff, couponAppliesTo, discountCounts, samePolicy, spreadAmountOff, type DiscountPolicy } from './discounts.js';
@@ -15,6 +16,11 @@ export interface ItemMrr {
   billed: Rational;
   /** Monthly amount after the discounts Stripe's Billing Overview settings subtract. */
   stripeBilled: Rational;
+}
+
+/** An item's monthly amount under its tier's rule: list price, or billed after the handbook's discounts. */
+export function amountByRule(item: ItemMrr, rule: MrrRule | null | undefined): Rational {
+  return rule === 'list-price' ? item.listPrice : item.billed;
 }
 
 export type DiscountWarning =
