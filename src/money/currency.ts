@@ -48,3 +48,8 @@ export function formatMoneyForHumans(minorUnits: bigint, currency: string): stri
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${negative ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`} ${currency.toUpperCase()}`;
 }
+
+/** A change for people: a gain carries its "+" ("+5.00 USD"), a loss its "-". */
+export function formatChangeForHumans(minorUnits: bigint, currency: string): string {
+  return `${minorUnits > 0n ? '+' : ''}${formatMoneyForHumans(minorUnits, currency)}`;
+}

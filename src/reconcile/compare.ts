@@ -1,4 +1,5 @@
 import type { ChurnTiming } from '../config/schema.js';
+import { isoDate } from '../history/weeks.js';
 import type { Rational } from '../money/rational.js';
 import type { KpiCustomer, ReconcileMeasure, SubscriptionFact } from './customer-figures.js';
 import { splitCustomerKey } from './external-list.js';
@@ -158,7 +159,7 @@ export function causesOf(
 /** "2026-11-22", or "period end" when Stripe gave no `cancel_at`. */
 function endDate(subscription: SubscriptionFact): string {
   const at = subscription.setToEnd?.at ?? null;
-  return at === null ? 'period end' : new Date(at * 1000).toISOString().slice(0, 10);
+  return at === null ? 'period end' : isoDate(at);
 }
 
 function abs(value: bigint): bigint {

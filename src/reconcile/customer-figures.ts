@@ -16,11 +16,11 @@ import { customerKey } from './external-list.js';
 export type ReconcileMeasure = 'stripe' | 'handbook';
 
 /** Which discounts the Stripe-definition figure subtracts: Stripe's settings as `stripe_settings:` mirrors them. */
-export function stripeDefinitionPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
+function stripeDefinitionPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
   return { countRepeating: config.stripeSettings.countRepeating, countOnce: config.stripeSettings.countOnce, asOf };
 }
 
-export function handbookPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
+function handbookPolicy(config: KpiConfig, asOf: number): DiscountPolicy {
   return { ...config.discounts, asOf };
 }
 
@@ -105,7 +105,7 @@ export class CustomerFigures {
   }
 }
 
-export function subscriptionFact(subscription: Subscription, context: CustomerFigureContext): SubscriptionFact {
+function subscriptionFact(subscription: Subscription, context: CustomerFigureContext): SubscriptionFact {
   const droppedAsSetToEnd = context.churn !== null && !stripeCountsSubscription(subscription, context.churn);
   const counted = context.countedStatuses.includes(subscription.status) && !droppedAsSetToEnd;
   const evaluation = evaluateSubscription(subscription, context.policy);
@@ -163,7 +163,7 @@ function discountSetting(measure: ReconcileMeasure, duration: 'once' | 'repeatin
   return measure === 'stripe' ? `stripe_settings.subtract_${duration}` : `discounts.count_${duration}`;
 }
 
-export function describeInterval(recurrence: Recurrence): string {
+function describeInterval(recurrence: Recurrence): string {
   const names = { day: 'daily', week: 'weekly', month: 'monthly', year: 'yearly' } as const;
   return recurrence.intervalCount === 1 ? names[recurrence.interval] : `every ${recurrence.intervalCount} ${recurrence.interval}s`;
 }

@@ -1,3 +1,4 @@
+import { isoDate } from '../history/weeks.js';
 import { formatMajorUnits } from '../money/currency.js';
 import type { Cause, ReconciliationLine } from './compare.js';
 import type { CouponFact, SubscriptionFact } from './customer-figures.js';
@@ -73,7 +74,7 @@ function describeCoupon(cause: Cause, line: ReconciliationLine): string {
   if (!coupon) return cause.detail;
   const terms = [coupon.percentOff ? `${coupon.percentOff} % off` : 'amount off'];
   terms.push(coupon.duration === 'repeating' ? `repeating ${coupon.durationInMonths ?? '?'} months` : coupon.duration);
-  if (coupon.end !== null) terms.push(`ends ${new Date(coupon.end * 1000).toISOString().slice(0, 10)}`);
+  if (coupon.end !== null) terms.push(`ends ${isoDate(coupon.end)}`);
   return `${coupon.id} (${terms.join(', ')})`;
 }
 

@@ -57,16 +57,16 @@ export function splitCustomerKey(key: string): { customerId: string; currency: s
 }
 
 /**
- * Reads the list. Every row of the chosen month must be readable: a row that is not (no
- * customer id, an amount or currency that cannot be read) stops the run with its line, since
- * leaving it out would turn a partial list into a confident difference.
- */
-/**
  * Every customer of the list is kept and reported (JSON carries each with its explanation,
  * about half a kilobyte): past this many the result would outgrow what one run can hold.
  */
 export const MAX_LIST_CUSTOMERS = 200_000;
 
+/**
+ * Reads the list. Every row of the chosen month must be readable: a row that is not (no
+ * customer id, an amount or currency that cannot be read) stops the run with its line, since
+ * leaving it out would turn a partial list into a confident difference.
+ */
 export function parseExternalList(text: string, fileName: string, options: ExternalListOptions): ExternalList {
   let records: string[][];
   try {
@@ -88,12 +88,15 @@ export function parseExternalList(text: string, fileName: string, options: Exter
     throw new UsageError(`${fileName} has no currency column (columns: ${listColumns(header)})`, `Name it with ${FLAG.currency}, or give the list's currency with --currency, e.g. --currency usd.`);
   }
 
-  const rows = records.slice(1).map((cells, index) => ({ cells, line: index + 2 }));
+  const rows = records.slice(1).map((cells, index) => ({
+    cells,
+    line: index + 2,
+    month: monthColumn === null ? null : readMonth(cells[monthColumn] ?? '', fileName, index + 2, header[monthColumn] as string),
+  }));
   if (rows.length === 0) {
     throw new UsageError(`${fileName} has a header but no rows (columns: ${listColumns(header)})`, 'Expected one row per customer (or per subscription) under the header.');
   }
-  const monthOf = (row: { cells: string[]; line: number }) => (monthColumn === null ? null : readMonth(row.cells[monthColumn] ?? '', fileName, row.line, header[monthColumn] as string));
-  const months = [...new Set(rows.map(monthOf).filter((month): month is string => month !== null))].sort();
+  const months = [...new Set(rows.map((row) => row.month).filter((month): month is string => month !== null))].sort();
   const month = monthColumn === null ? null : (options.month ?? months.at(-1) ?? null);
   if (options.month !== undefined && !months.includes(options.month)) {
     throw new UsageError(`--month ${options.month}: ${fileName} has no rows for that month`, `Its months: ${months.join(', ') || 'none'}.`);
@@ -102,7 +105,7 @@ export function parseExternalList(text: string, fileName: string, options: Exter
   const amounts = new Map<string, Rational>();
   let rowsRead = 0;
   for (const row of rows) {
-    if (monthOf(row) !== month) continue;
+    if (row.month !== month) continue;
     const at = `${fileName} line ${row.line}`;
     const customerId = row.cells[customer] ?? '';
     if (customerId === '') throw new UsageError(`${at}: no customer id in column "${header[customer]}"`);

@@ -3,12 +3,12 @@
  * rows. Amounts are integers in minor units; shares are fractions written as decimal
  * strings with 4 places ("0.1250" is 12.5 %).
  */
-import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { formatMoneyForHumans } from '../money/currency.js';
 import { decimalString, type Rational } from '../money/rational.js';
 import type { AtRiskLine, AtRiskReport, AtRiskSection } from '../revenue/at-risk-report.js';
 import type { ReportedAmount } from '../revenue/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
-import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
 
@@ -20,7 +20,6 @@ const SECTIONS = [
   ['trials_ending', 'trialsEnding', 'Trials ending', 'upside if trials ending within the horizon convert; not in MRR'],
 ] as const;
 
-/** A fraction as a decimal string with `places` places, rounded half-up. */
 export function atRiskJson(report: AtRiskReport): Record<string, unknown> {
   const amount = (value: ReportedAmount) => ({ mrr: jsonIntegerOrNull(value.total), mrr_by_currency: jsonMoneyMap(value.byCurrency) });
   const share = (value: Rational | null) => (value === null ? null : decimalString(value, 4));
@@ -101,16 +100,15 @@ export function atRiskTableLines(report: AtRiskReport, formatAmount: (amount: Re
  * with `--explain`, one row per subscription line instead, with its coupon and date.
  */
 export function renderAtRiskDelimited(report: AtRiskReport, format: Delimited): string {
-  const money = (amount: bigint, currency: string): Cell => ({ number: formatMajorUnits(amount, currency) });
   if (report.pastDue.lines) {
     const rows: Cell[][] = SECTIONS.flatMap(([name, key]) =>
-      (report[key].lines ?? []).map((line) => [name, line.subscriptionId, line.customerId, line.tier, line.couponId ?? '', line.date?.toISOString() ?? '', money(line.amount, line.currency), line.currency]),
+      (report[key].lines ?? []).map((line) => [name, line.subscriptionId, line.customerId, line.tier, line.couponId ?? '', line.date?.toISOString() ?? '', moneyCell(line.amount, line.currency), line.currency]),
     );
     return renderDelimited(format, ['category', 'subscription', 'customer', 'tier', 'coupon', 'date', 'mrr', 'currency'], rows);
   }
   const rows: Cell[][] = SECTIONS.flatMap(([name, key]) =>
     report[key].tiers.flatMap((tier) =>
-      Object.entries(tier.amount.byCurrency).map(([currency, amount]): Cell[] => [name, tier.name, tier.subscriptions, money(amount, currency), currency]),
+      Object.entries(tier.amount.byCurrency).map(([currency, amount]): Cell[] => [name, tier.name, tier.subscriptions, moneyCell(amount, currency), currency]),
     ),
   );
   return renderDelimited(format, ['category', 'tier', 'subscriptions', 'mrr', 'currency'], rows);

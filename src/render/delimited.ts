@@ -1,9 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
+import { formatMajorUnits } from '../money/currency.js';
 
 export type Delimited = 'csv' | 'tsv';
 
 /** A cell: text is guarded against formula injection, numbers stay numbers. */
 export type Cell = string | number | { number: string };
+
+/** An amount as a number cell in major units ("1234.50"). */
+export function moneyCell(minorUnits: bigint, currency: string): Cell {
+  return { number: formatMajorUnits(minorUnits, currency) };
+}
 
 /**
  * Spreadsheets run a cell that starts with = + - @ (or a tab or carriage return) as a

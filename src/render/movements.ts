@@ -1,10 +1,10 @@
 import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
 import { MOVEMENT_KINDS } from '../history/movements.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
-import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { formatChangeForHumans, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
-import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
 
@@ -35,6 +35,11 @@ export function periodJson(report: Pick<MovementsReport, 'from' | 'to'>, selecti
   };
 }
 
+/** The two snapshots' dates for a heading: "2026-01-01 → 2026-02-01". */
+export function periodText(report: Pick<MovementsReport, 'from' | 'to'>): string {
+  return `${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)}`;
+}
+
 /** `kpi mrr --from --to` as JSON: per tier and currency, movements that add up to the change. */
 export function renderMovementsJson(report: MovementsReport, selection: HistorySelection | null = null): string {
   const document = {
@@ -54,16 +59,15 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
 export function renderMovementsTable(rawReport: MovementsReport, palette: Palette): string {
   const report = terminalSafeCopy(rawReport);
   const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
-  const money = (amount: bigint, currency: string, signed = false) => `${signed && amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
   const push = (line: MovementLine, emphasis: boolean) => {
     const style = emphasis ? palette.emphasis : (text: string) => text;
     table.push([
       style(line.tier),
-      money(line.start, line.currency),
+      formatMoneyForHumans(line.start, line.currency),
       ...MOVEMENT_KINDS.map(
-        (kind) => `${money(line.parts[kind].amount, line.currency, true)}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}`,
+        (kind) => `${formatChangeForHumans(line.parts[kind].amount, line.currency)}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}`,
       ),
-      style(money(line.end, line.currency)),
+      style(formatMoneyForHumans(line.end, line.currency)),
     ]);
   };
   const [selfService, otherRecurring] = byGroup(report.lines);
@@ -74,7 +78,7 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
 
   const lines = [
     palette.heading('MRR movements') +
-      palette.dim(` · ${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)} (snapshots taken at or before the dates asked for)`),
+      palette.dim(` · ${periodText(report)} (snapshots taken at or before the dates asked for)`),
     '',
     tableText(table),
     '',
@@ -93,7 +97,7 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
 export function renderMovementsDelimited(report: MovementsReport, format: Delimited): string {
   const rows: Cell[][] = [];
   const add = (line: MovementLine) => {
-    const number = (amount: bigint) => ({ number: formatMajorUnits(amount, line.currency) });
+    const number = (amount: bigint) => moneyCell(amount, line.currency);
     rows.push([line.tier, 'start', number(line.start), line.currency, '', '']);
     for (const kind of MOVEMENT_KINDS) rows.push([line.tier, kind, number(line.parts[kind].amount), line.currency, line.parts[kind].customers, line.parts[kind].subscriptions]);
     rows.push([line.tier, 'end', number(line.end), line.currency, '', '']);

@@ -76,7 +76,7 @@ export function renderOkrTable(rawReport: OkrStatusReport, palette: Palette): st
 }
 
 /** Why a key result has no value of its own (a KPI that could not be read), one line each. */
-export function keyResultNotes(report: OkrStatusReport): string[] {
+function keyResultNotes(report: OkrStatusReport): string[] {
   return report.objectives.flatMap((objective) => objective.keyResults.filter((kr) => kr.note).map((kr) => `${kr.title}: ${kr.note}`));
 }
 

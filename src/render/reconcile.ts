@@ -1,12 +1,12 @@
 import type { ReconciliationReport } from '../app/reconcile.js';
-import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { formatChangeForHumans, formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import { describeStripeSettings } from '../revenue/revenue-report.js';
 import type { ReconciliationLine } from '../reconcile/compare.js';
 import { explainLine } from '../reconcile/explain.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { stripeSettingsJson } from './revenue-json.js';
-import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
 
@@ -65,8 +65,8 @@ export function renderReconciliationJson(report: ReconciliationReport): string {
           duration_in_months: coupon.durationInMonths,
           percent_off: coupon.percentOff,
           ends_at: coupon.end === null ? null : new Date(coupon.end * 1000).toISOString(),
-            subtracted: coupon.subtracted,
-            setting: coupon.setting,
+          subtracted: coupon.subtracted,
+          setting: coupon.setting,
         })),
         metered_products: subscription.meteredProducts,
         outside_tiers: subscription.outsideTiers,
@@ -87,8 +87,7 @@ export const MAX_TABLE_CUSTOMERS = 500;
 
 export function renderReconciliationTable(rawReport: ReconciliationReport, palette: Palette): string {
   const report = terminalSafeCopy(rawReport);
-  const money = (amount: bigint | null, currency: string, signed = false) =>
-    amount === null ? palette.dim('—') : `${signed && amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
+  const money = (amount: bigint | null, currency: string) => (amount === null ? palette.dim('—') : formatMoneyForHumans(amount, currency));
   const month = report.list.month ? `, month ${report.list.month}` : '';
   const lines = [
     palette.heading('Reconciliation') + palette.dim(` · ${MEASURE_NAMES[report.measure]} as of ${report.asOf.toISOString().slice(0, 10)} against ${report.against}${month}`),
@@ -97,7 +96,7 @@ export function renderReconciliationTable(rawReport: ReconciliationReport, palet
   ];
   const totals = newTable(['Currency', 'kpi', 'List', 'Difference', 'Matched', 'Differ', 'kpi only', 'List only'], palette, [1, 2, 3, 4, 5, 6, 7]);
   for (const total of report.totals) {
-    totals.push([total.currency.toUpperCase(), money(total.kpi, total.currency), money(total.list, total.currency), money(total.difference, total.currency, true), total.matched, total.differing, total.kpiOnly, total.listOnly]);
+    totals.push([total.currency.toUpperCase(), money(total.kpi, total.currency), money(total.list, total.currency), formatChangeForHumans(total.difference, total.currency), total.matched, total.differing, total.kpiOnly, total.listOnly]);
   }
   lines.push(tableText(totals), '');
   if (report.lines.length === 0) {
@@ -105,7 +104,7 @@ export function renderReconciliationTable(rawReport: ReconciliationReport, palet
   } else {
     const differences = newTable(['Customer', 'kpi', 'List', 'Difference', 'Why (from kpi\'s evaluation)'], palette, [1, 2, 3]);
     for (const line of report.lines.slice(0, MAX_TABLE_CUSTOMERS)) {
-      differences.push([line.customerId, money(line.kpi, line.currency), money(line.list, line.currency), money(line.difference, line.currency, true), wrap(explainLine(line), 70)]);
+      differences.push([line.customerId, money(line.kpi, line.currency), money(line.list, line.currency), formatChangeForHumans(line.difference, line.currency), wrap(explainLine(line), 70)]);
     }
     lines.push(tableText(differences));
     const rest = report.lines.slice(MAX_TABLE_CUSTOMERS);
@@ -123,7 +122,7 @@ function sumsByCurrency(lines: readonly ReconciliationLine[]): string {
   for (const line of lines) sums.set(line.currency, (sums.get(line.currency) ?? 0n) + line.difference);
   return [...sums]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, sum]) => `${sum > 0n ? '+' : ''}${formatMoneyForHumans(sum, currency)}`)
+    .map(([currency, sum]) => formatChangeForHumans(sum, currency))
     .join(', ');
 }
 
@@ -137,7 +136,7 @@ function differenceFootnote(report: ReconciliationReport): string {
 
 /** Every customer on either side, matched ones too: a spreadsheet can sort and filter them. */
 export function renderReconciliationDelimited(report: ReconciliationReport, format: Delimited): string {
-  const number = (amount: bigint | null, line: ReconciliationLine): Cell => (amount === null ? '' : { number: formatMajorUnits(amount, line.currency) });
+  const number = (amount: bigint | null, line: ReconciliationLine): Cell => (amount === null ? '' : moneyCell(amount, line.currency));
   const rows: Cell[][] = report.allLines.map((line) => [
     line.customerId,
     line.currency,

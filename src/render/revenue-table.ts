@@ -1,4 +1,4 @@
-import { formatMoneyForHumans } from '../money/currency.js';
+import { formatChangeForHumans, formatMoneyForHumans } from '../money/currency.js';
 import { describeStripeSettings, type DifferenceCause, type RevenueReport, type ReportedAmount } from '../revenue/revenue-report.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
@@ -64,7 +64,7 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
         line.quantity,
         formatMoneyForHumans(line.amount, line.currency),
         formatMoneyForHumans(line.stripeAmount, line.currency),
-        line.causes.map((cause) => `${cause.kind}${cause.couponId ? ` ${cause.couponId}` : ''} ${signed(cause.amount, line.currency)}`).join('\n'),
+        line.causes.map((cause) => `${cause.kind}${cause.couponId ? ` ${cause.couponId}` : ''} ${formatChangeForHumans(cause.amount, line.currency)}`).join('\n'),
       ]);
     }
     lines.push(tableText(explain));
@@ -81,19 +81,15 @@ function describeCauses(tierName: string, causes: readonly DifferenceCause[]): s
   for (const currency of [...new Set(causes.map((cause) => cause.currency))]) {
     const inCurrency = causes.filter((cause) => cause.currency === currency);
     for (const cause of inCurrency.slice(0, CAUSES_SHOWN)) {
-      lines.push(`  ${tierName}: ${cause.description}: ${signed(cause.amount, currency)} on ${subscriptionsText(cause.subscriptions)}`);
+      lines.push(`  ${tierName}: ${cause.description}: ${formatChangeForHumans(cause.amount, currency)} on ${subscriptionsText(cause.subscriptions)}`);
     }
     const rest = inCurrency.slice(CAUSES_SHOWN);
     if (rest.length > 0) {
       const sum = rest.reduce((total, cause) => total + cause.amount, 0n);
-      lines.push(`  ${tierName}: ${rest.length} other causes: ${signed(sum, currency)}`);
+      lines.push(`  ${tierName}: ${rest.length} other causes: ${formatChangeForHumans(sum, currency)}`);
     }
   }
   return lines;
-}
-
-function signed(amount: bigint, currency: string): string {
-  return `${amount > 0n ? '+' : ''}${formatMoneyForHumans(amount, currency)}`;
 }
 
 function subscriptionsText(count: number): string {

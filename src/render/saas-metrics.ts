@@ -1,14 +1,14 @@
 import type { SaasMetricsLine, SaasMetricsReport } from '../app/saas-metrics.js';
 import { ratioDecimal, ratioValue, type CompoundWeeklyGrowth, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
 import type { HistorySelection } from '../history/snapshot-selection.js';
-import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { formatMoneyForHumans } from '../money/currency.js';
 import { decimalString, Rational } from '../money/rational.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
-import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { markdownText } from './markdown-text.js';
-import { periodJson } from './movements.js';
+import { periodJson, periodText } from './movements.js';
 import { newTable, tableText } from './table-style.js';
 
 export const SAAS_METRICS_JSON_SCHEMA_VERSION = 1;
@@ -104,10 +104,6 @@ function columns(report: SaasMetricsReport): { head: string; rows: [string, stri
   return [...report.lines.map(column), ...report.totals.map(column)];
 }
 
-function periodText(report: SaasMetricsReport): string {
-  return `${report.from.takenAt.toISOString().slice(0, 10)} → ${report.to.takenAt.toISOString().slice(0, 10)}`;
-}
-
 const FOOTNOTE =
   'A customer counts where it holds positive MRR; on a tier, a customer moving to another tier churns there and is new in the other. ' +
   'GRR and NRR follow the customers paying at the start. Quick ratio is n/a without losses. Definitions: README, "SaaS metrics".';
@@ -145,7 +141,7 @@ export function renderSaasMetricsMarkdown(report: SaasMetricsReport): string {
 export function renderSaasMetricsDelimited(report: SaasMetricsReport, format: Delimited): string {
   const rows: Cell[][] = [];
   for (const { tier, currency, metrics } of [...report.lines, ...report.totals]) {
-    const money = (amount: bigint): Cell => ({ number: formatMajorUnits(amount, currency) });
+    const money = (amount: bigint): Cell => moneyCell(amount, currency);
     const decimal = (value: string | null): Cell => (value === null ? '' : { number: value });
     const count = (name: string, value: number) => rows.push([tier, currency, name, value, '', '']);
     count('customers_start', metrics.customers.start);

@@ -1,10 +1,10 @@
 import type { WeeklyArrSeries } from '../app/weekly-arr.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { isoDate } from '../history/weeks.js';
-import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
+import { formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
-import { renderDelimited, type Cell, type Delimited } from './delimited.js';
+import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
 
@@ -70,7 +70,7 @@ export function renderWeeklyArrDelimited(series: WeeklyArrSeries, format: Delimi
         isoDate(row.week.start),
         isoDate(row.week.end - 1),
         row.basis,
-        { number: formatMajorUnits(amount, code) },
+        moneyCell(amount, code),
         code,
         growth === null ? '' : { number: growth.toFixed(2) },
         series.targetPercent,

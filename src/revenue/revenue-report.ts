@@ -4,14 +4,13 @@
  * exact total (ARR is 12 x the exact MRR, not 12 x the rounded one).
  */
 import { percentText, Rational } from '../money/rational.js';
-import { minorUnitExponent } from '../money/currency.js';
 import type { TierGroup, TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule, StripeSettings } from '../config/schema.js';
 import type { AmountsByCurrency, CauseTotal, Contribution, ContributionCause, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
 import type { CauseKind } from '../rules/difference-causes.js';
 import type { Coupon } from '../billing/model.js';
 import { apportion } from '../history/movements.js';
-import { formatMoneyForHumans } from '../money/currency.js';
+import { formatMoneyForHumans, minorUnitExponent } from '../money/currency.js';
 import type { AtRiskReport } from './at-risk-report.js';
 
 /** Minor units per lowercase currency code, keys sorted. */
@@ -374,7 +373,6 @@ export function describeStripeSettings(settings: StripeSettings): string {
     `churn ${settings.churn === 'at_cancellation' ? 'at cancellation' : 'at the end of the billing period'}`,
   ].join(', ');
 }
-
 
 function describeWarning(warning: DiscountWarningSummary): string {
   const on = `${warning.subscriptions} subscription${warning.subscriptions === 1 ? '' : 's'}`;

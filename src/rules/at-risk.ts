@@ -14,8 +14,9 @@
 import { Rational } from '../money/rational.js';
 import type { Coupon, Discount, Subscription, SubscriptionStatus } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
+import { allDiscounts } from './difference-causes.js';
 import { discountCounts, type DiscountPolicy } from './discounts.js';
-import { evaluateSubscription, type SubscriptionMrr } from './subscription-mrr.js';
+import { amountByRule, evaluateSubscription, type SubscriptionMrr } from './subscription-mrr.js';
 
 /** How far ahead "ending" looks unless told (`--horizon`). */
 export const DEFAULT_AT_RISK_HORIZON_DAYS = 30;
@@ -96,7 +97,7 @@ export function atRiskEntries(subscription: Subscription, options: AtRiskOptions
  * `cancel_at_period_end` too), else the end of the current period; null when set to end
  * at a period end the source does not carry; undefined when not set to end.
  */
-export function scheduledEnd(subscription: Subscription): number | null | undefined {
+function scheduledEnd(subscription: Subscription): number | null | undefined {
   if (subscription.cancelAt !== null) return subscription.cancelAt;
   if (!subscription.cancelAtPeriodEnd) return undefined;
   return subscription.currentPeriodEnd ?? null;
@@ -109,7 +110,7 @@ function handbookByTier(evaluation: SubscriptionMrr, layout: TierLayout): Map<nu
     const position = layout.locate(item.productId);
     if (!position) continue;
     const rule = layout.tiers[position.tierIndex]?.rule;
-    byTier.set(position.tierIndex, (byTier.get(position.tierIndex) ?? Rational.ZERO).plus(rule === 'list-price' ? item.listPrice : item.billed));
+    byTier.set(position.tierIndex, (byTier.get(position.tierIndex) ?? Rational.ZERO).plus(amountByRule(item, rule)));
   }
   return byTier;
 }
@@ -130,9 +131,7 @@ interface DiscountStep {
  * a coupon; a forever coupon has no `end`.
  */
 function discountsEnding(evaluation: SubscriptionMrr, options: AtRiskOptions, within: (date: number | null) => boolean): DiscountStep[] {
-  const subscription = evaluation.subscription;
-  const all = [...subscription.items.flatMap((item) => item.discounts), ...subscription.discounts];
-  const ending = all
+  const ending = allDiscounts(evaluation.subscription)
     .filter((discount) => discountCounts(discount, options.policy) && within(discount.end))
     .sort((a, b) => (a.end as number) - (b.end as number) || a.id.localeCompare(b.id));
   if (ending.length === 0) return [];
@@ -142,7 +141,7 @@ function discountsEnding(evaluation: SubscriptionMrr, options: AtRiskOptions, wi
     return position && options.layout.tiers[position.tierIndex]?.rule === 'billed' ? position.tierIndex : null;
   });
   const removed = new Set<Discount>();
-  let before = evaluation.valueWith((discount) => discountCounts(discount, options.policy));
+  let before = evaluation.items.map((item) => item.billed);
   const steps: DiscountStep[] = [];
   for (const discount of ending) {
     removed.add(discount);

@@ -2,7 +2,7 @@ import { Rational } from '../money/rational.js';
 import type { Coupon, Discount, Subscription } from '../billing/model.js';
 import type { ChurnTiming, MrrRule } from '../config/schema.js';
 import { discountCounts, type DiscountPolicy } from './discounts.js';
-import type { DiscountSelection, SubscriptionMrr } from './subscription-mrr.js';
+import { amountByRule, type DiscountSelection, type SubscriptionMrr } from './subscription-mrr.js';
 
 /** Why the handbook figure and the Stripe-definition figure differ. */
 export const CAUSE_KINDS = [
@@ -45,6 +45,7 @@ export function stripeCountsSubscription(subscription: Subscription, churn: Chur
  *
  * @param rules each item's tier rule (same order as `evaluation.items`), null for items
  *   outside the configured tiers, which get no steps.
+ * @param handbook the policy `evaluation` was made with: its `billed` amounts end each walk.
  */
 export function differenceSteps(
   evaluation: SubscriptionMrr,
@@ -65,12 +66,17 @@ export function differenceSteps(
   for (const rule of new Set(rules)) {
     if (!rule) continue;
     const target: DiscountSelection = rule === 'list-price' ? () => false : (discount) => discountCounts(discount, handbook);
-    const path = coupons.filter((coupon) => discountsOf(evaluation.subscription, coupon.id).some((discount) => target(discount) !== stripeSelection(discount)));
+    // With every coupon on the path toggled the selection is the rule's own, whose amounts the evaluation already holds.
+    const targetValues = evaluation.items.map((item) => amountByRule(item, rule));
+    const path = coupons.filter(({ discounts }) => discounts.some((discount) => target(discount) !== stripeSelection(discount)));
     let before = startValues;
-    path.forEach((coupon, position) => {
-      const toggled = new Set(path.slice(0, position + 1).map((entry) => entry.id));
-      const after = evaluation.valueWith((discount) => (toggled.has(discount.coupon.id) ? target(discount) : stripeSelection(discount)));
-      const kind = stepKind(rule, discountsOf(evaluation.subscription, coupon.id).some(target));
+    path.forEach(({ coupon, discounts }, position) => {
+      const toggled = new Set(path.slice(0, position + 1).map((entry) => entry.coupon.id));
+      const after =
+        position === path.length - 1
+          ? targetValues
+          : evaluation.valueWith((discount) => (toggled.has(discount.coupon.id) ? target(discount) : stripeSelection(discount)));
+      const kind = stepKind(rule, discounts.some(target));
       rules.forEach((itemRule, index) => {
         if (itemRule === rule) pushStep(steps[index] as CauseStep[], { kind, coupon, amount: (after[index] as Rational).minus(before[index] as Rational) });
       });
@@ -89,16 +95,17 @@ function pushStep(steps: CauseStep[], step: CauseStep): void {
   if (!step.amount.isZero()) steps.push(step);
 }
 
-function allDiscounts(subscription: Subscription): Discount[] {
+export function allDiscounts(subscription: Subscription): Discount[] {
   return [...subscription.items.flatMap((item) => item.discounts), ...subscription.discounts];
 }
 
-function discountsOf(subscription: Subscription, couponId: string): Discount[] {
-  return allDiscounts(subscription).filter((discount) => discount.coupon.id === couponId);
-}
-
-function couponsInOrder(subscription: Subscription): Coupon[] {
-  const seen = new Map<string, Coupon>();
-  for (const discount of allDiscounts(subscription)) if (!seen.has(discount.coupon.id)) seen.set(discount.coupon.id, discount.coupon);
-  return [...seen.values()];
+/** Each coupon once, in the order the subscription first lists it, with every discount that carries it. */
+function couponsInOrder(subscription: Subscription): Array<{ coupon: Coupon; discounts: Discount[] }> {
+  const byCoupon = new Map<string, { coupon: Coupon; discounts: Discount[] }>();
+  for (const discount of allDiscounts(subscription)) {
+    const entry = byCoupon.get(discount.coupon.id) ?? { coupon: discount.coupon, discounts: [] };
+    entry.discounts.push(discount);
+    byCoupon.set(discount.coupon.id, entry);
+  }
+  return [...byCoupon.values()];
 }

@@ -12,6 +12,11 @@ export interface DiscountPolicy {
   asOf: number;
 }
 
+/** Two policies that count the same discounts: one valuation serves both. */
+export function samePolicy(a: DiscountPolicy, b: DiscountPolicy): boolean {
+  return a.countRepeating === b.countRepeating && a.countOnce === b.countOnce && a.asOf === b.asOf;
+}
+
 export function discountCounts(discount: Discount, policy: DiscountPolicy): boolean {
   if (discount.end !== null && discount.end <= policy.asOf) return false;
   switch (discount.coupon.duration) {

@@ -3,7 +3,7 @@ import type { Coupon, Subscription } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule } from '../config/schema.js';
 import type { DiscountPolicy } from './discounts.js';
-import { evaluateSubscription, type DiscountWarning } from './subscription-mrr.js';
+import { amountByRule, evaluateSubscription, type DiscountWarning } from './subscription-mrr.js';
 import { differenceSteps, stripeCountsSubscription, type CauseKind, type CauseStep, type StripeSettingsPolicy } from './difference-causes.js';
 
 /** Exact monthly amounts per currency code. */
@@ -142,7 +142,7 @@ export class MrrAccumulator {
         causes: [],
       };
       row.quantity += item.quantity;
-      row.mrr = row.mrr.plus(rule === 'list-price' ? item.listPrice : item.billed);
+      row.mrr = row.mrr.plus(amountByRule(item, rule));
       if (stripeCounts) row.stripeMrr = row.stripeMrr.plus(item.stripeBilled);
       row.causes = mergeCauses(row.causes, steps[index] ?? []);
       perProduct.set(key, row);
@@ -210,10 +210,11 @@ export class MrrAccumulator {
  * so reaching it means a quantity or amount in the data is wrong.
  */
 const LARGEST_REPORTABLE = Number.MAX_SAFE_INTEGER;
+const LARGEST_REPORTABLE_AMOUNT = Rational.of(LARGEST_REPORTABLE);
 
 function addTo(amounts: AmountsByCurrency, currency: string, amount: Rational): void {
   const total = (amounts.get(currency) ?? Rational.ZERO).plus(amount);
-  if (total.compare(Rational.of(LARGEST_REPORTABLE)) > 0) {
+  if (total.compare(LARGEST_REPORTABLE_AMOUNT) > 0) {
     throw new RangeError(`it takes the ${currency.toUpperCase()} total past ${LARGEST_REPORTABLE} minor units, more than any real account bills; a quantity or amount in the data is wrong`);
   }
   amounts.set(currency, total);
@@ -222,7 +223,9 @@ function addTo(amounts: AmountsByCurrency, currency: string, amount: Rational): 
 const causeKey = (cause: { kind: CauseKind; coupon: Coupon | null }) => `${cause.kind}/${cause.coupon?.id ?? ''}`;
 
 /** One entry per cause and coupon, amounts added; causes that cancel out to zero are dropped. */
-function mergeCauses(into: readonly ContributionCause[], steps: readonly CauseStep[]): ContributionCause[] {
+function mergeCauses(into: ContributionCause[], steps: readonly CauseStep[]): ContributionCause[] {
+  // Most items carry no discount: nothing to merge, and no map per item.
+  if (steps.length === 0) return into;
   const merged = new Map(into.map((cause) => [causeKey(cause), { ...cause }]));
   for (const step of steps) {
     const existing = merged.get(causeKey(step));

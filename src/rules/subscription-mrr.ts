@@ -1,8 +1,9 @@
 import { Rational } from '../money/rational.js';
 import type { Discount, Subscription, SubscriptionItem } from '../billing/model.js';
+import type { MrrRule } from '../config/schema.js';
 import { amountPerPeriod, effectiveQuantity } from './item-amount.js';
 import { monthlyFactor } from './monthly.js';
-import { afterPercentOff, couponAppliesTo, discountCounts, spreadAmountOff, type DiscountPolicy } from './discounts.js';
+import { afterPercentOff, couponAppliesTo, discountCounts, samePolicy, spreadAmountOff, type DiscountPolicy } from './discounts.js';
 
 /** One recurring, licensed item of a subscription, valued every way the report needs. */
 export interface ItemMrr {
@@ -15,6 +16,11 @@ export interface ItemMrr {
   billed: Rational;
   /** Monthly amount after the discounts Stripe's Billing Overview settings subtract. */
   stripeBilled: Rational;
+}
+
+/** An item's monthly amount under its tier's rule: list price, or billed after the handbook's discounts. */
+export function amountByRule(item: ItemMrr, rule: MrrRule | null | undefined): Rational {
+  return rule === 'list-price' ? item.listPrice : item.billed;
 }
 
 export type DiscountWarning =
@@ -63,7 +69,7 @@ export function evaluateSubscription(subscription: Subscription, policy: Discoun
   const context = { subscription, warnings };
   const valueWith = (selection: DiscountSelection) => monthlyAfter(recurring, selection, context);
   const billed = valueWith((discount) => discountCounts(discount, policy));
-  const stripeBilled = stripePolicy === policy ? billed : valueWith((discount) => discountCounts(discount, stripePolicy));
+  const stripeBilled = samePolicy(stripePolicy, policy) ? billed : valueWith((discount) => discountCounts(discount, stripePolicy));
 
   return {
     subscription,

@@ -14,6 +14,7 @@ const currency = z.string().regex(/^[a-z]{3}$/);
 /** Integer minor units (cents for USD), Stripe's convention. */
 const minorUnits = z.number().int();
 const byCurrency = z.record(currency, minorUnits);
+const count = z.number().int().min(0);
 /** Stripe's Billing Overview settings as kpi.config mirrors them (`stripe_settings:`). */
 const stripeSettingsSchema = z.strictObject({ subtract_repeating: z.boolean(), subtract_once: z.boolean(), churn: z.enum(CHURN_TIMINGS) });
 const envelope = { schema_version: z.literal(1), generated_at: isoTimestamp };
@@ -29,7 +30,6 @@ const historyFields = {
 /** `kpi mrr --at-risk`: amounts are monthly, in minor units, like `mrr`. */
 const atRiskSchema = (() => {
   const amount = { mrr: minorUnits.nullable(), mrr_by_currency: byCurrency };
-  const count = z.number().int().min(0);
   const line = z.strictObject({
     subscription: z.string(),
     customer: z.string(),
@@ -69,15 +69,15 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     name: z.string(),
     product_ids: z.array(z.string()),
     ...amount(measure),
-    subscriptions: z.number().int().min(0),
-    quantity: z.number().int().min(0),
+    subscriptions: count,
+    quantity: count,
   });
   const tier = z.strictObject({
     name: z.string(),
     group: z.enum(['self-service', 'other-recurring']),
     rule: z.enum(['list-price', 'billed']),
     ...amount(measure),
-    subscriptions: z.number().int().min(0),
+    subscriptions: count,
     products: z.array(product),
   });
   const explainLine = z.strictObject({
@@ -100,7 +100,7 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     description: z.string(),
     currency,
     [measure]: minorUnits,
-    subscriptions: z.number().int().min(0),
+    subscriptions: count,
   });
   return z.strictObject({
     ...envelope,
@@ -110,7 +110,7 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     counted_statuses: z.array(z.string()),
     currency: currency.nullable(),
     ...amount(measure),
-    subscriptions: z.number().int().min(0),
+    subscriptions: count,
     currencies: z.array(currency),
     conversion: z.strictObject({ currency: currency.nullable(), rates: z.record(currency, z.string()) }).nullable(),
     tiers: z.array(tier),
@@ -124,13 +124,12 @@ function revenueSchema(measure: 'mrr' | 'arr') {
         z.strictObject({ name: z.string(), ...amount(`handbook_${measure}`), ...amount(`stripe_${measure}`), ...amount('difference'), causes: z.array(cause) }),
       ),
     }),
-    excluded: z.strictObject({ metered_items: z.number().int().min(0) }),
+    excluded: z.strictObject({ metered_items: count }),
     warnings: z.array(z.string()),
     explain: z.array(explainLine).optional(),
     ...(measure === 'mrr' ? { at_risk: atRiskSchema.optional() } : {}),
   });
 }
-
 
 export const mrrOutputSchema = revenueSchema('mrr');
 export const arrOutputSchema = revenueSchema('arr');
@@ -169,7 +168,7 @@ const movementLine = z.strictObject({
     Object.fromEntries(
       ['new', 'reactivation', 'expansion', 'contraction', 'churn'].map((kind) => [
         kind,
-        z.strictObject({ mrr: minorUnits, customers: z.number().int().min(0), subscriptions: z.number().int().min(0) }),
+        z.strictObject({ mrr: minorUnits, customers: count, subscriptions: count }),
       ]),
     ),
   ),
@@ -187,7 +186,6 @@ export const movementsOutputSchema = z.strictObject({
   converted: z.strictObject({ currency, rates: z.record(currency, z.string()), fx_adjustment: minorUnits, total: movementLine }).nullable(),
 });
 
-const count = z.number().int().min(0);
 /**
  * A ratio as exact integers (minor units or counts) and its value rounded half-up to 4
  * decimals; value null (n/a) when the denominator is 0.
@@ -313,7 +311,7 @@ export const reconciliationOutputSchema = z.strictObject({
     month: z.string().regex(/^\d{4}-\d{2}$/).nullable(),
     months: z.array(z.string().regex(/^\d{4}-\d{2}$/)),
     columns: z.strictObject({ customer: z.string(), mrr: z.string(), currency: z.string().nullable(), month: z.string().nullable() }),
-    rows: z.number().int().min(0),
+    rows: count,
   }),
   tolerance: minorUnits.min(0),
   totals: z.array(
@@ -322,10 +320,10 @@ export const reconciliationOutputSchema = z.strictObject({
       kpi_mrr: minorUnits,
       list_mrr: minorUnits,
       difference: minorUnits,
-      matched: z.strictObject({ customers: z.number().int().min(0), difference: minorUnits }),
-      differing: z.number().int().min(0),
-      kpi_only: z.number().int().min(0),
-      list_only: z.number().int().min(0),
+      matched: z.strictObject({ customers: count, difference: minorUnits }),
+      differing: count,
+      kpi_only: count,
+      list_only: count,
     }),
   ),
   customers: z.array(
