@@ -33,7 +33,20 @@ export interface KpiResult {
   reason: string | null;
   note: string | null;
   trend: { direction: TrendDirection; previous: number; recordedAt: string } | null;
+  /**
+   * This KPI's recorded values before this run, oldest first (at most `HISTORY_POINTS`):
+   * only records in the same unit and currency, so a sparkline never mixes scales.
+   */
+  history: RecordedPoint[];
 }
+
+export interface RecordedPoint {
+  recordedAt: string;
+  value: number;
+}
+
+/** Half a year of weekly records: what a sparkline or a trend chart shows. */
+export const HISTORY_POINTS = 26;
 
 export interface KpiReport {
   generatedAt: Date;
@@ -66,7 +79,8 @@ export interface KpiReportInputs {
    * reading per period however many KPIs use it); a SourceError when there are not two.
    */
   saasMetrics?(period: Pick<Period, 'start' | 'end'>): Promise<SaasMetricsReport>;
-  previous: RecordedReport | null;
+  /** The report history, oldest first: the last record gives the trend, all of them the series. */
+  history: readonly RecordedReport[];
   /** The user's opt-in to running the config's shell commands. */
   allowCommands: boolean;
   /** Overrides MAX_BODY_BYTES (tests). */
@@ -122,7 +136,7 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
       note: value?.note ?? null,
     };
     if (notConfigured) {
-      results.push({ ...base, value: null, target: null, status: 'not_configured', reason: 'no source configured', trend: null });
+      results.push({ ...base, value: null, target: null, status: 'not_configured', reason: 'no source configured', trend: null, history: recordedPoints(inputs.history, kpi) });
       continue;
     }
     if (noValue !== null) {
@@ -130,18 +144,19 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
       // config gives the currency money needs.
       const knowsUnits = kpi.unit !== 'money' || kpi.currency !== undefined;
       const target = kpi.target !== null && knowsUnits ? await resolveTarget(kpi, kpi.target, period, { value: 0, currency: kpi.currency }, byId, inputs) : { value: null };
-      results.push({ ...base, value: null, target: target.value, status: 'no_value', reason: noValue, trend: null });
+      results.push({ ...base, value: null, target: target.value, status: 'no_value', reason: noValue, trend: null, history: recordedPoints(inputs.history, kpi) });
       continue;
     }
     if (!value) {
-      results.push({ ...base, value: null, target: null, status: 'error', reason: error, trend: null });
+      results.push({ ...base, value: null, target: null, status: 'error', reason: error, trend: null, history: recordedPoints(inputs.history, kpi) });
       continue;
     }
     // `target: 0` is a real target (incidents, a net change that must not go negative).
     const target = kpi.target !== null ? await resolveTarget(kpi, kpi.target, period, value, byId, inputs) : { value: null, reason: 'no target set' };
     const status: KpiStatus =
       target.value === null ? 'no_target' : statusOf(value.value, target.value, kpi.direction, kpi.yellow_within_percent ?? report.yellow_within_percent);
-    const previous = inputs.previous?.kpis[kpi.id];
+    const last = inputs.history.at(-1);
+    const previous = last?.kpis[kpi.id];
     const direction = trendOf(previous?.value, value.value);
     results.push({
       ...base,
@@ -149,11 +164,24 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
       target: target.value,
       status,
       reason: target.value === null ? target.reason : null,
-      trend: direction && previous?.value !== null && previous?.value !== undefined ? { direction, previous: previous.value, recordedAt: inputs.previous!.recorded_at } : null,
+      trend: direction && last && previous?.value !== null && previous?.value !== undefined ? { direction, previous: previous.value, recordedAt: last.recorded_at } : null,
+      history: recordedPoints(inputs.history, kpi),
     });
   }
   const reads = sourced.flatMap((entry) => (entry.read ? [entry.read] : []));
   return { generatedAt: inputs.now, timeZone: report.time_zone, results, reads };
+}
+
+/** The KPI's recorded values in the unit and currency it has now, the newest `HISTORY_POINTS`. */
+function recordedPoints(history: readonly RecordedReport[], kpi: KpiDefinition): RecordedPoint[] {
+  const points: RecordedPoint[] = [];
+  for (const record of history) {
+    const entry = record.kpis[kpi.id];
+    if (!entry || entry.value === null || entry.unit !== kpi.unit) continue;
+    if (kpi.unit === 'money' && kpi.currency !== undefined && entry.currency !== kpi.currency) continue;
+    points.push({ recordedAt: record.recorded_at, value: entry.value });
+  }
+  return points.slice(-HISTORY_POINTS);
 }
 
 async function readSource(kpi: KpiDefinition, context: SourceContext, inputs: KpiReportInputs): Promise<SourcedValue> {

@@ -82,6 +82,7 @@ export function renderKpiReportJson(view: ReportView): string {
       direction: result.direction,
       status: result.status,
       trend: result.trend ? { direction: result.trend.direction, previous: result.trend.previous, recorded_at: result.trend.recordedAt } : null,
+      history: result.history.map((point) => ({ recorded_at: point.recordedAt, value: point.value })),
       source: result.source,
       error: result.status === 'error' ? result.reason : null,
       /** Why there is no target (or no source), when that is the case. */

@@ -243,6 +243,7 @@ export const kpiReportOutputSchema = z.strictObject({
       direction: z.enum(['higher', 'lower']),
       status: z.enum(['green', 'yellow', 'red', 'no_value', 'no_target', 'not_configured', 'error']),
       trend: z.strictObject({ direction: z.enum(['up', 'down', 'flat']), previous: z.number(), recorded_at: z.string() }).nullable(),
+      history: z.array(z.strictObject({ recorded_at: z.string(), value: z.number() })).describe('Recorded values before this run, oldest first (at most 26), in the same unit and currency'),
       source: z.string(),
       error: z.string().nullable(),
       reason: z.string().nullable(),

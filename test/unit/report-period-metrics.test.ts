@@ -36,7 +36,7 @@ describe('period metrics in a report', () => {
     const context = { stdout: new PassThrough(), stderr: new PassThrough(), env: {}, cwd: dir, now: () => new Date('2026-11-20T00:00:00Z') };
     const flags = { demo: true, config };
     const setup = reportSetup(flags, context);
-    const report = await evaluateKpis(setup, flags, context, null);
+    const report = await evaluateKpis(setup, flags, context, []);
     expect(report.results.map((result) => result.status)).toEqual(['no_target', 'no_target', 'no_target']);
 
     // The demo's last_28_days runs from 2026-10-19 to 2026-11-16: three KPIs, one pair of snapshots.

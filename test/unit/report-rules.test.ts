@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/scoreboard/periods.js';
 import { failsOn, statusOf, trendOf } from '../../src/scoreboard/status.js';
+import type { RecordedReport } from '../../src/scoreboard/history.js';
 import { buildKpiReport } from '../../src/app/kpi-report.js';
 import { reportSchema } from '../../src/scoreboard/kpi-config.js';
 import type { KpiConfig } from '../../src/config/schema.js';
@@ -76,7 +77,7 @@ describe('status', () => {
 });
 
 describe('KPI targets', () => {
-  const reportWith = (kpis: unknown[]) =>
+  const reportWith = (kpis: unknown[], history: RecordedReport[] = []) =>
     buildKpiReport({} as KpiConfig, reportSchema.parse({ kpis }), {
       now: new Date('2026-11-16T00:00:00Z'),
       env: {},
@@ -84,8 +85,36 @@ describe('KPI targets', () => {
       allowCommands: false,
       stripe: async () => ({}),
       stripeWeekAgo: async () => null,
-      previous: null,
+      history,
     });
+
+  it("keeps each KPI's recorded values in its unit and currency, oldest first, the newest 26", async () => {
+    const record = (day: number, kpis: RecordedReport['kpis']): RecordedReport => ({ recorded_at: `2026-05-${String(day).padStart(2, '0')}T09:00:00.000Z`, kpis });
+    const entry = (value: number | null, unit = 'count', currency: string | null = null) => ({ value, unit, currency, status: 'green', period_start: null, period_end: null });
+    // 30 records of mqls 1..30, one of them null (day 5) and one in another unit (day 6):
+    // 28 usable values, of which the newest 26 are days 3, 4, 7..30.
+    const history = Array.from({ length: 30 }, (_, index) =>
+      record(index + 1, {
+        mqls: index === 4 ? entry(null) : index === 5 ? entry(6, 'percent') : entry(index + 1),
+        mrr: entry(1000 + index, 'money', index % 2 === 0 ? 'usd' : 'eur'),
+      }),
+    );
+    const report = await reportWith(
+      [
+        { id: 'mqls', name: 'MQLs', unit: 'count', source: { type: 'value', value: 31 }, target: 10 },
+        { id: 'mrr', name: 'MRR', unit: 'money', currency: 'usd', source: { type: 'value', value: 2000 }, target: 10 },
+        { id: 'fresh', name: 'Fresh', unit: 'count', source: { type: 'value', value: 1 }, target: 1 },
+      ],
+      history,
+    );
+    const [mqls, mrr, fresh] = report.results;
+    expect(mqls!.history.map((point) => point.value)).toEqual([3, 4, ...Array.from({ length: 24 }, (_, index) => index + 7)]);
+    expect(mqls!.history[0]!.recordedAt).toBe('2026-05-03T09:00:00.000Z');
+    expect(mqls!.trend).toMatchObject({ direction: 'up', previous: 30 });
+    // Only the usd records (even indexes 0, 2, ..., 28: values 1000, 1002, ..., 1028), 15 of them.
+    expect(mrr!.history.map((point) => point.value)).toEqual(Array.from({ length: 15 }, (_, index) => 1000 + 2 * index));
+    expect(fresh!.history).toEqual([]);
+  });
 
   it('0 is a target like any other, as a number or per quarter', async () => {
     const report = await reportWith([

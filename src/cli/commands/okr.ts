@@ -72,7 +72,7 @@ Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this 
       const wanted = new Set(okrs.objectives.flatMap((objective) => objective.key_results.map((kr) => kr.kpi).filter((id): id is string => !!id)));
       const kpis = new Map<string, KpiResult>();
       if (live && wanted.size > 0) {
-        const report = await evaluateKpis(setup, flags, context, null, wanted);
+        const report = await evaluateKpis(setup, flags, context, [], wanted);
         for (const result of report.results) kpis.set(result.id, result);
       }
       const calendar = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };

@@ -83,8 +83,8 @@ this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI i
         setup.reportConfig.history_file ??
         join(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: setup.config.dataDir }), flags.demo ? 'demo-report-history.jsonl' : 'report-history.jsonl');
       if (flags.record) ensureRecordable(historyFile);
-      const previous = readRecords(historyFile, notifier(context)).at(-1) ?? null;
-      const report = await evaluateKpis(setup, flags, context, previous);
+      const history = readRecords(historyFile, notifier(context));
+      const report = await evaluateKpis(setup, flags, context, history);
 
       const view: ReportView = { report, onlyOffTrack: flags.only === 'off-track' };
       const output = renderFormatted(context, flags, {
@@ -159,7 +159,7 @@ export function reportSetup(flags: SourceFlags, context: CliContext): ReportSetu
 }
 
 /** Every KPI of the setup, Stripe read at most once (and last week's snapshot for growth targets). */
-export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, context: CliContext, previous: RecordedReport | null, only?: ReadonlySet<string>): Promise<KpiReport> {
+export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, context: CliContext, history: readonly RecordedReport[], only?: ReadonlySet<string>): Promise<KpiReport> {
   const { config, now, snapshots } = setup;
   const reportConfig = only ? { ...setup.reportConfig, kpis: setup.reportConfig.kpis.filter((kpi) => only.has(kpi.id) || isTargetOf(kpi.id, only, setup.reportConfig)) } : setup.reportConfig;
   let stripe: Promise<Partial<Record<Measure, RevenueReport>>> | null = null;
@@ -180,7 +180,7 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     now,
     env: context.env,
     baseDir: setup.baseDir,
-    previous,
+    history,
     allowCommands: commandsAllowed(flags.allowCommands, context.env),
     stripe: () => (stripe ??= readStripe()),
     saasMetrics: (period) => {
