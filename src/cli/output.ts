@@ -1,7 +1,7 @@
 import { stageOutputFile, writeOutputFile, type StagedFile } from '../files/atomic-file.js';
 import type { CliContext } from './context.js';
 import type { Delimited } from '../render/delimited.js';
-import { colourEnabled, makePalette, type Palette } from '../terminal/terminal.js';
+import { colourEnabled, makePalette, screenFor, type Palette, type Screen } from '../terminal/terminal.js';
 import { messagesTo } from '../terminal/messages.js';
 
 /**
@@ -26,7 +26,7 @@ export function stageOutput(context: CliContext, output: string, file?: string):
 }
 
 /** The stream colour decisions are made for: a file given with -o is never a terminal. */
-export function outputStream(context: CliContext, file?: string): { isTTY?: boolean } {
+export function outputStream(context: CliContext, file?: string): { isTTY?: boolean; columns?: number } {
   return file ? { isTTY: false } : context.stdout;
 }
 
@@ -38,20 +38,30 @@ export function notifier(context: CliContext): (remark: string) => void {
 
 export interface Renderers {
   json(): string;
-  table(palette: Palette): string;
+  table(palette: Palette, screen: Screen): string;
   delimited(format: Delimited): string;
   markdown?(): string;
 }
 
 /** Renders in the chosen format (colour decided for where the output goes) and emits it. */
-export function emitFormatted(context: CliContext, flags: { format: string; color: boolean; output?: string }, renderers: Renderers): void {
+/** What every rendering flag set has; `wide` and `ascii` only where a command offers them. */
+export interface RenderFlags {
+  format: string;
+  color: boolean;
+  output?: string;
+  wide?: boolean;
+  ascii?: boolean;
+}
+
+export function emitFormatted(context: CliContext, flags: RenderFlags, renderers: Renderers): void {
   emitOutput(context, renderFormatted(context, flags, renderers), flags.output);
 }
 
 /** The output in the chosen format, not yet emitted: for a command that has more to do before it may print. */
-export function renderFormatted(context: CliContext, flags: { format: string; color: boolean; output?: string }, renderers: Renderers): string {
+export function renderFormatted(context: CliContext, flags: RenderFlags, renderers: Renderers): string {
   if (flags.format === 'json') return renderers.json();
   if (flags.format === 'markdown' && renderers.markdown) return renderers.markdown();
   if (flags.format === 'csv' || flags.format === 'tsv') return renderers.delimited(flags.format);
-  return renderers.table(makePalette(colourEnabled(outputStream(context, flags.output), context.env, !flags.color)));
+  const stream = outputStream(context, flags.output);
+  return renderers.table(makePalette(colourEnabled(stream, context.env, !flags.color)), screenFor(stream, context.env, flags));
 }

@@ -45,6 +45,31 @@ export function makePalette(enabled: boolean): Palette {
   };
 }
 
+/** What a human-readable rendering may assume about where it is shown, besides colour. */
+export interface Screen {
+  /** Columns to fit tables and charts into; null: do not fit (piped output, a file, `--wide`). */
+  width: number | null;
+  /** Whether Unicode block and box characters show (else plain ASCII, e.g. with `--ascii`). */
+  unicode: boolean;
+}
+
+/** The width a terminal reports, 80 when a terminal does not say; null when not a terminal. */
+export function screenFor(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv, flags: { wide?: boolean; ascii?: boolean } = {}): Screen {
+  const width = flags.wide || stream.isTTY !== true ? null : stream.columns && stream.columns > 0 ? stream.columns : 80;
+  return { width, unicode: !flags.ascii && unicodeCapable(env) };
+}
+
+/**
+ * Unicode unless the environment says the terminal cannot show it: TERM=linux (the kernel
+ * console's font) or dumb, or a locale that names another character set than UTF-8.
+ */
+function unicodeCapable(env: NodeJS.ProcessEnv): boolean {
+  if (env.TERM === 'linux' || env.TERM === 'dumb') return false;
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG;
+  if (locale && locale !== 'C' && locale !== 'POSIX' && !/utf-?8/i.test(locale)) return false;
+  return true;
+}
+
 export interface Progress {
   update(message: string): void;
   done(): void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colourEnabled } from '../../src/terminal/terminal.js';
+import { colourEnabled, screenFor } from '../../src/terminal/terminal.js';
 import { redact } from '../../src/sources/stripe/api-reader.js';
 import { readApiBase } from '../../src/sources/stripe/credentials.js';
 import { UsageError } from '../../src/errors.js';
@@ -22,6 +22,24 @@ describe('colour decision', () => {
     ['--no-color beats FORCE_COLOR', tty, { FORCE_COLOR: '1' }, true, false],
   ] as const)('%s', (_label, stream, env, flag, expected) => {
     expect(colourEnabled(stream, env as NodeJS.ProcessEnv, flag)).toBe(expected);
+  });
+});
+
+describe('screen decision', () => {
+  const utf8 = { LANG: 'en_US.UTF-8', TERM: 'xterm-256color' };
+  it('fits a terminal to its width, 80 when it does not say, and never a pipe or --wide', () => {
+    expect(screenFor({ isTTY: true, columns: 132 }, utf8)).toEqual({ width: 132, unicode: true });
+    expect(screenFor({ isTTY: true }, utf8).width).toBe(80);
+    expect(screenFor({ isTTY: false, columns: 132 }, utf8).width).toBeNull();
+    expect(screenFor({ isTTY: true, columns: 60 }, utf8, { wide: true }).width).toBeNull();
+  });
+  it('uses Unicode unless --ascii, the kernel console, TERM=dumb or a non-UTF-8 locale says otherwise', () => {
+    expect(screenFor({ isTTY: true }, {}).unicode).toBe(true);
+    expect(screenFor({ isTTY: true }, utf8, { ascii: true }).unicode).toBe(false);
+    expect(screenFor({ isTTY: true }, { ...utf8, TERM: 'linux' }).unicode).toBe(false);
+    expect(screenFor({ isTTY: true }, { TERM: 'dumb' }).unicode).toBe(false);
+    expect(screenFor({ isTTY: true }, { LANG: 'de_DE.ISO-8859-1' }).unicode).toBe(false);
+    expect(screenFor({ isTTY: true }, { LANG: 'de_DE.ISO-8859-1', LC_ALL: 'C.UTF-8' }).unicode).toBe(true);
   });
 });
 
