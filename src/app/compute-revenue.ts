@@ -1,12 +1,14 @@
 import type { KpiConfig } from '../config/schema.js';
 import { resolveTierLayout } from '../catalog/tier-layout.js';
 import { MrrAccumulator, type MrrTotals } from '../rules/mrr-totals.js';
-import { buildRevenueReport, currenciesOf, makeConverter, missingRates, type Measure, type RevenueReport } from '../revenue/revenue-report.js';
+import { buildRevenueReport, currenciesOf, makeConverter, type Measure, type RevenueReport } from '../revenue/revenue-report.js';
+import type { ExchangeRates } from '../money/exchange-rates.js';
+import { checkRates, configuredRates } from './reporting-rates.js';
 import { atRiskEntries, atRiskStatuses, type AtRiskEntries, type AtRiskOptions } from '../rules/at-risk.js';
 import { atRiskCurrencies, buildAtRiskReport } from '../revenue/at-risk-report.js';
 import type { PricingCatalog } from '../billing/model.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
-import { DataSourceError, UsageError } from '../errors.js';
+import { DataSourceError } from '../errors.js';
 import type { BillingSource } from '../sources/billing-source.js';
 
 export interface ComputeRevenueOptions {
@@ -18,6 +20,8 @@ export interface ComputeRevenueOptions {
   onProgress?: (subscriptionsRead: number) => void;
   /** MRR at risk within this many days (`kpi mrr --at-risk`); trialing subscriptions are read too. */
   atRiskHorizonDays?: number;
+  /** The rates totals are converted with; default: the config's fixed rates (ECB rates must be given). */
+  rates?: ExchangeRates | null;
 }
 
 /** Reads one billing source and values it by the configuration's rules. */
@@ -33,7 +37,8 @@ export async function computeRevenueReports(
   measures: readonly Measure[],
   options: Omit<ComputeRevenueOptions, 'measure'>,
 ): Promise<Partial<Record<Measure, RevenueReport>>> {
-  const accumulated = await accumulateRevenue(source, config, measures, options);
+  const rates = options.rates !== undefined ? options.rates : configuredRates(config);
+  const accumulated = await accumulateRevenue(source, config, measures, { ...options, rates });
   return Object.fromEntries(
     accumulated.map(({ measure, totals, layout, pricing, atRisk }) => [
       measure,
@@ -45,9 +50,9 @@ export async function computeRevenueReports(
         generatedAt: options.now,
         countedStatuses: config.countedStatuses,
         stripeSettings: config.stripeSettings,
-        reporting: config.reporting,
+        rates,
         catalogCurrencies: configuredCurrencies(layout, pricing),
-      }), atRisk, { layout, config, explain: options.explain }),
+      }), atRisk, { layout, config, rates, explain: options.explain }),
     ]),
   );
 }
@@ -56,13 +61,13 @@ export async function computeRevenueReports(
 function withAtRisk(
   report: RevenueReport,
   atRisk: AccumulatedRevenue['atRisk'],
-  context: { layout: TierLayout; config: KpiConfig; explain: boolean },
+  context: { layout: TierLayout; config: KpiConfig; rates: ExchangeRates | null; explain: boolean },
 ): RevenueReport {
   if (!atRisk || report.measure !== 'mrr') return report;
-  checkRates(atRiskCurrencies(atRisk.entries), context.config);
+  checkRates(atRiskCurrencies(atRisk.entries), context.rates, context.config);
   const converterFor = (sectionCurrencies: readonly string[]) => {
     const currencies = [...new Set([...report.currencies, ...sectionCurrencies])].sort();
-    return makeConverter(currencies, context.config.reporting, currencies.length === 0 ? report.reportingCurrency : null);
+    return makeConverter(currencies, context.rates, currencies.length === 0 ? report.reportingCurrency : null);
   };
   return {
     ...report,
@@ -94,7 +99,7 @@ export async function accumulateRevenue(
   source: BillingSource,
   config: KpiConfig,
   measures: readonly Measure[],
-  options: Pick<ComputeRevenueOptions, 'explain' | 'onProgress' | 'atRiskHorizonDays'>,
+  options: Pick<ComputeRevenueOptions, 'explain' | 'onProgress' | 'atRiskHorizonDays' | 'rates'>,
 ): Promise<AccumulatedRevenue[]> {
   const [products, pricing] = await Promise.all([source.listProducts(), source.loadPricing()]);
   const perMeasure = measures.map((measure) => {
@@ -125,7 +130,8 @@ export async function accumulateRevenue(
   }
   return perMeasure.map(({ measure, layout, accumulator }) => {
     const totals = accumulator.result();
-    checkRates(currenciesOf(totals), config);
+    // Without rates given (movements convert later, per end), nothing is converted here.
+    if (options.rates !== undefined) checkRates(currenciesOf(totals), options.rates, config);
     const horizon = atRisk && measure === 'mrr' ? { entries: atRisk.entries, horizonDays: atRisk.horizonDays, horizonEnd: atRisk.options.horizonEnd } : undefined;
     return { measure, totals, layout, pricing, ...(horizon ? { atRisk: horizon } : {}) };
   });
@@ -148,17 +154,6 @@ function openAtRisk(perMeasure: ReadonlyArray<{ measure: Measure; layout: TierLa
 
 function mergeEntries(into: AtRiskEntries, from: AtRiskEntries): void {
   for (const category of Object.keys(into) as Array<keyof AtRiskEntries>) into[category].push(...from[category]);
-}
-
-function checkRates(currencies: string[], config: KpiConfig): void {
-  const missing = missingRates(currencies, config.reporting);
-  if (missing.length > 0 && config.reporting) {
-    const target = config.reporting.currency.toUpperCase();
-    throw new UsageError(
-      `config ${config.origin}: reporting.rates has no rate for ${missing.map((code) => code.toUpperCase()).join(', ')}, which the account bills in`,
-      `Add e.g. "reporting: { rates: { ${missing[0]}: <${target} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
-    );
-  }
 }
 
 function configuredCurrencies(layout: TierLayout, pricing: PricingCatalog): string[] {

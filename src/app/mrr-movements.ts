@@ -1,8 +1,8 @@
 import type { KpiConfig, TierGroup } from '../config/schema.js';
-import { UsageError } from '../errors.js';
 import { apportion, computeMovements, MOVEMENT_KINDS, type CustomerMrr, type GroupMovements, type MovementKind } from '../history/movements.js';
 import { Rational } from '../money/rational.js';
-import { conversionFactor, missingRates } from '../revenue/revenue-report.js';
+import { conversionFactor, quotesUsed } from '../money/exchange-rates.js';
+import { checkRates, configuredRates } from './reporting-rates.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import { snapshotReader } from '../snapshots/snapshot-reader.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
@@ -100,15 +100,14 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
   const totals = currencies.map((currency) => roundLine('Total', 'self-service', sumGroups(groups.filter((group) => group.currency === currency), currency)));
 
   let converted: MovementsReport['converted'] = null;
-  if (config.reporting) {
-    const missing = missingRates(currencies, config.reporting);
-    if (missing.length > 0) throw new UsageError(`config ${config.origin}: reporting.rates has no rate for ${missing.map((code) => code.toUpperCase()).join(', ')}`);
-    const reporting = config.reporting;
-    const inReporting = groups.map((group) => scaleGroup(group, conversionFactor(group.currency, reporting), reporting.currency));
+  const rates = configuredRates(config);
+  if (rates) {
+    checkRates(currencies, rates, config);
+    const inReporting = groups.map((group) => scaleGroup(group, conversionFactor(group.currency, rates), rates.currency));
     converted = {
-      currency: reporting.currency,
-      rates: Object.fromEntries(currencies.filter((code) => code !== reporting.currency).map((code) => [code, reporting.rates[code] as string])),
-      total: roundLine('Total', 'self-service', sumGroups(inReporting, reporting.currency)),
+      currency: rates.currency,
+      rates: quotesUsed(rates, currencies),
+      total: roundLine('Total', 'self-service', sumGroups(inReporting, rates.currency)),
       fxAdjustment: 0n,
     };
   }

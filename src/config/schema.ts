@@ -99,7 +99,8 @@ export const configFileSchema = z.strictObject({
   reporting: z
     .strictObject({
       currency: currencyCode,
-      rates: z.record(currencyCode, positiveDecimal).default({}),
+      /** Fixed rates (units of `currency` per unit of the key), or `ecb`: the ECB's reference rates of each date. */
+      rates: z.union([z.literal('ecb'), z.record(currencyCode, positiveDecimal)]).default({}),
     })
     .optional(),
   /** Default: the handbook's Starter and Team/Pro tiers. */
@@ -152,8 +153,8 @@ export interface KpiConfig {
   discounts: { countRepeating: boolean; countOnce: boolean };
   /** Stripe's Billing Overview settings, for the Stripe-definition column. */
   stripeSettings: StripeSettings;
-  /** Converting every currency into one happens only with rates given here. */
-  reporting: { currency: string; rates: Record<string, string> } | null;
+  /** Converting every currency into one happens only with rates given here: fixed ones, or the ECB's of each date. */
+  reporting: { currency: string; rates: Record<string, string> | 'ecb' } | null;
   /** Self-service tiers: MRR. */
   tiers: TierConfig[];
   arr: { weeklyGrowthTargetPercent: number; otherRecurring: TierConfig[] };

@@ -3,7 +3,8 @@
  * figures are integers in minor units per currency, each rounded half-up once from its
  * exact total (ARR is 12 x the exact MRR, not 12 x the rounded one).
  */
-import { percentText, Rational } from '../money/rational.js';
+import { decimalString, percentText, Rational } from '../money/rational.js';
+import { conversionFactor, missingRates, rateOf, type ExchangeRates } from '../money/exchange-rates.js';
 import type { TierGroup, TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule, StripeSettings } from '../config/schema.js';
 import type { AmountsByCurrency, CauseTotal, Contribution, ContributionCause, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
@@ -96,6 +97,8 @@ export interface RevenueReport {
   reportingCurrency: string | null;
   /** Rates used to convert into the reporting currency (1 unit of the key = rate units of it). */
   conversionRates: Record<string, string> | null;
+  /** The rates the totals were converted with, as their source quoted them; null without conversion. */
+  exchangeRates: ExchangeRates | null;
   amount: ReportedAmount;
   stripeAmount: ReportedAmount;
   difference: ReportedAmount;
@@ -123,7 +126,8 @@ export interface ReportContext {
   generatedAt: Date;
   countedStatuses: string[];
   stripeSettings: StripeSettings;
-  reporting: { currency: string; rates: Record<string, string> } | null;
+  /** Converts every currency into one; null: each currency apart (unless there is only one). */
+  rates: ExchangeRates | null;
   /**
    * Currencies of the configured products' prices: when no subscription counts, the
    * report still says "0 USD" rather than nothing, if that names one currency.
@@ -134,7 +138,7 @@ export interface ReportContext {
 export function buildRevenueReport(totals: MrrTotals, context: ReportContext): RevenueReport {
   const currencies = currenciesOf(totals);
   const fallback = context.catalogCurrencies.length === 1 ? (context.catalogCurrencies[0] as string) : null;
-  const converter = makeConverter(currencies, context.reporting, fallback);
+  const converter = makeConverter(currencies, context.rates, fallback);
   const factor = MONTHS[context.measure];
   const report = (amounts: AmountsByCurrency): ReportedAmount => converter.report(factor === 1 ? amounts : scaled(amounts, factor));
 
@@ -180,6 +184,7 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
     currencies,
     reportingCurrency: converter.currency,
     conversionRates: converter.rates,
+    exchangeRates: converter.currency !== null && context.rates ? context.rates : null,
     amount,
     stripeAmount,
     difference: subtract(amount, stripeAmount),
@@ -220,11 +225,11 @@ export interface Converter {
  * One currency needs no conversion. Several are added up only with configured rates, each
  * currency's exact amount converted and the sum rounded once.
  */
-export function makeConverter(currencies: string[], reporting: ReportContext['reporting'], fallback: string | null): Converter {
+export function makeConverter(currencies: string[], rates: ExchangeRates | null, fallback: string | null): Converter {
   const byCurrency = (amounts: AmountsByCurrency): MoneyByCurrency =>
     Object.fromEntries([...amounts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, amount]) => [code, amount.roundHalfUp()]));
 
-  if (!reporting) {
+  if (!rates) {
     const only = currencies.length === 1 ? (currencies[0] as string) : currencies.length === 0 ? fallback : null;
     return {
       currency: only,
@@ -233,14 +238,12 @@ export function makeConverter(currencies: string[], reporting: ReportContext['re
     };
   }
 
-  const target = reporting.currency;
-  const missing = missingRates(currencies, reporting);
+  const missing = missingRates(currencies, rates);
   if (missing.length > 0) throw new RangeError(`no conversion rate for ${missing.join(', ')}`);
-  const factors = new Map<string, Rational>(currencies.map((code) => [code, conversionFactor(code, reporting)]));
-  const usedRates = Object.fromEntries(currencies.filter((code) => code !== target).map((code) => [code, reporting.rates[code] as string]));
+  const factors = new Map<string, Rational>(currencies.map((code) => [code, conversionFactor(code, rates)]));
   return {
-    currency: target,
-    rates: usedRates,
+    currency: rates.currency,
+    rates: displayedRates(rates, currencies),
     report: (amounts) => {
       let total = Rational.ZERO;
       for (const [code, amount] of amounts) total = total.plus(amount.times(factors.get(code) ?? Rational.ONE));
@@ -249,27 +252,24 @@ export function makeConverter(currencies: string[], reporting: ReportContext['re
   };
 }
 
-/** Multiplies minor units of `code` into minor units of the reporting currency. */
-export function conversionFactor(code: string, reporting: NonNullable<ReportContext['reporting']>): Rational {
-  const target = reporting.currency;
-  const rateText = reporting.rates[code];
-  if (code !== target && rateText === undefined) throw new RangeError(`no conversion rate for ${code}`);
-  const rate = code === target ? Rational.ONE : Rational.parseDecimal(rateText as string);
-  // Minor units of `code` -> major units -> target's minor units.
-  const shift = minorUnitExponent(target) - minorUnitExponent(code);
-  const scale = shift >= 0 ? Rational.of(10n ** BigInt(shift)) : Rational.of(1n, 10n ** BigInt(-shift));
-  return rate.times(scale);
+/** Decimal places a cross rate (ECB's, through the euro) is shown with; the conversion itself is exact. */
+const SHOWN_RATE_DECIMALS = 6;
+
+/**
+ * Units of the reporting currency one unit of each other currency buys: fixed rates as
+ * configured, ECB cross rates rounded for display.
+ */
+function displayedRates(rates: ExchangeRates, currencies: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    currencies
+      .filter((code) => code !== rates.currency)
+      .map((code) => [code, rates.source === 'config' ? (rates.quoted[code] as string) : decimalString(rateOf(rates, code)!, SHOWN_RATE_DECIMALS)]),
+  );
 }
 
 /** Every currency the totals hold an amount in, sorted. */
 export function currenciesOf(totals: MrrTotals): string[] {
   return [...new Set(totals.tiers.flatMap((tier) => [...tier.mrr.keys(), ...tier.stripeMrr.keys()]))].sort();
-}
-
-/** Currencies that `reporting` cannot convert: none when there is no `reporting`. */
-export function missingRates(currencies: string[], reporting: ReportContext['reporting']): string[] {
-  if (!reporting) return [];
-  return currencies.filter((code) => code !== reporting.currency && reporting.rates[code] === undefined);
 }
 
 function sortContributions(rows: Contribution[] | null): Contribution[] | null {

@@ -67,7 +67,7 @@ export function configCommand(context: CliContext): Command {
       const safe = terminalSafe;
       const lines = [palette.heading(`Configuration: ${safe(config.origin)}`), ''];
       lines.push(...settingsSideBySide(config));
-      if (config.reporting) lines.push(`Reporting currency: ${config.reporting.currency.toUpperCase()} (rates: ${Object.entries(config.reporting.rates).map(([code, rate]) => `${code.toUpperCase()} ${rate}`).join(', ') || 'none'})`);
+      if (config.reporting) lines.push(`Reporting currency: ${config.reporting.currency.toUpperCase()} (rates: ${describeConfiguredRates(config.reporting.rates)})`);
       lines.push('');
 
       let failure: KpiError | null = null;
@@ -100,4 +100,9 @@ export function configCommand(context: CliContext): Command {
       if (failure) throw failure;
     });
   return new Command('config').description('Inspect the configuration').addHelpText('after', '\nExamples:\n  kpi config check --demo').addCommand(check);
+}
+
+function describeConfiguredRates(rates: Record<string, string> | 'ecb'): string {
+  if (rates === 'ecb') return "the ECB's reference rates of each date";
+  return Object.entries(rates).map(([code, rate]) => `${code.toUpperCase()} ${rate}`).join(', ') || 'none';
 }

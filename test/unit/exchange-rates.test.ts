@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { conversionFactor, missingRates, quotesUsed, rateOf, sameRates, type ExchangeRates } from '../../src/money/exchange-rates.js';
+import { makeConverter } from '../../src/revenue/revenue-report.js';
+import { Rational } from '../../src/money/rational.js';
+
+const ecb = (currency: string, quoted: Record<string, string> = { usd: '1.0823', gbp: '0.8712', jpy: '162.45' }): ExchangeRates => ({ currency, source: 'ecb', date: '2026-11-13', quoted });
+
+describe('exchange rates', () => {
+  it('derives every cross rate through the euro, exactly', () => {
+    // 1 GBP = 1.0823 / 0.8712 USD = 10823 / 8712 (no rounding anywhere).
+    expect(rateOf(ecb('usd'), 'gbp')).toEqual(Rational.of(10823, 8712));
+    // 1 EUR = 1.0823 USD, and 1 USD = 1 / 1.0823 EUR = 10000 / 10823.
+    expect(rateOf(ecb('usd'), 'eur')).toEqual(Rational.parseDecimal('1.0823'));
+    expect(rateOf(ecb('eur'), 'usd')).toEqual(Rational.of(10000, 10823));
+    expect(rateOf(ecb('usd'), 'usd')).toEqual(Rational.ONE);
+    expect(rateOf(ecb('usd'), 'chf')).toBeNull();
+    expect(missingRates(['eur', 'chf', 'usd', 'sek'], ecb('usd'))).toEqual(['chf', 'sek']);
+    expect(missingRates(['chf'], null)).toEqual([]);
+  });
+
+  it("scales minor units between currencies with different exponents", () => {
+    // JPY has no minor unit, USD two: 1 JPY = 1.0823 / 162.45 USD = 108.23 / 162.45 cents = 10823 / 16245 cents.
+    expect(conversionFactor('jpy', ecb('usd'))).toEqual(Rational.of(10823, 16245));
+    // 1,000 JPY = 10,823,000 / 16,245 cents = 666.24 cents, i.e. 6.66 USD (1000 / 162.45 EUR x 1.0823).
+    const converter = makeConverter(['jpy', 'usd'], ecb('usd'), null);
+    expect(converter.report(new Map([['jpy', Rational.of(1000)], ['usd', Rational.of(50)]])).total).toBe(666n + 50n);
+    // Shown cross rates are rounded to 6 places (the conversion is not): 10823/8712 = 1.242309...
+    expect(makeConverter(['gbp', 'usd'], ecb('usd'), null).rates).toEqual({ gbp: '1.242309' });
+  });
+
+  it('keeps fixed rates as configured', () => {
+    const fixed: ExchangeRates = { currency: 'usd', source: 'config', date: null, quoted: { eur: '1.08' } };
+    expect(rateOf(fixed, 'eur')).toEqual(Rational.of(27, 25));
+    expect(rateOf(fixed, 'gbp')).toBeNull();
+    // 1,672.00 EUR = 167,200 cents x 1.08 = 180,576 cents.
+    expect(makeConverter(['eur'], fixed, null).report(new Map([['eur', Rational.of(167_200)]])).total).toBe(180_576n);
+    expect(quotesUsed(fixed, ['eur', 'usd'])).toEqual({ eur: '1.08' });
+  });
+
+  it('names the ECB quotes a conversion relied on, the reporting currency included', () => {
+    expect(quotesUsed(ecb('usd'), ['eur', 'usd'])).toEqual({ usd: '1.0823' });
+    expect(quotesUsed(ecb('gbp'), ['jpy', 'usd'])).toEqual({ gbp: '0.8712', jpy: '162.45', usd: '1.0823' });
+    expect(sameRates(ecb('usd'), ecb('usd'))).toBe(true);
+    expect(sameRates(ecb('usd'), { ...ecb('usd'), date: '2026-11-16' })).toBe(false);
+    expect(sameRates(ecb('usd'), ecb('usd', { usd: '1.0824', gbp: '0.8712', jpy: '162.45' }))).toBe(false);
+  });
+});
