@@ -8,6 +8,49 @@ import { missingRates, type ExchangeRates } from '../money/exchange-rates.js';
  */
 export type RatesAt = (moment: Date) => Promise<ExchangeRates | null>;
 
+/** One ECB publication: units of each currency one euro buys, as printed (lower-case codes, no `eur`). */
+export interface EcbQuotes {
+  /** The business day the rates are for, YYYY-MM-DD. */
+  date: string;
+  perEur: Record<string, string>;
+}
+
+/** Where ECB rates come from (the feed with its cache, or a fixed file such as the demo's). */
+export interface EcbQuoteSource {
+  /** The rates in force on `date` (YYYY-MM-DD): the latest published on or before it. */
+  dayFor(date: string): Promise<EcbQuotes>;
+}
+
+/**
+ * The rates a figure at `moment` is converted with: fixed rates as configured, or the ECB's
+ * of the moment's (UTC) date from `ecb`. Each date is looked up once per run.
+ */
+export function ratesAtFor(config: KpiConfig, ecb: () => EcbQuoteSource): RatesAt {
+  const reporting = config.reporting;
+  if (!reporting) return async () => null;
+  if (reporting.rates !== 'ecb') {
+    const fixed = configuredRates(config);
+    return async () => fixed;
+  }
+  const byDate = new Map<string, Promise<ExchangeRates>>();
+  let source: EcbQuoteSource | null = null;
+  return (moment) => {
+    const date = moment.toISOString().slice(0, 10);
+    let rates = byDate.get(date);
+    if (!rates) {
+      source ??= ecb();
+      rates = source.dayFor(date).then((day) => ecbRates(reporting.currency, day));
+      byDate.set(date, rates);
+    }
+    return rates;
+  };
+}
+
+/** ECB quotes as the rates for one reporting currency. */
+export function ecbRates(currency: string, day: EcbQuotes): ExchangeRates {
+  return { currency, source: 'ecb', date: day.date, quoted: { ...day.perEur } };
+}
+
 /**
  * The config's fixed rates; null without `reporting`. ECB rates depend on the date a
  * figure is for, so a caller with `rates: ecb` must resolve them and pass them in.
