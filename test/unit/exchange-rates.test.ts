@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { conversionFactor, missingRates, quotesUsed, rateOf, sameRates, type ExchangeRates } from '../../src/money/exchange-rates.js';
 import { makeConverter } from '../../src/revenue/revenue-report.js';
 import { Rational } from '../../src/money/rational.js';
+import { ratesAtFor } from '../../src/app/reporting-rates.js';
+import type { KpiConfig } from '../../src/config/schema.js';
 
 const ecb = (currency: string, quoted: Record<string, string> = { usd: '1.0823', gbp: '0.8712', jpy: '162.45' }): ExchangeRates => ({ currency, source: 'ecb', date: '2026-11-13', quoted });
 
@@ -43,5 +45,34 @@ describe('exchange rates', () => {
     expect(sameRates(ecb('usd'), ecb('usd'))).toBe(true);
     expect(sameRates(ecb('usd'), { ...ecb('usd'), date: '2026-11-16' })).toBe(false);
     expect(sameRates(ecb('usd'), ecb('usd', { usd: '1.0824', gbp: '0.8712', jpy: '162.45' }))).toBe(false);
+  });
+});
+
+describe('rates at a moment', () => {
+  const config = (rates: Record<string, string> | 'ecb' | null) =>
+    ({ origin: 'kpi.config.yaml', reporting: rates === null ? null : { currency: 'usd', rates } }) as unknown as KpiConfig;
+
+  it("looks the ECB's rates up by the moment's UTC date, once per date, and opens the source only when needed", async () => {
+    const asked: string[] = [];
+    let opened = 0;
+    const ratesAt = ratesAtFor(config('ecb'), () => {
+      opened += 1;
+      return { dayFor: async (date) => (asked.push(date), { date: date === '2026-11-15' ? '2026-11-13' : date, perEur: { usd: '1.0823' } }) };
+    });
+    expect(opened).toBe(0);
+    // Sunday 23:30 UTC is still Sunday in UTC: Friday's rates (the source answers for the date asked).
+    expect(await ratesAt(new Date('2026-11-15T23:30:00Z'))).toEqual({ currency: 'usd', source: 'ecb', date: '2026-11-13', quoted: { usd: '1.0823' } });
+    await ratesAt(new Date('2026-11-15T08:00:00Z'));
+    await ratesAt(new Date('2026-11-16T00:00:00Z'));
+    expect(asked).toEqual(['2026-11-15', '2026-11-16']);
+    expect(opened).toBe(1);
+  });
+
+  it('gives fixed rates whatever the moment, and null without reporting', async () => {
+    const never = () => {
+      throw new Error('no ECB source for fixed rates');
+    };
+    expect(await ratesAtFor(config({ eur: '1.08' }), never)(new Date(0))).toEqual({ currency: 'usd', source: 'config', date: null, quoted: { eur: '1.08' } });
+    expect(await ratesAtFor(config(null), never)(new Date(0))).toBeNull();
   });
 });
