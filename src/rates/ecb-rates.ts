@@ -83,7 +83,7 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
   const cacheNow = () => {
     if (loaded) return loaded;
     const result = loadCache(cachePath);
-    if (result.state === 'unusable') notify(`the ECB rates cache ${cachePath} is unusable (${result.reason}); it is read afresh`);
+    if (result.state === 'unusable') notify(`the ECB rates cache ${cachePath} is unusable (${result.reason}) and is ignored`);
     loaded = result.state === 'read' ? { cache: result.cache, present: true } : { cache: EMPTY_CACHE, present: false };
     return loaded;
   };
