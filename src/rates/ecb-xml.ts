@@ -123,9 +123,11 @@ function lineAt(text: string, index: number): number {
 
 /**
  * Days in ECB's own XML shape, newest first as ECB lists them. The demo's rates file and
- * the test server are written with it; `comment` goes in an XML comment after the declaration.
+ * the test server are written with it. `comment` goes in an XML comment after the
+ * declaration; `sender` replaces ECB's name where the rates are not ECB's.
  */
-export function formatEcbXml(days: readonly EcbDay[], comment?: string): string {
+export function formatEcbXml(days: readonly EcbDay[], options: { comment?: string; sender?: string } = {}): string {
+  const { comment, sender = 'European Central Bank' } = options;
   const newestFirst = [...days].sort((a, b) => (a.date < b.date ? 1 : -1));
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   if (comment) lines.push(`<!-- ${comment.replace(/--/g, '- -')} -->`);
@@ -133,7 +135,7 @@ export function formatEcbXml(days: readonly EcbDay[], comment?: string): string 
     '<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">',
     '\t<gesmes:subject>Reference rates</gesmes:subject>',
     '\t<gesmes:Sender>',
-    '\t\t<gesmes:name>European Central Bank</gesmes:name>',
+    `\t\t<gesmes:name>${sender}</gesmes:name>`,
     '\t</gesmes:Sender>',
     '\t<Cube>',
   );

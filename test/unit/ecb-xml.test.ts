@@ -61,7 +61,7 @@ describe('parseEcbXml', () => {
 
   it('reads back what formatEcbXml writes', () => {
     const days = [day('2026-09-01', '1.0712'), { date: '2026-09-02', perEur: { usd: '1.0734', jpy: '158.21' } }];
-    expect(parseEcbXml(formatEcbXml(days, 'illustrative -- not ECB data'), 'demo')).toEqual(days);
+    expect(parseEcbXml(formatEcbXml(days, { comment: 'illustrative -- not ECB data', sender: 'kpi demo' }), 'demo')).toEqual(days);
   });
 
   it.each([
