@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { readBodyWithin, readFileWithin, causeOf } from '../scoreboard/sources/bounded-read.js';
 import { MAX_BODY_BYTES, SourceError } from '../scoreboard/sources/source-types.js';
 import { isLoopback, shownLocation } from '../secrets/redact.js';
-import { answerFromCache, ecbCachePath, EMPTY_CACHE, isoDay, lastReadAgo, loadCache, mergeFeed, readWithinADay, saveCache, type EcbFeed, type RatesCache } from './ecb-cache.js';
+import { answerFromCache, ecbCachePath, EMPTY_CACHE, isoDay, lastReadAgo, loadCache, mergeFeed, readWithinADay, saveCache, type EcbFeed, type LoadedCache, type RatesCache } from './ecb-cache.js';
 import { dayOnOrBefore, daysBetween, EcbRatesError, isIsoDate, type EcbDay } from './ecb-day.js';
 import { parseEcbXml } from './ecb-xml.js';
 
@@ -79,12 +79,12 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
   };
   /** A feed that failed in this run is not asked again for the next date. */
   const failures = new Map<EcbFeed, string>();
-  let loaded: { cache: RatesCache; present: boolean } | undefined;
+  let loaded: { cache: RatesCache; state: LoadedCache['state'] } | undefined;
   const cacheNow = () => {
     if (loaded) return loaded;
     const result = loadCache(cachePath);
     if (result.state === 'unusable') notify(`the ECB rates cache ${cachePath} is unusable (${result.reason}) and is ignored`);
-    loaded = result.state === 'read' ? { cache: result.cache, present: true } : { cache: EMPTY_CACHE, present: false };
+    loaded = { cache: result.state === 'read' ? result.cache : EMPTY_CACHE, state: result.state };
     return loaded;
   };
   const withAgeNote = (day: EcbDay, date: string): EcbDay => {
@@ -95,13 +95,13 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
 
   const resolveDay = async (date: string): Promise<EcbDay> => {
     if (!isIsoDate(date)) throw new UsageError(`not a date: ${JSON.stringify(date)} (expected YYYY-MM-DD)`);
-    const { present } = cacheNow();
+    const { state } = cacheNow();
     let cache = cacheNow().cache;
     const answered = answerFromCache(cache, date, options.now);
     if (answered) return withAgeNote(answered, date);
     if (options.offline) {
       const day = dayOnOrBefore(cache.days, date);
-      if (!day) throw offlineError(date, cachePath, present, cache);
+      if (!day) throw offlineError(date, cachePath, state, cache);
       notify(`offline: the ECB rates cache was last updated ${lastReadAgo(cache, options.now)}`);
       return withAgeNote(day, date);
     }
@@ -120,7 +120,7 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
         break;
       }
       cache = mergeFeed(cache, feed, days, options.now);
-      loaded = { cache, present };
+      loaded = { cache, state };
       try {
         saveCache(cachePath, cache);
       } catch (error) {
@@ -157,12 +157,15 @@ function unreachableError(date: string, reason: string, cachePath: string): EcbR
   );
 }
 
-function offlineError(date: string, cachePath: string, present: boolean, cache: RatesCache): EcbRatesError {
+function offlineError(date: string, cachePath: string, state: LoadedCache['state'], cache: RatesCache): EcbRatesError {
   const first = cache.days[0]?.date;
+  const problem = {
+    read: `the rates cache ${cachePath} has none on or before it${first ? ` (it starts on ${first})` : ''}`,
+    unusable: `the rates cache ${cachePath} is unusable`,
+    missing: `there is no rates cache yet (${cachePath})`,
+  }[state];
   return new EcbRatesError(
-    present
-      ? `no ECB rates for ${date} offline: the rates cache ${cachePath} has none on or before it${first ? ` (it starts on ${first})` : ''}`
-      : `no ECB rates for ${date} offline: there is no rates cache yet (${cachePath})`,
+    `no ECB rates for ${date} offline: ${problem}`,
     'Run once without --offline to fetch the ECB rates.',
   );
 }

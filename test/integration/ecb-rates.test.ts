@@ -219,6 +219,17 @@ describe('ECB rates: offline', () => {
     expect(ecb.requestCount()).toBe(0);
   });
 
+  it('with an unusable cache: exit 1 saying so', async () => {
+    const ecb = await server();
+    const dataDir = mkdtempSync(join(tmpdir(), 'kpi-ecb-'));
+    mkdirSync(join(dataDir, 'rates'));
+    writeFileSync(ecbCachePath(dataDir), '{"format":"kpi-ecb-rates","version":99}');
+    const { source, notes } = rates(ecb.url, { dataDir, offline: true });
+    const failure = await failureOf(source.dayFor('2026-12-01'));
+    expect(failure.message).toBe(`no ECB rates for 2026-12-01 offline: the rates cache ${ecbCachePath(dataDir)} is unusable`);
+    expect(notes).toEqual([`the ECB rates cache ${ecbCachePath(dataDir)} is unusable (not a kpi rates cache of this version) and is ignored`]);
+  });
+
   it('uses the cache however old, and says how old', async () => {
     const ecb = await server();
     const online = rates(ecb.url);
