@@ -16,3 +16,6 @@ export const DEMO_OKR_FILE = fileURLToPath(new URL('../fixtures/demo/okrs.yaml',
 
 /** A Stripe "MRR per subscriber per month" export of the demo account (`kpi reconcile --demo`). */
 export const DEMO_EXPORT_FILE = fileURLToPath(new URL('../fixtures/demo/stripe-mrr-per-subscriber.csv', import.meta.url));
+
+/** ECB-format rates covering the demo's weeks (illustrative values): the demo converts without network. */
+export const DEMO_RATES_FILE = fileURLToPath(new URL('../fixtures/demo/ecb-rates.xml', import.meta.url));

@@ -1,7 +1,10 @@
 import type { KpiConfig } from '../config/schema.js';
 import { ratesAtFor, type EcbQuoteSource, type RatesAt } from '../app/reporting-rates.js';
-import { UsageError } from '../errors.js';
+import { DEMO_RATES_FILE } from '../package-root.js';
+import { ecbRatesFromFile, openEcbRates } from '../rates/ecb-rates.js';
+import { resolveDataDir } from '../snapshots/snapshot-store.js';
 import type { CliContext } from './context.js';
+import { notifier } from './output.js';
 
 /** Flags that decide where exchange rates come from. */
 export interface RatesFlags {
@@ -19,7 +22,13 @@ export function openRatesAt(config: KpiConfig, flags: RatesFlags, context: CliCo
   return ratesAtFor(config, () => openEcbQuotes(config, flags, context));
 }
 
-function openEcbQuotes(_config: KpiConfig, _flags: RatesFlags, _context: CliContext): EcbQuoteSource {
-  // The ECB feed and its cache are being connected here (issue 13); until then `rates: ecb` is refused.
-  throw new UsageError('reporting.rates: ecb is not available in this build', 'Give fixed rates, e.g. "reporting: { currency: usd, rates: { eur: \\"1.08\\" } }".');
+function openEcbQuotes(config: KpiConfig, flags: RatesFlags, context: CliContext): EcbQuoteSource {
+  if (flags.demo) return ecbRatesFromFile(DEMO_RATES_FILE);
+  return openEcbRates({
+    dataDir: resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }),
+    env: context.env,
+    now: context.now(),
+    offline: flags.offline ?? false,
+    notify: notifier(context),
+  });
 }
