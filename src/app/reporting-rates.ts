@@ -22,8 +22,20 @@ export interface EcbQuoteSource {
 }
 
 /**
+ * ECB publishes a day's reference rates around 16:00 CET (15:00 UTC, 14:00 UTC in summer):
+ * until 16:00 UTC a moment counts as the day before, so a figure never uses rates that
+ * were not yet published when it was taken (a Monday 00:00 snapshot gets Friday's).
+ */
+const ECB_PUBLISHED_BY_UTC_HOUR = 16;
+
+/** The date whose ECB rates (on or before it) were in force at `moment`. */
+export function ecbDateAt(moment: Date): string {
+  return new Date(moment.getTime() - ECB_PUBLISHED_BY_UTC_HOUR * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
  * The rates a figure at `moment` is converted with: fixed rates as configured, or the ECB's
- * of the moment's (UTC) date from `ecb`. Each date is looked up once per run.
+ * in force at that moment (`ecbDateAt`) from `ecb`. Each date is looked up once per run.
  */
 export function ratesAtFor(config: KpiConfig, ecb: () => EcbQuoteSource): RatesAt {
   const reporting = config.reporting;
@@ -35,7 +47,7 @@ export function ratesAtFor(config: KpiConfig, ecb: () => EcbQuoteSource): RatesA
   const byDate = new Map<string, Promise<ExchangeRates>>();
   let source: EcbQuoteSource | null = null;
   return (moment) => {
-    const date = moment.toISOString().slice(0, 10);
+    const date = ecbDateAt(moment);
     let rates = byDate.get(date);
     if (!rates) {
       source ??= ecb();

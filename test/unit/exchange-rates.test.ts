@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { conversionFactor, missingRates, quotesUsed, rateOf, sameRates, type ExchangeRates } from '../../src/money/exchange-rates.js';
 import { makeConverter } from '../../src/revenue/revenue-report.js';
 import { Rational } from '../../src/money/rational.js';
-import { ratesAtFor } from '../../src/app/reporting-rates.js';
+import { ecbDateAt, ratesAtFor } from '../../src/app/reporting-rates.js';
 import type { KpiConfig } from '../../src/config/schema.js';
 
 const ecb = (currency: string, quoted: Record<string, string> = { usd: '1.0823', gbp: '0.8712', jpy: '162.45' }): ExchangeRates => ({ currency, source: 'ecb', date: '2026-11-13', quoted });
@@ -52,20 +52,22 @@ describe('rates at a moment', () => {
   const config = (rates: Record<string, string> | 'ecb' | null) =>
     ({ origin: 'kpi.config.yaml', reporting: rates === null ? null : { currency: 'usd', rates } }) as unknown as KpiConfig;
 
-  it("looks the ECB's rates up by the moment's UTC date, once per date, and opens the source only when needed", async () => {
+  it("looks the ECB's rates up by the date in force at the moment, once per date, and opens the source only when needed", async () => {
     const asked: string[] = [];
     let opened = 0;
     const ratesAt = ratesAtFor(config('ecb'), () => {
       opened += 1;
-      return { dayFor: async (date) => (asked.push(date), { date: date === '2026-11-15' ? '2026-11-13' : date, perEur: { usd: '1.0823' } }) };
+      return { dayFor: async (date) => (asked.push(date), { date: '2026-11-13', perEur: { usd: '1.0823' } }) };
     });
     expect(opened).toBe(0);
-    // Sunday 23:30 UTC is still Sunday in UTC: Friday's rates (the source answers for the date asked).
-    expect(await ratesAt(new Date('2026-11-15T23:30:00Z'))).toEqual({ currency: 'usd', source: 'ecb', date: '2026-11-13', quoted: { usd: '1.0823' } });
-    await ratesAt(new Date('2026-11-15T08:00:00Z'));
-    await ratesAt(new Date('2026-11-16T00:00:00Z'));
+    // A day's rates count from 16:00 UTC: Monday 2026-11-16 00:00 UTC asks for Sunday's date
+    // (the source answers with Friday's), Monday 15:59 still too, Monday 16:00 for Monday's.
+    expect(await ratesAt(new Date('2026-11-16T00:00:00Z'))).toEqual({ currency: 'usd', source: 'ecb', date: '2026-11-13', quoted: { usd: '1.0823' } });
+    await ratesAt(new Date('2026-11-16T15:59:59Z'));
+    await ratesAt(new Date('2026-11-16T16:00:00Z'));
     expect(asked).toEqual(['2026-11-15', '2026-11-16']);
     expect(opened).toBe(1);
+    expect(ecbDateAt(new Date('2026-01-01T10:00:00Z'))).toBe('2025-12-31');
   });
 
   it('gives fixed rates whatever the moment, and null without reporting', async () => {
