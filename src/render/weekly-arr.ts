@@ -7,7 +7,7 @@ import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
-import { renderBarChart, type ChartBar } from './charts/terminal-chart.js';
+import { renderBarChart, type BarChart, type ChartBar } from './charts/terminal-chart.js';
 
 export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
 
@@ -70,7 +70,7 @@ export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palett
  * (`growthPercent` over the previous week); a week after a missing one has no target, as it
  * has no "met".
  */
-export function weeklyCharts(series: WeeklyArrSeries): Array<Parameters<typeof renderBarChart>[0]> {
+export function weeklyCharts(series: WeeklyArrSeries): BarChart[] {
   const currencies = [...new Set(series.rows.flatMap((row) => (row.report ? seriesOf(row).map(([code]) => code) : [])))];
   return currencies.map((currency) => {
     const major = 10 ** minorUnitExponent(currency);
