@@ -100,3 +100,8 @@ Environment:
   NO_COLOR          set to turn colour off
 
 Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 4 authentication failed, 70 internal error (a bug).`;
+
+/** For commands that draw (charts, sparklines): plain ASCII for terminals that cannot show Unicode. */
+export function addAsciiOption(command: Command): Command {
+  return command.option('--ascii', 'draw charts and marks with ASCII characters only (automatic with TERM=linux or dumb, or a non-UTF-8 locale)');
+}

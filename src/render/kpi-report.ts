@@ -1,10 +1,11 @@
 import type { KpiReport, KpiResult } from '../app/kpi-report.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import { OFF_TRACK, type KpiStatus } from '../scoreboard/status.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { markdownText } from './markdown-text.js';
+import { sparkline } from './charts/sparkline.js';
 import { newTable, tableText } from './table-style.js';
 
 export const KPI_REPORT_JSON_SCHEMA_VERSION = 1;
@@ -25,6 +26,9 @@ const STATUS_WORDS: Record<KpiStatus, string> = {
   error: 'n/a',
 };
 const STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '✔', yellow: '▲', red: '✖', no_value: '·', no_target: '·', not_configured: '·', error: '?' };
+const ASCII_STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '+', yellow: '!', red: 'x', no_value: '.', no_target: '.', not_configured: '.', error: '?' };
+/** In ASCII words, not ^ and v: those are levels of the ASCII sparkline next to them. */
+const TREND_ARROWS = { unicode: { up: '↑', down: '↓', flat: '→' }, ascii: { up: 'up', down: 'down', flat: 'same' } } as const;
 /** Off-track first (red, then yellow), then failures, then the rest: exception-based reporting. */
 const ORDER: Record<KpiStatus, number> = { red: 0, yellow: 1, error: 2, green: 3, no_value: 4, no_target: 5, not_configured: 6 };
 
@@ -57,10 +61,14 @@ function periodText(result: KpiResult, timeZone: string): string {
   return `${result.period.name.replace(/_/g, ' ')} (${day(result.period.start)} – ${day(new Date(result.period.end.getTime() - 1))})`;
 }
 
-function trendText(result: KpiResult): string {
-  if (!result.trend) return '';
-  const arrow = { up: '↑', down: '↓', flat: '→' }[result.trend.direction];
-  return `${arrow} from ${formatKpiValue(result.trend.previous, result)}`;
+/**
+ * The recorded values and this run's as a sparkline (none without history: one point shows no
+ * trend), then the direction since the last record and its value.
+ */
+function trendText(result: KpiResult, unicode = true): string {
+  const points = result.history.length === 0 ? [] : [...result.history.map((point) => point.value), ...(result.value === null ? [] : [result.value])];
+  const since = result.trend ? `${TREND_ARROWS[unicode ? 'unicode' : 'ascii'][result.trend.direction]} from ${formatKpiValue(result.trend.previous, result)}` : '';
+  return [sparkline(points, unicode), since].filter((part) => part !== '').join(' ');
 }
 
 export function renderKpiReportJson(view: ReportView): string {
@@ -93,24 +101,26 @@ export function renderKpiReportJson(view: ReportView): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderKpiReportTable(rawView: ReportView, palette: Palette): string {
+export function renderKpiReportTable(rawView: ReportView, palette: Palette, screen: Screen = { width: null, unicode: true }): string {
   const view = terminalSafeCopy(rawView);
   const colour = (status: KpiStatus, text: string) =>
     status === 'red' ? palette.danger(text) : status === 'yellow' ? palette.warning(text) : status === 'green' ? palette.success(text) : palette.dim(text);
   const results = [...shown(view)].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  // Our own dashes and dots; the same characters in a KPI's name need the fallback just as much.
+  const finished = (all: string[]) => (screen.unicode ? `${all.join('\n')}\n` : `${all.join('\n')}\n`.replace(/–/g, '-').replace(/·/g, '.'));
   const lines = [palette.heading('KPI report') + palette.dim(` · ${view.report.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · periods in ${view.report.timeZone}`), ''];
   if (results.length === 0) {
     lines.push(view.onlyOffTrack ? 'All KPIs are green: nothing is off track.' : 'No KPIs configured.');
-    return `${lines.join('\n')}\n`;
+    return finished(lines);
   }
   const table = newTable(['Status', 'KPI', 'Value', 'Target', 'Trend', 'Period'], palette, [2, 3]);
   for (const result of results) {
     table.push([
-      colour(result.status, `${STATUS_SYMBOLS[result.status]} ${STATUS_WORDS[result.status]}`),
+      colour(result.status, `${(screen.unicode ? STATUS_SYMBOLS : ASCII_STATUS_SYMBOLS)[result.status]} ${STATUS_WORDS[result.status]}`),
       result.name,
       formatKpiValue(result.value, result),
       formatKpiValue(result.target, result),
-      trendText(result),
+      trendText(result, screen.unicode),
       periodText(result, view.report.timeZone),
     ]);
   }
@@ -118,7 +128,7 @@ export function renderKpiReportTable(rawView: ReportView, palette: Palette): str
   const notes = results.flatMap((result) => [...reasonOf(result), ...(result.note ? [result.note] : [])].map((text) => `${result.name}: ${text}`));
   if (notes.length > 0) lines.push('', ...notes.map((text) => palette.dim(text)));
   if (view.onlyOffTrack) lines.push('', palette.dim(`${view.report.results.length - results.length} other KPIs are green, have no target or no value.`));
-  return `${lines.join('\n')}\n`;
+  return finished(lines);
 }
 
 export function renderKpiReportDelimited(view: ReportView, format: Delimited): string {

@@ -1,12 +1,13 @@
 import type { WeeklyArrSeries } from '../app/weekly-arr.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { isoDate } from '../history/weeks.js';
-import { formatMoneyForHumans } from '../money/currency.js';
-import type { Palette } from '../terminal/terminal.js';
+import { formatMoneyForHumans, minorUnitExponent } from '../money/currency.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 import { newTable, tableText } from './table-style.js';
+import { renderBarChart, type BarChart, type ChartBar } from './charts/terminal-chart.js';
 
 export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
 
@@ -36,26 +37,74 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** One row per week (and currency when there are several): ARR, growth, target met. */
-export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palette): string {
+/**
+ * One row per week (and currency when there are several): ARR, growth, target met; under it
+ * a bar chart per series (one currency, or the converted total) with the target marked.
+ */
+export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palette, screen: Screen = { width: null, unicode: true }): string {
   const series = terminalSafeCopy(rawSeries);
+  const dash = screen.unicode ? '–' : '-';
   const table = newTable(['Week', 'Basis', 'ARR', 'Growth', 'Target', 'Met'], palette, [2, 3, 4]);
   for (const row of series.rows) {
-    const week = `${isoDate(row.week.start)} – ${isoDate(row.week.end - 1)}`;
+    const week = `${isoDate(row.week.start)} ${dash} ${isoDate(row.week.end - 1)}`;
     if (!row.report) {
       table.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', '', '']);
       continue;
     }
     const basis = row.basis === 'reconstructed' ? palette.warning('reconstructed') : 'snapshot';
     for (const [code, amount, growth, met] of seriesOf(row)) {
-      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? '–' : `${growth.toFixed(2)} %`, `${series.targetPercent} %`, met === null ? '–' : met ? 'yes' : palette.warning('no')]);
+      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? dash : `${growth.toFixed(2)} %`, `${series.targetPercent} %`, met === null ? dash : met ? 'yes' : palette.warning('no')]);
     }
   }
-  const lines = [palette.heading('ARR week over week') + palette.dim(` · target ${series.targetPercent} % growth a week`), '', tableText(table)];
+  const lines = [palette.heading('ARR week over week') + palette.dim(` ${screen.unicode ? '·' : '-'} target ${series.targetPercent} % growth a week`), '', tableText(table)];
+  for (const chart of weeklyCharts(series)) lines.push('', ...renderBarChart(chart, palette, screen));
   if (series.reconstructedFrom) {
     lines.push('', palette.warning(`Reconstructed weeks are estimates from the lifecycle dates in ${series.reconstructedFrom.path}, with today's items and prices.`));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The charts of a series: one per currency the table shows. A week's target is the week
+ * before's ARR grown by the target percentage, because that is what "met" compares against
+ * (`growthPercent` over the previous week); a week after a missing one has no target, as it
+ * has no "met".
+ */
+export function weeklyCharts(series: WeeklyArrSeries): BarChart[] {
+  const currencies = [...new Set(series.rows.flatMap((row) => (row.report ? seriesOf(row).map(([code]) => code) : [])))];
+  return currencies.map((currency) => {
+    const major = 10 ** minorUnitExponent(currency);
+    const figures = series.rows.map((row) => {
+      if (!row.report) return null;
+      const [, amount = 0n, , met = null] = seriesOf(row).find(([code]) => code === currency) ?? [];
+      return { value: Number(amount) / major, met };
+    });
+    const bars: ChartBar[] = series.rows.map((row, index) => {
+      const figure = figures[index] ?? null;
+      const previous = index > 0 ? (figures[index - 1] ?? null) : null;
+      return {
+        label: isoDate(row.week.start).slice(5),
+        value: figure?.value ?? null,
+        target: figure && previous && previous.value !== 0 ? previous.value * (1 + series.targetPercent / 100) : null,
+        estimated: row.basis === 'reconstructed',
+        met: figure?.met ?? null,
+      };
+    });
+    return {
+      title: `ARR in ${currency.toUpperCase()} by week (week starting MM-DD)`,
+      bars,
+      tick: compactNumber,
+      legend: { bar: 'ARR', target: `target: the week before + ${series.targetPercent} %`, estimated: 'reconstructed (estimate)', missing: 'no snapshot' },
+    };
+  });
+}
+
+/** Three significant digits and a k/M/B suffix: axis labels, not figures to read off. */
+export function compactNumber(value: number): string {
+  for (const [size, suffix] of [[1e9, 'B'], [1e6, 'M'], [1e3, 'k']] as const) {
+    if (Math.abs(value) >= size) return `${Number((value / size).toPrecision(3))}${suffix}`;
+  }
+  return `${Number(value.toPrecision(3))}`;
 }
 
 export function renderWeeklyArrDelimited(series: WeeklyArrSeries, format: Delimited): string {

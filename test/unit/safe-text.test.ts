@@ -147,6 +147,7 @@ describe('human renderers', () => {
     reason: 'command failed (exit 3): \x1b]0;pwned\x07\rgone',
     note: null,
     trend: null,
+    history: [],
   } as KpiResult;
   const view = { report: { generatedAt: new Date('2026-11-16T09:00:00Z'), timeZone: 'UTC', results: [failed], reads: [] }, onlyOffTrack: false };
 

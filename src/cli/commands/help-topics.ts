@@ -20,6 +20,9 @@ export const HELP_TOPICS: Record<string, string> = {
   KPI_DEBUG         Set to show stack traces of internal errors.
   NO_COLOR          Set (non-empty) to turn colour off; FORCE_COLOR turns it on;
                     TERM=dumb turns it off.
+  LC_ALL, LC_CTYPE, LANG
+                    A locale that is not UTF-8 (or TERM=linux or dumb) draws charts,
+                    sparklines and marks in ASCII, like --ascii.
   Report sources may name more (json sources' auth.env, command sources' env).
   Their values, GITHUB_TOKEN's and STRIPE_API_KEY's never appear in any output.
 `,

@@ -25,7 +25,7 @@ import { commandsAllowed } from '../../scoreboard/sources/command-source.js';
 import { describeReadCost } from '../../terminal/read-summary.js';
 import type { CliContext } from '../context.js';
 import { notifier, renderFormatted, stageOutput } from '../output.js';
-import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
+import { addAsciiOption, addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
 
@@ -56,6 +56,7 @@ export function reportCommand(context: CliContext): Command {
   addSourceOptions(command);
   addOutputOptions(command, REPORT_FORMATS);
   addAllowCommandsOption(command);
+  addAsciiOption(command);
   return command
     .addOption(new Option('--only <which>', 'show only red and yellow KPIs (exception-based reporting)').choices(['off-track']))
     .addOption(new Option('--fail-on <level>', `exit ${EXIT_OFF_TRACK} when any KPI is at or beyond this level (for CI)`).choices(['red', 'yellow']))
@@ -69,7 +70,8 @@ Examples:
   kpi report --only off-track             only red and yellow KPIs, for the strategy meeting
   kpi report --format markdown > pre-read.md
   kpi report --format json --fail-on red  for CI: exit ${EXIT_OFF_TRACK} when a KPI is red
-  kpi report --record                     keep this week's values for next week's trend
+  kpi report --record                     keep this week's values for next week's trend (a sparkline once recorded)
+  kpi report --demo --ascii               sparklines and marks in ASCII, for terminals without Unicode
   kpi report --allow-commands             also run the config's command sources (trusted config only)
 
 Exit codes: 0 ok, 1 a KPI's source failed, a missing or rejected Stripe key included (the report still prints;
@@ -90,7 +92,7 @@ this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI i
       const output = renderFormatted(context, flags, {
         json: () => renderKpiReportJson(view),
         markdown: () => renderKpiReportMarkdown(view),
-        table: (palette) => renderKpiReportTable(view, palette),
+        table: (palette, screen) => renderKpiReportTable(view, palette, screen),
         delimited: (format) => renderKpiReportDelimited(view, format),
       });
       // A run whose record failed shows nothing, and a run whose -o file cannot be written is not

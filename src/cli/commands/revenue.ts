@@ -22,7 +22,7 @@ import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
 import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
-import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
+import { addAsciiOption, addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
 
 /** Ten years: past any real cancel_at, trial or coupon end, and far inside what a date can hold. */
 const MAX_AT_RISK_HORIZON_DAYS = 3660;
@@ -61,6 +61,7 @@ Examples:
   kpi arr --demo                         ARR = 12 x recurring MRR, other recurring groups included
   kpi arr --demo --weekly                ARR per week from the bundled snapshots, against the 10 % target
   kpi arr --weekly --weeks 12 --backfill weeks without a snapshot reconstructed (and labelled so)
+  kpi arr --demo --weekly --ascii        the chart under the table in ASCII (# bars, - target, | axis)
   kpi arr --format json                  for CI`,
 };
 
@@ -90,6 +91,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS}, at most ${MAX_WEEKS})`).argParser(parseWeeks))
       .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)')
       .addOption(accountOption('--weekly'));
+    addAsciiOption(command);
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
     const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
@@ -150,7 +152,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
   if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${directory} (${snapshots.length})`);
   return {
     json: () => renderWeeklyArrJson(series, context.now(), selection),
-    table: (palette) => renderWeeklyArrTable(series, palette),
+    table: (palette, screen) => renderWeeklyArrTable(series, palette, screen),
     delimited: (format) => renderWeeklyArrDelimited(series, format),
   };
 }
