@@ -1,11 +1,11 @@
 import type { KpiReport, KpiResult } from '../app/kpi-report.js';
 import { formatMajorUnits, formatMoneyForHumans } from '../money/currency.js';
 import { OFF_TRACK, type KpiStatus } from '../scoreboard/status.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { markdownText } from './markdown-text.js';
-import { newTable, tableText } from './table-style.js';
+import { fitLines, fittedTableLines, UNFITTED, type FitColumn } from './table-fit.js';
 
 export const KPI_REPORT_JSON_SCHEMA_VERSION = 1;
 
@@ -93,7 +93,17 @@ export function renderKpiReportJson(view: ReportView): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderKpiReportTable(rawView: ReportView, palette: Palette): string {
+/** Dropped first to fit a narrow terminal: the period (named in the KPI's config), then the trend. */
+const REPORT_COLUMNS: FitColumn[] = [
+  { head: 'Status', role: 'keep' },
+  { head: 'KPI', role: 'text', min: 16 },
+  { head: 'Value', role: 'numeric' },
+  { head: 'Target', role: 'numeric' },
+  { head: 'Trend', role: 'keep', drop: 2 },
+  { head: 'Period', role: 'keep', drop: 1 },
+];
+
+export function renderKpiReportTable(rawView: ReportView, palette: Palette, screen: Screen = UNFITTED): string {
   const view = terminalSafeCopy(rawView);
   const colour = (status: KpiStatus, text: string) =>
     status === 'red' ? palette.danger(text) : status === 'yellow' ? palette.warning(text) : status === 'green' ? palette.success(text) : palette.dim(text);
@@ -103,22 +113,19 @@ export function renderKpiReportTable(rawView: ReportView, palette: Palette): str
     lines.push(view.onlyOffTrack ? 'All KPIs are green: nothing is off track.' : 'No KPIs configured.');
     return `${lines.join('\n')}\n`;
   }
-  const table = newTable(['Status', 'KPI', 'Value', 'Target', 'Trend', 'Period'], palette, [2, 3]);
-  for (const result of results) {
-    table.push([
-      colour(result.status, `${STATUS_SYMBOLS[result.status]} ${STATUS_WORDS[result.status]}`),
-      result.name,
-      formatKpiValue(result.value, result),
-      formatKpiValue(result.target, result),
-      trendText(result),
-      periodText(result, view.report.timeZone),
-    ]);
-  }
-  lines.push(tableText(table));
+  const rows = results.map((result) => [
+    colour(result.status, `${STATUS_SYMBOLS[result.status]} ${STATUS_WORDS[result.status]}`),
+    result.name,
+    formatKpiValue(result.value, result),
+    formatKpiValue(result.target, result),
+    trendText(result),
+    periodText(result, view.report.timeZone),
+  ]);
+  lines.push(...fittedTableLines(REPORT_COLUMNS, rows, palette, screen));
   const notes = results.flatMap((result) => [...reasonOf(result), ...(result.note ? [result.note] : [])].map((text) => `${result.name}: ${text}`));
   if (notes.length > 0) lines.push('', ...notes.map((text) => palette.dim(text)));
   if (view.onlyOffTrack) lines.push('', palette.dim(`${view.report.results.length - results.length} other KPIs are green, have no target or no value.`));
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines.join('\n'), screen)}\n`;
 }
 
 export function renderKpiReportDelimited(view: ReportView, format: Delimited): string {

@@ -8,14 +8,14 @@ import { newTable, tableText } from './table-style.js';
 
 /**
  * How a column may give way: `numeric` is never shortened (a cut amount would lie) and aligns
- * right; `text` is shortened with an ellipsis down to `min` display columns; `keep` is never
- * shortened (short codes, ids a reader copies). Any column with a `drop` priority may be
+ * right; `text` is shortened with an ellipsis down to `min` display columns; `wrap` is prose
+ * broken into more lines instead, down to `min`; `keep` is never shortened (short codes). Any column with a `drop` priority may be
  * hidden whole, lowest number first.
  */
 export interface FitColumn {
   head: string;
-  role: 'numeric' | 'text' | 'keep';
-  /** For `text`: the narrowest it may become. */
+  role: 'numeric' | 'text' | 'wrap' | 'keep';
+  /** For `text` and `wrap`: the narrowest it may become. */
   min?: number;
   drop?: number;
 }
@@ -26,6 +26,9 @@ export interface FittedTable {
   /** Heads of the columns dropped to fit, in the order they were dropped. */
   hidden: string[];
 }
+
+/** Where nothing is fitted: the full table, as for piped output. */
+export const UNFITTED: Screen = { width: null, unicode: true };
 
 /** The gap cli-table3 leaves between columns with `PLAIN_CHARS`. */
 export const COLUMN_GAP = 2;
@@ -115,7 +118,14 @@ function totalWidth(widths: readonly number[]): number {
 
 /** The narrowest a column can be made: shortenable text down to its minimum, the rest as they are. */
 function narrowest(column: FitColumn, width: number): number {
-  return column.role === 'text' ? Math.min(width, column.min ?? width) : width;
+  return column.role === 'text' || column.role === 'wrap' ? Math.min(width, column.min ?? width) : width;
+}
+
+/** Whether the table fits `width` with its text columns shortened, without hiding any column. */
+export function fitsWithoutHiding(columns: readonly FitColumn[], rows: readonly (readonly (string | number)[])[], width: number | null): boolean {
+  if (width === null) return true;
+  const widths = columnWidths(columns, rows.map((row) => row.map((cell) => String(cell))));
+  return totalWidth(columns.map((column, index) => narrowest(column, widths[index]!))) <= width;
 }
 
 /**
@@ -129,25 +139,21 @@ export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly
   const text = rows.map((row) => row.map((cell) => String(cell)));
   if (width === null) return { columns: [...columns], rows: text, hidden: [] };
 
-  const widthsOf = (keep: typeof kept) => {
-    const all = columnWidths(columns, text);
-    return keep.map(({ index }) => all[index]!);
-  };
   const droppable = kept.filter(({ column }) => column.drop !== undefined).sort((a, b) => a.column.drop! - b.column.drop!);
   const hidden: string[] = [];
   for (const candidate of droppable) {
-    const widths = widthsOf(kept);
-    if (totalWidth(kept.map(({ column }, position) => narrowest(column, widths[position]!))) <= width) break;
+    if (fitsWithoutHiding(kept.map(({ column }) => column), text.map((row) => kept.map(({ index }) => row[index] ?? '')), width)) break;
     kept = kept.filter((entry) => entry !== candidate);
     hidden.push(candidate.column.head);
   }
 
-  const widths = widthsOf(kept);
+  const allWidths = columnWidths(columns, text);
+  const widths = kept.map(({ index }) => allWidths[index]!);
   let excess = totalWidth(widths) - width;
   while (excess > 0) {
     let widest = -1;
     kept.forEach(({ column }, position) => {
-      if (column.role !== 'text' || widths[position]! <= (column.min ?? 0)) return;
+      if ((column.role !== 'text' && column.role !== 'wrap') || widths[position]! <= (column.min ?? 0)) return;
       if (widest === -1 || widths[position]! > widths[widest]!) widest = position;
     });
     if (widest === -1) break;
@@ -155,8 +161,11 @@ export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly
     excess -= 1;
   }
 
-  const fit = (cell: string, position: number) =>
-    kept[position]!.column.role === 'text' ? cell.split('\n').map((line) => shorten(line, widths[position]!, ellipsis)).join('\n') : cell;
+  const fit = (cell: string, position: number) => {
+    const { role } = kept[position]!.column;
+    if (role === 'wrap' && cellWidth(cell) > widths[position]!) return wrapLine(cell.split('\n').join(' '), widths[position]!, ellipsis).join('\n');
+    return role === 'text' || role === 'wrap' ? cell.split('\n').map((line) => shorten(line, widths[position]!, ellipsis)).join('\n') : cell;
+  };
   return {
     columns: kept.map(({ column }, position) => ({ ...column, head: fit(column.head, position) })),
     rows: text.map((row) => kept.map(({ index }, position) => fit(row[index] ?? '', position))),
@@ -188,17 +197,17 @@ export function fittedTableLines(columns: readonly FitColumn[], rows: readonly (
 
 /**
  * A line broken at spaces into lines of at most `width` display columns; continuation lines
- * keep the first line's indentation. A word longer than the width stands on its own line,
- * cut with the ellipsis. Colour codes count as nothing (a colour open across a break carries
- * over, as terminals keep attributes across lines).
+ * keep the first line's indentation. A word longer than a line is broken inside (nothing of
+ * it is lost). Colour codes count as nothing (a colour open across a break carries over, as
+ * terminals keep attributes across lines).
  */
 export function wrapLine(line: string, width: number | null, ellipsis: string): string[] {
   if (width === null || displayWidth(line) <= width) return [line];
   const indent = /^ */.exec(line.replace(ANSI, ''))![0];
-  const words = line.trimStart().split(' ');
+  const room = Math.max(1, width - indent.length);
   const lines: string[] = [];
   let current = '';
-  for (const word of words) {
+  for (const word of line.trimStart().split(' ').flatMap((whole) => breakWord(whole, room))) {
     const candidate = current ? `${current} ${word}` : `${indent}${word}`;
     if (current && displayWidth(candidate) > width) {
       lines.push(current);
@@ -206,7 +215,34 @@ export function wrapLine(line: string, width: number | null, ellipsis: string): 
     } else current = candidate;
   }
   lines.push(current);
+  // Only an indentation wider than the screen leaves something to cut.
   return lines.map((part) => shorten(part, width, ellipsis));
+}
+
+/** A word in pieces of at most `room` display columns (colour codes stay with the piece they precede). */
+function breakWord(word: string, room: number): string[] {
+  if (displayWidth(word) <= room) return [word];
+  const pieces: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const part of word.split(/(\x1b\[[0-9;]*m)/)) {
+    if (part.startsWith('\x1b[')) {
+      piece += part;
+      continue;
+    }
+    for (const char of part) {
+      const columns = charWidth(char.codePointAt(0)!);
+      if (used + columns > room && used > 0) {
+        pieces.push(piece);
+        piece = '';
+        used = 0;
+      }
+      piece += char;
+      used += columns;
+    }
+  }
+  pieces.push(piece);
+  return pieces;
 }
 
 /** Every line of a rendered text fitted to the screen by `wrapLine` (tables already fit; prose wraps). */
@@ -216,4 +252,10 @@ export function fitLines(text: string, screen: Screen): string {
     .split('\n')
     .flatMap((line) => wrapLine(line, screen.width, ellipsisFor(screen)))
     .join('\n');
+}
+
+/** Every line cut to the screen with the ellipsis: for lines built by hand whose ends are detail. */
+export function shortenLines(lines: readonly string[], screen: Screen): string[] {
+  const width = screen.width;
+  return width === null ? [...lines] : lines.map((line) => shorten(line, width, ellipsisFor(screen)));
 }

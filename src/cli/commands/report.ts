@@ -90,7 +90,7 @@ this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI i
       const output = renderFormatted(context, flags, {
         json: () => renderKpiReportJson(view),
         markdown: () => renderKpiReportMarkdown(view),
-        table: (palette) => renderKpiReportTable(view, palette),
+        table: (palette, screen) => renderKpiReportTable(view, palette, screen),
         delimited: (format) => renderKpiReportDelimited(view, format),
       });
       // A run whose record failed shows nothing, and a run whose -o file cannot be written is not
