@@ -89,4 +89,16 @@ describe('display width and shortening', () => {
     expect(wrapLine('short', 10, '…')).toEqual(['short']);
     expect(wrapLine('one two three four', null, '…')).toEqual(['one two three four']);
   });
+
+  it('breaks a word longer than a line inside it, losing nothing', () => {
+    // 10 columns less the 2 of indentation leave 8 for "sub_1P0snNTfCy" (14): 8 + 6.
+    expect(wrapLine('  see sub_1P0snNTfCy now', 10, '…')).toEqual(['  see', '  sub_1P0s', '  nNTfCy', '  now']);
+  });
+
+  it('a wrap column breaks its text into more lines instead of shortening it', () => {
+    // "because of a coupon x" is 21 wide; Id 2 + gap 2 + 21 = 25 into 18 leaves Why 14:
+    // "because of a" (12; with " coupon" it would be 19), then "coupon x".
+    const fitted = fitTable([{ head: 'Id', role: 'keep' }, { head: 'Why', role: 'wrap', min: 8 }], [['c1', 'because of a coupon x']], 18, '…');
+    expect(fitted.rows).toEqual([['c1', 'because of a\ncoupon x']]);
+  });
 });
