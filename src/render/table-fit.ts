@@ -117,8 +117,12 @@ function totalWidth(widths: readonly number[]): number {
 }
 
 /** The narrowest a column can be made: shortenable text down to its minimum, the rest as they are. */
+function narrows(column: FitColumn): boolean {
+  return column.role === 'text' || column.role === 'wrap';
+}
+
 function narrowest(column: FitColumn, width: number): number {
-  return column.role === 'text' || column.role === 'wrap' ? Math.min(width, column.min ?? width) : width;
+  return narrows(column) ? Math.min(width, column.min ?? width) : width;
 }
 
 /** Whether the table fits `width` with its text columns shortened, without hiding any column. */
@@ -153,7 +157,7 @@ export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly
   while (excess > 0) {
     let widest = -1;
     kept.forEach(({ column }, position) => {
-      if ((column.role !== 'text' && column.role !== 'wrap') || widths[position]! <= (column.min ?? 0)) return;
+      if (!narrows(column) || widths[position]! <= (column.min ?? 0)) return;
       if (widest === -1 || widths[position]! > widths[widest]!) widest = position;
     });
     if (widest === -1) break;
@@ -162,9 +166,9 @@ export function fitTable(columns: readonly FitColumn[], rows: readonly (readonly
   }
 
   const fit = (cell: string, position: number) => {
-    const { role } = kept[position]!.column;
-    if (role === 'wrap' && cellWidth(cell) > widths[position]!) return wrapLine(cell.split('\n').join(' '), widths[position]!, ellipsis).join('\n');
-    return role === 'text' || role === 'wrap' ? cell.split('\n').map((line) => shorten(line, widths[position]!, ellipsis)).join('\n') : cell;
+    const { column } = kept[position]!;
+    if (column.role === 'wrap' && cellWidth(cell) > widths[position]!) return wrapLine(cell.split('\n').join(' '), widths[position]!, ellipsis).join('\n');
+    return narrows(column) ? cell.split('\n').map((line) => shorten(line, widths[position]!, ellipsis)).join('\n') : cell;
   };
   return {
     columns: kept.map(({ column }, position) => ({ ...column, head: fit(column.head, position) })),
@@ -186,11 +190,7 @@ export function hiddenColumnsNote(hidden: readonly string[], width: number | nul
 export function fittedTableLines(columns: readonly FitColumn[], rows: readonly (readonly (string | number)[])[], palette: Palette, screen: Screen): string[] {
   const fitted = fitTable(columns, rows, screen.width, ellipsisFor(screen));
   const numeric = fitted.columns.flatMap((column, index) => (column.role === 'numeric' ? [index] : []));
-  const table = newTable(
-    fitted.columns.map((column) => column.head),
-    palette,
-    numeric,
-  );
+  const table = newTable(fitted.columns.map((column) => column.head), palette, numeric);
   table.push(...fitted.rows);
   return [tableText(table), ...hiddenColumnsNote(fitted.hidden, screen.width).map((note) => palette.dim(note))];
 }
