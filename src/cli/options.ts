@@ -18,6 +18,7 @@ export interface OutputFlags {
   color: boolean;
   verbose?: boolean;
   output?: string;
+  wide?: boolean;
 }
 
 /** `stripe: false` for a command that reads snapshots only: key and rate flags would do nothing there. */
@@ -44,6 +45,7 @@ export function addOutputOptions(command: Command, formats: readonly string[] = 
     .addOption(new Option('--format <format>', 'output format').choices(formats).default('table'))
     .option('-o, --output <file>', 'write the result to this file (whole or not at all; a new file is 0600) instead of stdout')
     .option('--no-color', 'no colour in the table, even on a terminal')
+    .option('--wide', 'full-width rows, no shortening (tables fit the terminal otherwise; piped output is never shortened)')
     .option('--verbose', 'print what was read, from where and at what cost (requests, retries, 429s, time, memory) to stderr');
 }
 

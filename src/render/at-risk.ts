@@ -7,10 +7,10 @@ import { formatMoneyForHumans } from '../money/currency.js';
 import { decimalString, type Rational } from '../money/rational.js';
 import type { AtRiskLine, AtRiskReport, AtRiskSection } from '../revenue/at-risk-report.js';
 import type { ReportedAmount } from '../revenue/revenue-report.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
-import { newTable, tableText } from './table-style.js';
+import { fittedTableLines, UNFITTED, type FitColumn } from './table-fit.js';
 
 /** The JSON names of the sections, in the order every format shows them. */
 const SECTIONS = [
@@ -63,33 +63,42 @@ export function atRiskJson(report: AtRiskReport): Record<string, unknown> {
   };
 }
 
+/** Narrow terminals lose the customer, then the coupon (named in the coupon lines above); ids are shortened. */
+const AT_RISK_EXPLAIN_COLUMNS: FitColumn[] = [
+  { head: 'Category', role: 'keep' },
+  { head: 'Subscription', role: 'text', min: 14 },
+  { head: 'Customer', role: 'keep', drop: 1 },
+  { head: 'Tier', role: 'text', min: 8 },
+  { head: 'Coupon', role: 'keep', drop: 2 },
+  { head: 'Date', role: 'keep' },
+  { head: 'MRR', role: 'numeric' },
+];
+
 /** The table section under the MRR tables (the report is already terminal-safe). */
-export function atRiskTableLines(report: AtRiskReport, formatAmount: (amount: ReportedAmount) => string, palette: Palette): string[] {
+export function atRiskTableLines(report: AtRiskReport, formatAmount: (amount: ReportedAmount) => string, palette: Palette, screen: Screen = UNFITTED): string[] {
   const lines = [palette.heading(`MRR at risk within ${report.horizonDays} days (to ${report.horizonEnd.toISOString().slice(0, 10)})`)];
-  const table = newTable(['Category', 'Tier', 'Subs', 'MRR', 'Share'], palette, [2, 3, 4]);
+  const rows: Array<Array<string | number>> = [];
   for (const [, key, title] of SECTIONS) {
     const section = report[key];
-    table.push([
+    rows.push([
       palette.emphasis(title),
       '',
       palette.emphasis(String(section.subscriptions)),
       palette.emphasis(formatAmount(section.amount)),
       key === 'pastDue' ? shareText(report.pastDue) : '',
     ]);
-    for (const tier of section.tiers) table.push(['', tier.name, tier.subscriptions, formatAmount(tier.amount), '']);
-    for (const coupon of section.coupons) table.push(['', coupon.name, coupon.subscriptions, formatAmount(coupon.amount), '']);
+    for (const tier of section.tiers) rows.push(['', tier.name, tier.subscriptions, formatAmount(tier.amount), '']);
+    for (const coupon of section.coupons) rows.push(['', coupon.name, coupon.subscriptions, formatAmount(coupon.amount), '']);
   }
-  lines.push(tableText(table));
+  const columns: FitColumn[] = [{ head: 'Category', role: 'keep' }, { head: 'Tier', role: 'text', min: 12 }, { head: 'Subs', role: 'numeric' }, { head: 'MRR', role: 'numeric' }, { head: 'Share', role: 'numeric' }];
+  lines.push(...fittedTableLines(columns, rows, palette, screen));
   lines.push(...SECTIONS.map(([, , title, meaning]) => palette.dim(`${title}: ${meaning}.`)));
 
   const listed = SECTIONS.flatMap(([, key, title]) => (report[key].lines ?? []).map((line) => ({ title, line })));
   if (report.pastDue.lines) {
     lines.push('', palette.heading('Subscriptions at risk'));
-    const explain = newTable(['Category', 'Subscription', 'Customer', 'Tier', 'Coupon', 'Date', 'MRR'], palette, [6]);
-    for (const { title, line } of listed) {
-      explain.push([title, line.subscriptionId, line.customerId, line.tier, line.couponId ?? '', dateText(line), formatMoneyForHumans(line.amount, line.currency)]);
-    }
-    lines.push(tableText(explain));
+    const explain = listed.map(({ title, line }) => [title, line.subscriptionId, line.customerId, line.tier, line.couponId ?? '', dateText(line), formatMoneyForHumans(line.amount, line.currency)]);
+    lines.push(...fittedTableLines(AT_RISK_EXPLAIN_COLUMNS, explain, palette, screen));
   }
   return lines;
 }

@@ -6,7 +6,7 @@ import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { markdownText } from './markdown-text.js';
 import { sparkline } from './charts/sparkline.js';
-import { newTable, tableText } from './table-style.js';
+import { fitLines, fittedTableLines, UNFITTED, type FitColumn } from './table-fit.js';
 
 export const KPI_REPORT_JSON_SCHEMA_VERSION = 1;
 
@@ -101,30 +101,40 @@ export function renderKpiReportJson(view: ReportView): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderKpiReportTable(rawView: ReportView, palette: Palette, screen: Screen = { width: null, unicode: true }): string {
+/** Dropped first to fit a narrow terminal: the period (named in the KPI's config), then the trend. */
+const REPORT_COLUMNS: FitColumn[] = [
+  { head: 'Status', role: 'keep' },
+  { head: 'KPI', role: 'text', min: 16 },
+  { head: 'Value', role: 'numeric' },
+  { head: 'Target', role: 'numeric' },
+  { head: 'Trend', role: 'keep', drop: 2 },
+  { head: 'Period', role: 'keep', drop: 1 },
+];
+
+export function renderKpiReportTable(rawView: ReportView, palette: Palette, screen: Screen = UNFITTED): string {
   const view = terminalSafeCopy(rawView);
   const colour = (status: KpiStatus, text: string) =>
     status === 'red' ? palette.danger(text) : status === 'yellow' ? palette.warning(text) : status === 'green' ? palette.success(text) : palette.dim(text);
   const results = [...shown(view)].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   // Our own dashes and dots; the same characters in a KPI's name need the fallback just as much.
-  const finished = (all: string[]) => (screen.unicode ? `${all.join('\n')}\n` : `${all.join('\n')}\n`.replace(/–/g, '-').replace(/·/g, '.'));
+  const finished = (all: string[]) => {
+    const text = fitLines(all.join('\n'), screen);
+    return `${screen.unicode ? text : text.replace(/–/g, '-').replace(/·/g, '.')}\n`;
+  };
   const lines = [palette.heading('KPI report') + palette.dim(` · ${view.report.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC · periods in ${view.report.timeZone}`), ''];
   if (results.length === 0) {
     lines.push(view.onlyOffTrack ? 'All KPIs are green: nothing is off track.' : 'No KPIs configured.');
     return finished(lines);
   }
-  const table = newTable(['Status', 'KPI', 'Value', 'Target', 'Trend', 'Period'], palette, [2, 3]);
-  for (const result of results) {
-    table.push([
-      colour(result.status, `${(screen.unicode ? STATUS_SYMBOLS : ASCII_STATUS_SYMBOLS)[result.status]} ${STATUS_WORDS[result.status]}`),
-      result.name,
-      formatKpiValue(result.value, result),
-      formatKpiValue(result.target, result),
-      trendText(result, screen.unicode),
-      periodText(result, view.report.timeZone),
-    ]);
-  }
-  lines.push(tableText(table));
+  const rows = results.map((result) => [
+    colour(result.status, `${(screen.unicode ? STATUS_SYMBOLS : ASCII_STATUS_SYMBOLS)[result.status]} ${STATUS_WORDS[result.status]}`),
+    result.name,
+    formatKpiValue(result.value, result),
+    formatKpiValue(result.target, result),
+    trendText(result, screen.unicode),
+    periodText(result, view.report.timeZone),
+  ]);
+  lines.push(...fittedTableLines(REPORT_COLUMNS, rows, palette, screen));
   const notes = results.flatMap((result) => [...reasonOf(result), ...(result.note ? [result.note] : [])].map((text) => `${result.name}: ${text}`));
   if (notes.length > 0) lines.push('', ...notes.map((text) => palette.dim(text)));
   if (view.onlyOffTrack) lines.push('', palette.dim(`${view.report.results.length - results.length} other KPIs are green, have no target or no value.`));

@@ -2,11 +2,11 @@ import type { MovementLine, MovementsReport } from '../app/mrr-movements.js';
 import { MOVEMENT_KINDS } from '../history/movements.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { formatChangeForHumans, formatMoneyForHumans } from '../money/currency.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger } from './json-values.js';
-import { newTable, tableText } from './table-style.js';
+import { fitLines, fitsWithoutHiding, fittedTableLines, UNFITTED, type FitColumn } from './table-fit.js';
 
 export const MOVEMENTS_JSON_SCHEMA_VERSION = 1;
 
@@ -56,31 +56,86 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderMovementsTable(rawReport: MovementsReport, palette: Palette): string {
-  const report = terminalSafeCopy(rawReport);
-  const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
-  const push = (line: MovementLine, emphasis: boolean) => {
-    const style = emphasis ? palette.emphasis : (text: string) => text;
-    table.push([
-      style(line.tier),
-      formatMoneyForHumans(line.start, line.currency),
-      ...MOVEMENT_KINDS.map(
-        (kind) => `${formatChangeForHumans(line.parts[kind].amount, line.currency)}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}`,
-      ),
-      style(formatMoneyForHumans(line.end, line.currency)),
-    ]);
-  };
-  const [selfService, otherRecurring] = byGroup(report.lines);
-  for (const line of selfService) push(line, false);
-  for (const line of report.totals) push(line, true);
-  if (report.converted) push({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` }, true);
-  for (const line of otherRecurring) push({ ...line, tier: `${line.tier} (outside MRR)` }, false);
+/**
+ * How each column of the movement tables gives way, by name: a column this list does not know
+ * (one added later) is dropped before any of these.
+ */
+const MOVEMENT_COLUMNS: Record<string, Omit<FitColumn, 'head'>> = {
+  Tier: { role: 'text', min: 10 },
+  Movement: { role: 'keep' },
+  ...Object.fromEntries(['Start', ...Object.values(LABELS), 'End', 'MRR'].map((head) => [head, { role: 'numeric' }])),
+  Customers: { role: 'numeric', drop: 3 },
+  Subscriptions: { role: 'numeric', drop: 2 },
+};
+const UNKNOWN_MOVEMENT_COLUMN: Omit<FitColumn, 'head'> = { role: 'numeric', drop: 1 };
+const movementColumns = (heads: readonly string[]): FitColumn[] => heads.map((head) => ({ head, ...(MOVEMENT_COLUMNS[head] ?? UNKNOWN_MOVEMENT_COLUMN) }));
 
+/**
+ * The lines in table order, each with the name it is shown under: self-service tiers, the
+ * totals, the converted total, then the groups outside MRR.
+ */
+function shownLines(report: MovementsReport): Array<{ line: MovementLine; tier: string; emphasis: boolean }> {
+  const [selfService, otherRecurring] = byGroup(report.lines);
+  return [
+    ...selfService.map((line) => ({ line, tier: line.tier, emphasis: false })),
+    ...report.totals.map((line) => ({ line, tier: line.tier, emphasis: true })),
+    ...(report.converted ? [{ line: report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}`, emphasis: true }] : []),
+    ...otherRecurring.map((line) => ({ line, tier: `${line.tier} (outside MRR)`, emphasis: false })),
+  ];
+}
+
+/**
+ * One row per tier and currency, movements side by side, each with its customer and
+ * subscription counts under it. To fit a narrow terminal, first the counts go, then the
+ * table turns into one row per movement (`movementRows`), whose columns go by `MOVEMENT_COLUMNS`.
+ */
+function wideRows(report: MovementsReport, palette: Palette, withCounts: boolean): string[][] {
+  return shownLines(report).map(({ line, tier, emphasis }) => {
+    const style = emphasis ? palette.emphasis : (text: string) => text;
+    return [
+      style(tier),
+      formatMoneyForHumans(line.start, line.currency),
+      ...MOVEMENT_KINDS.map((kind) => {
+        const amount = formatChangeForHumans(line.parts[kind].amount, line.currency);
+        return withCounts ? `${amount}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}` : amount;
+      }),
+      style(formatMoneyForHumans(line.end, line.currency)),
+    ];
+  });
+}
+
+/** The narrow layout: a block of rows per tier and currency, start, each movement, end. */
+function movementRows(report: MovementsReport, palette: Palette): string[][] {
+  return shownLines(report).flatMap(({ line, tier, emphasis }, index) => {
+    const style = emphasis ? palette.emphasis : (text: string) => text;
+    return [
+      ...(index > 0 ? [['', '', '', '', '']] : []),
+      [style(tier), 'Start', formatMoneyForHumans(line.start, line.currency), '', ''],
+      ...MOVEMENT_KINDS.map((kind) => ['', LABELS[kind], formatChangeForHumans(line.parts[kind].amount, line.currency), String(line.parts[kind].customers), String(line.parts[kind].subscriptions)]),
+      ['', 'End', style(formatMoneyForHumans(line.end, line.currency)), '', ''],
+    ];
+  });
+}
+
+function movementTableLines(report: MovementsReport, palette: Palette, screen: Screen): string[] {
+  const wideColumns = movementColumns(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End']);
+  const withCounts = wideRows(report, palette, true);
+  if (fitsWithoutHiding(wideColumns, withCounts, screen.width)) return fittedTableLines(wideColumns, withCounts, palette, screen);
+  const withoutCounts = wideRows(report, palette, false);
+  if (fitsWithoutHiding(wideColumns, withoutCounts, screen.width)) {
+    return [...fittedTableLines(wideColumns, withoutCounts, palette, screen), palette.dim(`customer and subscription counts hidden to fit ${screen.width} columns; --wide shows all`)];
+  }
+  return fittedTableLines(movementColumns(['Tier', 'Movement', 'MRR', 'Customers', 'Subscriptions']), movementRows(report, palette), palette, screen);
+}
+
+export function renderMovementsTable(rawReport: MovementsReport, palette: Palette, screen: Screen = UNFITTED): string {
+  const report = terminalSafeCopy(rawReport);
+  const [, otherRecurring] = byGroup(report.lines);
   const lines = [
     palette.heading('MRR movements') +
       palette.dim(` · ${periodText(report)} (snapshots taken at or before the dates asked for)`),
     '',
-    tableText(table),
+    ...movementTableLines(report, palette, screen),
     '',
     palette.dim('New + reactivation + expansion + contraction + churn = end - start, per tier and currency. A subscription moving between tiers is contraction in one and expansion in the other.'),
   ];
@@ -91,7 +146,7 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
     const rates = Object.entries(report.converted.rates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.converted!.currency.toUpperCase()}`);
     lines.push(palette.dim(`Converted with the configured rates (${rates.join(', ') || 'none needed'}); the same rates at both ends, so currency effects are 0.`));
   }
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines.join('\n'), screen)}\n`;
 }
 
 export function renderMovementsDelimited(report: MovementsReport, format: Delimited): string {

@@ -1,10 +1,10 @@
 import type { KeyResultView, ObjectiveView, OkrStatusReport } from '../app/okr-status.js';
 import type { LintFinding } from '../okr/lint.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafe, terminalSafeCopy } from '../terminal/safe-text.js';
 import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { markdownText } from './markdown-text.js';
-import { newTable, tableText } from './table-style.js';
+import { fitLines, fittedTableLines, UNFITTED, type FitColumn } from './table-fit.js';
 
 export const OKR_JSON_SCHEMA_VERSION = 1;
 
@@ -60,19 +60,33 @@ export function renderOkrJson(report: OkrStatusReport): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function renderOkrTable(rawReport: OkrStatusReport, palette: Palette): string {
+/**
+ * At a narrow terminal the owner goes first (it is the same for all of an objective's key
+ * results), then titles are shortened and progress breaks into more lines.
+ */
+const OKR_COLUMNS: FitColumn[] = [
+  { head: 'Objective / key result', role: 'text', min: 28 },
+  { head: 'Owner', role: 'text', min: 10, drop: 1 },
+  { head: 'Score', role: 'numeric' },
+  { head: 'Status', role: 'keep' },
+  { head: 'Confidence', role: 'keep' },
+  { head: 'Progress', role: 'wrap', min: 14 },
+];
+
+export function renderOkrTable(rawReport: OkrStatusReport, palette: Palette, screen: Screen = UNFITTED): string {
   const report = terminalSafeCopy(rawReport);
   const band = (value: { band: string | null }, text: string) =>
     value.band === null ? text : value.band === 'green' ? palette.success(text) : value.band === 'yellow' ? palette.warning(text) : palette.danger(text);
-  const table = newTable(['Objective / key result', 'Owner', 'Score', 'Status', 'Confidence', 'Progress'], palette, [2]);
+  const rows: string[][] = [];
   for (const objective of report.objectives) {
-    table.push([palette.emphasis(objective.title), `${objective.owner} (${objective.type})`, band(objective, scoreText(objective)), objective.status, confidence(objective), '']);
+    rows.push([palette.emphasis(objective.title), `${objective.owner} (${objective.type})`, band(objective, scoreText(objective)), objective.status, confidence(objective), '']);
     for (const kr of objective.keyResults) {
-      table.push([`  ${kr.title}`, '', band(kr, scoreText(kr)), kr.status, confidence(kr), progress(kr)]);
+      rows.push([`  ${kr.title}`, '', band(kr, scoreText(kr)), kr.status, confidence(kr), progress(kr)]);
     }
   }
   const notes = keyResultNotes(report);
-  return `${[palette.heading(heading(report)), '', tableText(table), ...(notes.length > 0 ? ['', ...notes.map((note) => palette.dim(note))] : [])].join('\n')}\n`;
+  const lines = [palette.heading(heading(report)), '', ...fittedTableLines(OKR_COLUMNS, rows, palette, screen), ...(notes.length > 0 ? ['', ...notes.map((note) => palette.dim(note))] : [])];
+  return `${fitLines(lines.join('\n'), screen)}\n`;
 }
 
 /** Why a key result has no value of its own (a KPI that could not be read), one line each. */

@@ -3,12 +3,12 @@ import { formatChangeForHumans, formatMajorUnits, formatMoneyForHumans } from '.
 import { describeStripeSettings } from '../revenue/revenue-report.js';
 import type { ReconciliationLine } from '../reconcile/compare.js';
 import { explainLine } from '../reconcile/explain.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { stripeSettingsJson } from './revenue-json.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
-import { newTable, tableText } from './table-style.js';
+import { fitLines, fittedTableLines, UNFITTED, wrapLine, type FitColumn } from './table-fit.js';
 
 export const RECONCILIATION_JSON_SCHEMA_VERSION = 1;
 
@@ -85,7 +85,21 @@ export function renderReconciliationJson(report: ReconciliationReport): string {
  */
 export const MAX_TABLE_CUSTOMERS = 500;
 
-export function renderReconciliationTable(rawReport: ReconciliationReport, palette: Palette): string {
+const numeric = (head: string): FitColumn => ({ head, role: 'numeric' });
+/** The counts give way before the amounts: "kpi only" and "List only" first (each such customer is listed below). */
+const TOTALS_COLUMNS: FitColumn[] = [
+  { head: 'Currency', role: 'keep' },
+  numeric('kpi'),
+  numeric('List'),
+  numeric('Difference'),
+  { head: 'Matched', role: 'numeric', drop: 4 },
+  { head: 'Differ', role: 'numeric', drop: 3 },
+  { head: 'kpi only', role: 'numeric', drop: 2 },
+  { head: 'List only', role: 'numeric', drop: 1 },
+];
+const DIFFERENCE_COLUMNS: FitColumn[] = [{ head: 'Customer', role: 'keep' }, numeric('kpi'), numeric('List'), numeric('Difference'), { head: "Why (from kpi's evaluation)", role: 'wrap', min: 20 }];
+
+export function renderReconciliationTable(rawReport: ReconciliationReport, palette: Palette, screen: Screen = UNFITTED): string {
   const report = terminalSafeCopy(rawReport);
   const money = (amount: bigint | null, currency: string) => (amount === null ? palette.dim('—') : formatMoneyForHumans(amount, currency));
   const month = report.list.month ? `, month ${report.list.month}` : '';
@@ -94,26 +108,31 @@ export function renderReconciliationTable(rawReport: ReconciliationReport, palet
     ...(report.measure === 'stripe' ? [palette.dim(`Stripe's settings (stripe_settings in kpi.config): ${describeStripeSettings(report.stripeSettings)}`)] : []),
     '',
   ];
-  const totals = newTable(['Currency', 'kpi', 'List', 'Difference', 'Matched', 'Differ', 'kpi only', 'List only'], palette, [1, 2, 3, 4, 5, 6, 7]);
-  for (const total of report.totals) {
-    totals.push([total.currency.toUpperCase(), money(total.kpi, total.currency), money(total.list, total.currency), formatChangeForHumans(total.difference, total.currency), total.matched, total.differing, total.kpiOnly, total.listOnly]);
-  }
-  lines.push(tableText(totals), '');
+  const totals = report.totals.map((total) => [
+    total.currency.toUpperCase(),
+    money(total.kpi, total.currency),
+    money(total.list, total.currency),
+    formatChangeForHumans(total.difference, total.currency),
+    total.matched,
+    total.differing,
+    total.kpiOnly,
+    total.listOnly,
+  ]);
+  lines.push(...fittedTableLines(TOTALS_COLUMNS, totals, palette, screen), '');
   if (report.lines.length === 0) {
     lines.push(palette.success(`Every customer matches within ${formatMajorUnits(report.tolerance, report.totals[0]?.currency ?? 'usd')} (tolerance).`));
   } else {
-    const differences = newTable(['Customer', 'kpi', 'List', 'Difference', 'Why (from kpi\'s evaluation)'], palette, [1, 2, 3]);
-    for (const line of report.lines.slice(0, MAX_TABLE_CUSTOMERS)) {
-      differences.push([line.customerId, money(line.kpi, line.currency), money(line.list, line.currency), formatChangeForHumans(line.difference, line.currency), wrap(explainLine(line), 70)]);
-    }
-    lines.push(tableText(differences));
+    const differences = report.lines
+      .slice(0, MAX_TABLE_CUSTOMERS)
+      .map((line) => [line.customerId, money(line.kpi, line.currency), money(line.list, line.currency), formatChangeForHumans(line.difference, line.currency), wrap(explainLine(line), 70)]);
+    lines.push(...fittedTableLines(DIFFERENCE_COLUMNS, differences, palette, screen));
     const rest = report.lines.slice(MAX_TABLE_CUSTOMERS);
     if (rest.length > 0) lines.push(`…and ${rest.length} more customers differ, ${sumsByCurrency(rest)} together (--format csv or json lists every one)`);
     lines.push('');
   }
   lines.push(palette.dim(differenceFootnote(report)));
   for (const note of report.notes) lines.push(palette.warning(`Note: ${note}`));
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines.join('\n'), screen)}\n`;
 }
 
 /** "-12.34 USD, +5.00 EUR": per currency, never added across currencies. */
@@ -152,14 +171,5 @@ export function renderReconciliationDelimited(report: ReconciliationReport, form
 
 /** Long explanations break at spaces so the table stays readable in a terminal. */
 function wrap(text: string, width: number): string {
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(' ')) {
-    if (current && current.length + word.length + 1 > width) {
-      lines.push(current);
-      current = word;
-    } else current = current ? `${current} ${word}` : word;
-  }
-  if (current) lines.push(current);
-  return lines.join('\n');
+  return wrapLine(text, width, '…').join('\n');
 }

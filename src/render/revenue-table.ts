@@ -1,14 +1,31 @@
 import { formatChangeForHumans, formatMoneyForHumans } from '../money/currency.js';
 import { describeStripeSettings, type DifferenceCause, type RevenueReport, type ReportedAmount } from '../revenue/revenue-report.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { atRiskTableLines } from './at-risk.js';
-import { newTable, tableText } from './table-style.js';
+import { fitLines, fittedTableLines, UNFITTED, type FitColumn } from './table-fit.js';
 
+const numeric = (head: string): FitColumn => ({ head, role: 'numeric' });
 
+/**
+ * `--explain` at a narrow terminal: causes go first (the "Difference by cause" lines above
+ * sum them), then customer and status; ids and product names are shortened (--wide, CSV and
+ * JSON keep them whole).
+ */
+const explainColumns = (label: string): FitColumn[] => [
+  { head: 'Subscription', role: 'text', min: 14 },
+  { head: 'Customer', role: 'keep', drop: 2 },
+  { head: 'Status', role: 'keep', drop: 3 },
+  { head: 'Tier', role: 'text', min: 8 },
+  { head: 'Product', role: 'text', min: 12 },
+  numeric('Qty'),
+  numeric(label),
+  numeric('Stripe'),
+  { head: 'Causes', role: 'text', min: 16, drop: 1 },
+];
 
 /** The human view of `kpi mrr` and `kpi arr`: products under their tiers, totals, then the comparison with Stripe. */
-export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): string {
+export function renderRevenueTable(rawReport: RevenueReport, palette: Palette, screen: Screen = UNFITTED): string {
   const report = terminalSafeCopy(rawReport);
   const money = (amount: ReportedAmount) => formatAmount(amount, report.reportingCurrency);
   const lines: string[] = [];
@@ -19,23 +36,24 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
   );
 
   const label = report.measure.toUpperCase();
-  const table = newTable(['Tier', 'Product', 'Rule', 'Subs', 'Qty', label], palette, [3, 4, 5]);
+  const rows: Array<Array<string | number>> = [];
   for (const tier of report.tiers) {
     tier.products.forEach((product, index) => {
-      table.push([index === 0 ? tier.name : '', product.name, index === 0 ? tier.rule : '', product.subscriptions, product.quantity, money(product.amount)]);
+      rows.push([index === 0 ? tier.name : '', product.name, index === 0 ? tier.rule : '', product.subscriptions, product.quantity, money(product.amount)]);
     });
-    table.push(['', palette.emphasis(`${tier.name} total`), '', palette.emphasis(String(tier.subscriptions)), '', palette.emphasis(money(tier.amount))]);
+    rows.push(['', palette.emphasis(`${tier.name} total`), '', palette.emphasis(String(tier.subscriptions)), '', palette.emphasis(money(tier.amount))]);
   }
-  table.push([palette.emphasis('Total'), '', '', palette.emphasis(String(report.subscriptions)), '', palette.emphasis(money(report.amount))]);
-  lines.push(tableText(table), '');
+  rows.push([palette.emphasis('Total'), '', '', palette.emphasis(String(report.subscriptions)), '', palette.emphasis(money(report.amount))]);
+  const columns: FitColumn[] = [{ head: 'Tier', role: 'text', min: 8 }, { head: 'Product', role: 'text', min: 16 }, { head: 'Rule', role: 'keep', drop: 1 }, numeric('Subs'), numeric('Qty'), numeric(label)];
+  lines.push(...fittedTableLines(columns, rows, palette, screen), '');
 
   lines.push(
     palette.heading(`Compared with Stripe's MRR definition${report.measure === 'arr' ? ' x 12' : ''} (Billing Overview settings: ${describeStripeSettings(report.stripeSettings)})`),
   );
-  const comparison = newTable(['Tier', 'Handbook', 'Stripe', 'Difference'], palette, [1, 2, 3]);
-  for (const tier of report.tiers) comparison.push([tier.name, money(tier.amount), money(tier.stripeAmount), money(tier.difference)]);
+  const comparison = report.tiers.map((tier) => [tier.name, money(tier.amount), money(tier.stripeAmount), money(tier.difference)]);
   comparison.push([palette.emphasis('Total'), money(report.amount), money(report.stripeAmount), money(report.difference)]);
-  lines.push(tableText(comparison), '');
+  const comparisonColumns: FitColumn[] = [{ head: 'Tier', role: 'text', min: 8 }, numeric('Handbook'), numeric('Stripe'), numeric('Difference')];
+  lines.push(...fittedTableLines(comparisonColumns, comparison, palette, screen), '');
   const causeLines = report.tiers.flatMap((tier) => describeCauses(tier.name, tier.causes));
   if (causeLines.length > 0) lines.push(palette.heading('The difference by cause (handbook - Stripe)'), ...causeLines, '');
 
@@ -49,13 +67,11 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
     lines.push(palette.dim(`Left out: ${report.excluded.meteredItems} metered (usage-based) item${report.excluded.meteredItems === 1 ? '' : 's'}, as Stripe leaves them out of MRR.`));
   }
   for (const warning of report.warnings) lines.push(palette.warning(`Warning: ${warning}`));
-  if (report.atRisk) lines.push('', ...atRiskTableLines(report.atRisk, money, palette));
+  if (report.atRisk) lines.push('', ...atRiskTableLines(report.atRisk, money, palette, screen));
 
   if (report.explain) {
     lines.push('', palette.heading('Contribution of each counted subscription'));
-    const explain = newTable(['Subscription', 'Customer', 'Status', 'Tier', 'Product', 'Qty', label, 'Stripe', 'Causes'], palette, [5, 6, 7]);
-    for (const line of report.explain) {
-      explain.push([
+    const explain = report.explain.map((line) => [
         line.subscriptionId,
         line.customerId,
         line.status,
@@ -66,10 +82,9 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette): 
         formatMoneyForHumans(line.stripeAmount, line.currency),
         line.causes.map((cause) => `${cause.kind}${cause.couponId ? ` ${cause.couponId}` : ''} ${formatChangeForHumans(cause.amount, line.currency)}`).join('\n'),
       ]);
-    }
-    lines.push(tableText(explain));
+    lines.push(...fittedTableLines(explainColumns(label), explain, palette, screen));
   }
-  return `${lines.join('\n').trimEnd()}\n`;
+  return `${fitLines(lines.join('\n').trimEnd(), screen)}\n`;
 }
 
 /** Shown per tier and currency before the rest are summed in one line. */

@@ -8,7 +8,8 @@ import type { CliContext } from '../context.js';
 import { openBillingSource } from '../billing-source-options.js';
 import { addSourceOptions, type SourceFlags } from '../options.js';
 import { reportSetup } from './report.js';
-import { colourEnabled, makePalette } from '../../terminal/terminal.js';
+import { colourEnabled, makePalette, screenFor } from '../../terminal/terminal.js';
+import { shortenLines } from '../../render/table-fit.js';
 import { terminalSafe } from '../../terminal/safe-text.js';
 import { checkSourceEnvironment } from '../../scoreboard/sources/source-environment.js';
 
@@ -55,8 +56,9 @@ export function configCommand(context: CliContext): Command {
   addSourceOptions(check);
   check
     .option('--no-color', 'no colour, even on a terminal')
+    .option('--wide', 'full-width lines, no shortening (lines fit the terminal otherwise; piped output is never shortened)')
     .addHelpText('after', '\nExamples:\n  kpi config check --demo\n  kpi config check --config kpi.config.yaml     (reads product names from Stripe)')
-    .action(async (flags: SourceFlags & { color: boolean }) => {
+    .action(async (flags: SourceFlags & { color: boolean; wide?: boolean }) => {
       const palette = makePalette(colourEnabled(context.stdout, context.env, !flags.color));
       const setup = reportSetup(flags, context);
       const { config, reportConfig } = setup;
@@ -96,7 +98,8 @@ export function configCommand(context: CliContext): Command {
         lines.push(safe(`  ${kpi.id}: ${kpi.name} [${kpi.unit}${kpi.currency ? ` ${kpi.currency.toUpperCase()}` : ''}, ${kpi.period}, ${target}, ${kpi.direction} is better]`));
         lines.push(safe(`    ${describeSource(kpi.source)}`));
       }
-      context.stdout.write(`${lines.join('\n')}\n`);
+      // Names, ids and sources end the lines, so shortening keeps what each line is about.
+      context.stdout.write(`${shortenLines(lines, screenFor(context.stdout, context.env, flags)).join('\n')}\n`);
       if (failure) throw failure;
     });
   return new Command('config').description('Inspect the configuration').addHelpText('after', '\nExamples:\n  kpi config check --demo').addCommand(check);

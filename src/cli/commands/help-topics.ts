@@ -12,7 +12,10 @@ export const HELP_TOPICS: Record<string, string> = {
   GITHUB_TOKEN      For report KPIs with source github.
   GITHUB_API_URL    GitHub Enterprise (default https://api.github.com).
   KPI_DATA_DIR      Where snapshots and the report history are kept
-                    (default $XDG_DATA_HOME/kpi, i.e. ~/.local/share/kpi).
+                    (default $XDG_DATA_HOME/kpi, i.e. ~/.local/share/kpi); ECB rates are
+                    cached in its rates/ folder.
+  KPI_ECB_URL       The folder of the ECB reference-rate feeds, for "rates: ecb" (a mirror;
+                    default https://www.ecb.europa.eu/stats/eurofxref/).
   KPI_ALLOW_COMMANDS
                     Set to 1 to let kpi report and kpi okr status run the config's
                     command sources (like --allow-commands; for CI).

@@ -80,7 +80,7 @@ Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this 
       emitFormatted(context, flags, {
         json: () => renderOkrJson(report),
         markdown: () => renderOkrMarkdown(report),
-        table: (palette) => renderOkrTable(report, palette),
+        table: (palette, screen) => renderOkrTable(report, palette, screen),
         delimited: (format) => renderOkrDelimited(report, format),
       });
       // Like `kpi report`: everything prints, then a failed source ends the run with 1 (over 3).

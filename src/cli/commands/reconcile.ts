@@ -87,7 +87,7 @@ ${EXIT_OFF_TRACK} --fail-on difference and a customer differs (the result still 
       if (flags.format !== 'table') for (const note of report.notes) messages.warning(note);
       emitFormatted(context, flags, {
         json: () => renderReconciliationJson(report),
-        table: (palette) => renderReconciliationTable(report, palette),
+        table: (palette, screen) => renderReconciliationTable(report, palette, screen),
         delimited: (format) => renderReconciliationDelimited(report, format),
       });
       if (flags.failOn === 'difference' && report.lines.length > 0) {

@@ -131,7 +131,7 @@ async function figures(context: CliContext, config: KpiConfig, flags: RevenueFla
   }
   return {
     json: () => renderRevenueJson(report),
-    table: (palette) => renderRevenueTable(report, palette),
+    table: (palette, screen) => renderRevenueTable(report, palette, screen),
     delimited: (format) => renderRevenueDelimited(report, format),
   };
 }
@@ -162,7 +162,7 @@ async function movements(context: CliContext, config: KpiConfig, flags: RevenueF
   const report = await mrrMovements(config, start, end, context.now(), earlier);
   return {
     json: () => renderMovementsJson(report, selection),
-    table: (palette) => renderMovementsTable(report, palette),
+    table: (palette, screen) => renderMovementsTable(report, palette, screen),
     delimited: (format) => renderMovementsDelimited(report, format),
   };
 }
