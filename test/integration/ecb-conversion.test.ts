@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { computeRevenue } from '../../src/app/compute-revenue.js';
+import { ratesForFigures } from '../../src/app/figure-rates.js';
+import { ratesAtFor, type EcbQuoteSource, type EcbQuotes } from '../../src/app/reporting-rates.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ExitCode, UsageError } from '../../src/errors.js';
+import { renderRevenueDelimited } from '../../src/render/revenue-delimited.js';
+import { renderRevenueJson } from '../../src/render/revenue-json.js';
+import { renderRevenueTable } from '../../src/render/revenue-table.js';
+import { ratesInBrief } from '../../src/revenue/conversion.js';
+import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
+import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
+import { makePalette } from '../../src/terminal/terminal.js';
+import { account, price, product, subscription } from '../support/account-builder.js';
+
+const platform = product('FlowFuse Pro Platform - Cloud');
+const usd = price(platform, { unitAmount: 42500 });
+const eur = price(platform, { unitAmount: 39900, currency: 'eur' });
+const gbp = price(platform, { unitAmount: 30000, currency: 'gbp' });
+const THREE_CURRENCIES = account({
+  products: [platform],
+  prices: [usd, eur, gbp],
+  subscriptions: [
+    subscription({ items: [{ price: usd }] }),
+    subscription({ currency: 'eur', items: [{ price: eur }] }),
+    subscription({ currency: 'eur', items: [{ price: eur }] }),
+    subscription({ currency: 'gbp', items: [{ price: gbp }] }),
+    subscription({ currency: 'gbp', items: [{ price: gbp }] }),
+  ],
+});
+const config = parseConfig({ tiers: [{ name: 'Pro', rule: 'billed', products: ['FlowFuse Pro Platform - Cloud'] }], reporting: { currency: 'usd', rates: 'ecb' } }, 'test config');
+
+/** Fake ECB publications by date; records the dates asked for. */
+function fakeEcb(perEur: Record<string, string>): EcbQuoteSource & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async dayFor(date: string): Promise<EcbQuotes> {
+      asked.push(date);
+      return { date: '2026-11-13', perEur };
+    },
+  };
+}
+
+async function reportWith(ecb: EcbQuoteSource) {
+  const source = new WireBillingSource(new AccountFileReader(THREE_CURRENCIES), 'test account', THREE_CURRENCIES.as_of);
+  const rates = await ratesForFigures(ratesAtFor(config, () => ecb), source);
+  return computeRevenue(source, config, { measure: 'mrr', explain: false, now: new Date(0), rates });
+}
+
+describe('ECB reference rates', () => {
+  it('converts EUR, GBP and USD through the euro at the rates of the figures’ date, rounding the total once', async () => {
+    const ecb = fakeEcb({ usd: '1.0823', gbp: '0.8712', jpy: '162.30' });
+    const result = await reportWith(ecb);
+    // The figures are as of the account's moment: its UTC date is the one looked up.
+    expect(ecb.asked).toEqual([new Date(THREE_CURRENCIES.as_of * 1000).toISOString().slice(0, 10)]);
+    const document = JSON.parse(renderRevenueJson(result));
+    // usd: 42500 cents.
+    // eur: 2 x 39900 = 79800 cents x 1.0823 = 86367.54 cents.
+    // gbp: 2 x 30000 = 60000 pence x (1.0823 / 0.8712 USD per GBP, exactly 10823/8712)
+    //      = 649380000 / 8712 = 74538.5674931... cents.
+    // Sum: 42500 + 86367.54 + 74538.5674931 = 203406.1074931 -> 203406 (rounded once;
+    // rounding each currency first would give 42500 + 86368 + 74539 = 203407).
+    expect(document.mrr).toBe(203_406);
+    expect(document.mrr_by_currency).toEqual({ eur: 79_800, gbp: 60_000, usd: 42_500 });
+    // The quotes relied on, as the ECB printed them (JPY was not needed); GBP's cross rate
+    // 1.24230945... shown to 6 places, the euro's as quoted.
+    expect(document.conversion).toEqual({
+      currency: 'usd',
+      source: 'ecb',
+      date: '2026-11-13',
+      quoted: { gbp: '0.8712', usd: '1.0823' },
+      rates: { eur: '1.0823', gbp: '1.242309' },
+    });
+    expect(renderRevenueTable(result, makePalette(false))).toContain(
+      'Converted to USD at the ECB reference rates of 2026-11-13: 1 EUR = 1.0823 USD (1 GBP = 1.242309 USD through the euro).',
+    );
+    expect(renderRevenueDelimited(result, 'csv').split('\r\n').slice(0, 2)).toEqual([
+      'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference,reporting_currency,rate,rates_source,rates_date',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00,usd,1.0823,ecb,2026-11-13',
+    ]);
+    expect(ratesInBrief(result.exchangeRates!)).toBe('USD at ECB rates of 2026-11-13');
+  });
+
+  it('refuses a currency the ECB does not quote, naming it, with fixed rates as the way out (exit 2)', async () => {
+    const failure = await reportWith(fakeEcb({ usd: '1.0823' })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UsageError);
+    expect((failure as UsageError).exitCode).toBe(ExitCode.BadInput);
+    expect((failure as UsageError).message).toBe('config test config: the ECB reference rates of 2026-11-13 have no rate for GBP, which the account bills in');
+    expect((failure as UsageError).hint).toContain('Use fixed rates instead');
+  });
+});
