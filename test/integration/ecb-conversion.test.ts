@@ -28,7 +28,8 @@ const THREE_CURRENCIES = account({
     subscription({ currency: 'gbp', items: [{ price: gbp }] }),
   ],
 });
-const config = parseConfig({ tiers: [{ name: 'Pro', rule: 'billed', products: ['FlowFuse Pro Platform - Cloud'] }], reporting: { currency: 'usd', rates: 'ecb' } }, 'test config');
+const tiers = [{ name: 'Pro', rule: 'billed', products: ['FlowFuse Pro Platform - Cloud'] }];
+const config = parseConfig({ tiers, reporting: { currency: 'usd', rates: 'ecb' } }, 'test config');
 
 /** Fake ECB publications by date; records the dates asked for. */
 function fakeEcb(perEur: Record<string, string>): EcbQuoteSource & { asked: string[] } {
@@ -42,10 +43,10 @@ function fakeEcb(perEur: Record<string, string>): EcbQuoteSource & { asked: stri
   };
 }
 
-async function reportWith(ecb: EcbQuoteSource) {
+async function reportWith(ecb: EcbQuoteSource, reportingConfig = config) {
   const source = new WireBillingSource(new AccountFileReader(THREE_CURRENCIES), 'test account', THREE_CURRENCIES.as_of);
-  const rates = await ratesForFigures(ratesAtFor(config, () => ecb), source);
-  return computeRevenue(source, config, { measure: 'mrr', explain: false, now: new Date(0), rates });
+  const rates = await ratesForFigures(ratesAtFor(reportingConfig, () => ecb), source);
+  return computeRevenue(source, reportingConfig, { measure: 'mrr', explain: false, now: new Date(0), rates });
 }
 
 describe('ECB reference rates', () => {
@@ -80,6 +81,17 @@ describe('ECB reference rates', () => {
       'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00,usd,1.0823,ecb,2026-11-13',
     ]);
     expect(ratesInBrief(result.exchangeRates!)).toBe('USD at ECB rates of 2026-11-13');
+  });
+
+  it('reports in euros with the inverse of each quote, none of them a cross rate', async () => {
+    const inEuros = parseConfig({ tiers, reporting: { currency: 'eur', rates: 'ecb' } }, 'test config');
+    const result = await reportWith(fakeEcb({ usd: '1.0823', gbp: '0.8712' }), inEuros);
+    // usd: 42500 / 1.0823 = 39268.2250762 cents; gbp: 60000 / 0.8712 = 68870.5234160 cents;
+    // eur: 79800. Sum 187938.7484922 -> 187939 EUR cents.
+    const document = JSON.parse(renderRevenueJson(result));
+    expect(document.mrr).toBe(187_939);
+    expect(document.conversion).toEqual({ currency: 'eur', source: 'ecb', date: '2026-11-13', quoted: { gbp: '0.8712', usd: '1.0823' }, rates: { gbp: '1.147842', usd: '0.923958' } });
+    expect(renderRevenueTable(result, makePalette(false))).toContain('Converted to EUR at the ECB reference rates of 2026-11-13: 1 GBP = 1.147842 EUR, 1 USD = 0.923958 EUR.');
   });
 
   it('refuses a currency the ECB does not quote, naming it, with fixed rates as the way out (exit 2)', async () => {
