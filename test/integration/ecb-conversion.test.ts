@@ -11,6 +11,9 @@ import { ratesInBrief } from '../../src/revenue/conversion.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
 import { makePalette } from '../../src/terminal/terminal.js';
+import { snapshotSource } from '../../src/cli/billing-source-options.js';
+import { DEMO_SNAPSHOTS_DIR } from '../../src/package-root.js';
+import { listSnapshots } from '../../src/snapshots/snapshot-store.js';
 import { account, price, product, subscription } from '../support/account-builder.js';
 
 const platform = product('FlowFuse Pro Platform - Cloud');
@@ -92,6 +95,16 @@ describe('ECB reference rates', () => {
     expect(document.mrr).toBe(187_939);
     expect(document.conversion).toEqual({ currency: 'eur', source: 'ecb', date: '2026-11-13', quoted: { gbp: '0.8712', usd: '1.0823' }, rates: { gbp: '1.147842', usd: '0.923958' } });
     expect(renderRevenueTable(result, makePalette(false))).toContain('Converted to EUR at the ECB reference rates of 2026-11-13: 1 GBP = 1.147842 EUR, 1 USD = 0.923958 EUR.');
+  });
+
+  it("converts a snapshot's figures at the rates of the day it was taken, whenever they are viewed", async () => {
+    const ecb = fakeEcb({ usd: '1.0823' });
+    const ratesAt = ratesAtFor(config, () => ecb);
+    // Two of the demo's weekly snapshots: last week's ARR behind a growth target is one of them.
+    const [earlier, later] = listSnapshots(DEMO_SNAPSHOTS_DIR).slice(-2);
+    await ratesForFigures(ratesAt, snapshotSource(earlier!.path));
+    await ratesForFigures(ratesAt, snapshotSource(later!.path));
+    expect(ecb.asked).toEqual(['2026-11-09', '2026-11-16']);
   });
 
   it('refuses a currency the ECB does not quote, naming it, with fixed rates as the way out (exit 2)', async () => {
