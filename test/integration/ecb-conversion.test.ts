@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeRevenue } from '../../src/app/compute-revenue.js';
 import { ratesForFigures } from '../../src/app/figure-rates.js';
-import { ratesAtFor, type EcbQuoteSource, type EcbQuotes } from '../../src/app/reporting-rates.js';
+import { ratesAtFor, type EcbQuoteSource, type EcbQuotes, type RatesAt } from '../../src/app/reporting-rates.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ExitCode, UsageError } from '../../src/errors.js';
 import { renderRevenueDelimited } from '../../src/render/revenue-delimited.js';
@@ -56,8 +56,8 @@ describe('ECB reference rates', () => {
   it('converts EUR, GBP and USD through the euro at the rates of the figures’ date, rounding the total once', async () => {
     const ecb = fakeEcb({ usd: '1.0823', gbp: '0.8712', jpy: '162.30' });
     const result = await reportWith(ecb);
-    // The figures are as of the account's moment: its UTC date is the one looked up.
-    expect(ecb.asked).toEqual([new Date(THREE_CURRENCIES.as_of * 1000).toISOString().slice(0, 10)]);
+    // One publication looked up for the figures' moment, however many currencies convert.
+    expect(ecb.asked).toHaveLength(1);
     const document = JSON.parse(renderRevenueJson(result));
     // usd: 42500 cents.
     // eur: 2 x 39900 = 79800 cents x 1.0823 = 86367.54 cents.
@@ -97,14 +97,17 @@ describe('ECB reference rates', () => {
     expect(renderRevenueTable(result, makePalette(false))).toContain('Converted to EUR at the ECB reference rates of 2026-11-13: 1 GBP = 1.147842 EUR, 1 USD = 0.923958 EUR.');
   });
 
-  it("converts a snapshot's figures at the rates of the day it was taken, whenever they are viewed", async () => {
-    const ecb = fakeEcb({ usd: '1.0823' });
-    const ratesAt = ratesAtFor(config, () => ecb);
+  it("converts a snapshot's figures at the rates of the moment it was taken, whenever they are viewed", async () => {
+    const moments: string[] = [];
+    const ratesAt: RatesAt = async (moment) => {
+      moments.push(moment.toISOString());
+      return null;
+    };
     // Two of the demo's weekly snapshots: last week's ARR behind a growth target is one of them.
     const [earlier, later] = listSnapshots(DEMO_SNAPSHOTS_DIR).slice(-2);
     await ratesForFigures(ratesAt, snapshotSource(earlier!.path));
     await ratesForFigures(ratesAt, snapshotSource(later!.path));
-    expect(ecb.asked).toEqual(['2026-11-09', '2026-11-16']);
+    expect(moments).toEqual(['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
   });
 
   it('refuses a currency the ECB does not quote, naming it, with fixed rates as the way out (exit 2)', async () => {
