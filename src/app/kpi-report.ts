@@ -14,6 +14,7 @@ import { Redactor } from '../secrets/redact.js';
 import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../scoreboard/status.js';
 import type { Measure, ReportedAmount, RevenueReport, TierLine } from '../revenue/revenue-report.js';
 import type { AtRiskReport } from '../revenue/at-risk-report.js';
+import { ratesInBrief } from '../revenue/conversion.js';
 import { KpiError } from '../errors.js';
 import { ratioValue, type Ratio, type SaasMetrics } from '../history/saas-metrics.js';
 import type { SaasMetricsReport } from './saas-metrics.js';
@@ -226,10 +227,12 @@ function stripeValue(kpi: KpiDefinition, reports: Partial<Record<Measure, Revenu
   if (amount.total === null || !report.reportingCurrency) {
     throw needsRates(report, 'figure');
   }
+  // A converted figure says which rates made it, so two weeks' values can be told apart.
+  const notes = [...(report.exchangeRates ? [ratesInBrief(report.exchangeRates)] : []), ...report.warnings];
   return {
     value: Number(amount.total),
     currency: report.reportingCurrency,
-    note: report.warnings.length > 0 ? report.warnings.join('; ') : undefined,
+    note: notes.length > 0 ? notes.join('; ') : undefined,
     read: stripeRead(report),
   };
 }

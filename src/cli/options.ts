@@ -24,7 +24,7 @@ export interface OutputFlags {
 /** `stripe: false` for a command that reads snapshots only: key and rate flags would do nothing there. */
 export function addSourceOptions(command: Command, options: { snapshotFile: boolean; stripe?: boolean } = { snapshotFile: true }): Command {
   command
-    .addOption(new Option('--demo', 'use the bundled fictional account (no key, no network)').conflicts(['apiKeyFile', 'maxRps', 'snapshot']))
+    .addOption(new Option('--demo', 'use the bundled fictional account (no key, no network) and, without --config, its config').conflicts(['apiKeyFile', 'maxRps', 'snapshot']))
     .option('--config <file>', 'configuration file (JSON or YAML); default: ./kpi.config.{yaml,yml,json}, else the built-in handbook rules');
   if (options.stripe !== false) {
     command
@@ -38,6 +38,11 @@ export function addSourceOptions(command: Command, options: { snapshotFile: bool
     command.addOption(new Option('--snapshot <file>', 'compute from a snapshot file instead of reading Stripe').conflicts(['apiKeyFile', 'maxRps']));
   }
   return command;
+}
+
+/** Every command that converts money: where its exchange rates may come from. */
+export function addRatesOptions(command: Command): Command {
+  return command.option('--offline', 'ECB reference rates from the cache only, no network (no effect with fixed rates in the config)');
 }
 
 export function addOutputOptions(command: Command, formats: readonly string[] = TABLE_FORMATS): Command {

@@ -6,8 +6,8 @@ import { renderDelimited, type Cell, type Delimited } from './delimited.js';
 /**
  * One row per product and currency it is billed in: tier, product, rule, subscriptions,
  * quantity, MRR (or ARR) in major units ("1234.50"), currency, Stripe's figure and the difference.
- * With conversion rates configured, each row also carries the reporting currency and the
- * rate. With `--explain`, one row per subscription and product instead, ending with the
+ * With conversion rates configured, each row also carries the reporting currency, the
+ * rate, and where the rates came from (`ecb` or `config`) with their date (empty for fixed rates). With `--explain`, one row per subscription and product instead, ending with the
  * difference and its causes as `kind[:coupon]=amount` pairs joined by ";" (the amounts add
  * up to the difference). With `--at-risk`, the at-risk rows instead (see `renderAtRiskDelimited`).
  */
@@ -16,6 +16,8 @@ export function renderRevenueDelimited(report: RevenueReport, format: Delimited)
   if (report.explain) return renderExplain(report, format);
   const rates = report.conversionRates;
   const rows: Cell[][] = [];
+  // Appended after the older columns, so a spreadsheet reading them by position still works.
+  const ratesOrigin: Cell[] = [report.exchangeRates?.source ?? '', report.exchangeRates?.date ?? ''];
   for (const tier of report.tiers) {
     for (const product of tier.products) {
       const billedIn = [...new Set([...Object.keys(product.holdersByCurrency), ...Object.keys(product.amount.byCurrency)])].sort();
@@ -35,14 +37,14 @@ export function renderRevenueDelimited(report: RevenueReport, format: Delimited)
           money(stripeAmount, currency),
           money(amount - stripeAmount, currency),
         ];
-        if (rates) row.push(report.reportingCurrency ?? '', { number: currency === report.reportingCurrency ? '1' : (rates[currency] ?? '') });
+        if (rates) row.push(report.reportingCurrency ?? '', { number: currency === report.reportingCurrency ? '1' : (rates[currency] ?? '') }, ...ratesOrigin);
         rows.push(row);
       }
     }
   }
   const measure = report.measure;
   const header = ['tier', 'product', 'rule', 'subscriptions', 'quantity', measure, 'currency', `stripe_${measure}`, 'difference'];
-  if (rates) header.push('reporting_currency', 'rate');
+  if (rates) header.push('reporting_currency', 'rate', 'rates_source', 'rates_date');
   return renderDelimited(format, header, rows);
 }
 

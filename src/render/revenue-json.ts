@@ -1,3 +1,4 @@
+import { quotesUsed } from '../money/exchange-rates.js';
 import type { ChurnTiming, StripeSettings } from '../config/schema.js';
 import type { RevenueReport, ReportedAmount } from '../revenue/revenue-report.js';
 import { atRiskJson } from './at-risk.js';
@@ -28,7 +29,7 @@ export function renderRevenueJson(report: RevenueReport): string {
     ...amount(measure, report.amount),
     subscriptions: report.subscriptions,
     currencies: report.currencies,
-    conversion: report.conversionRates ? { currency: report.reportingCurrency, rates: report.conversionRates } : null,
+    conversion: conversionJson(report),
     tiers: report.tiers.map((tier) => ({
       name: tier.name,
       group: tier.group,
@@ -85,6 +86,22 @@ export function renderRevenueJson(report: RevenueReport): string {
       : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/**
+ * How the totals were converted: the reporting currency, the source and date of the rates,
+ * the quotes as the source gave them, and the per-unit rate of each converted currency.
+ */
+function conversionJson(report: RevenueReport) {
+  const rates = report.exchangeRates;
+  if (!report.conversionRates || !rates) return null;
+  return {
+    currency: report.reportingCurrency,
+    source: rates.source,
+    date: rates.date,
+    quoted: quotesUsed(rates, report.currencies),
+    rates: report.conversionRates,
+  };
 }
 
 /** `stripe_settings` in JSON, with the config file's names. */

@@ -1,4 +1,5 @@
 import { formatChangeForHumans, formatMoneyForHumans } from '../money/currency.js';
+import { conversionFootnote } from '../revenue/conversion.js';
 import { describeStripeSettings, type DifferenceCause, type RevenueReport, type ReportedAmount } from '../revenue/revenue-report.js';
 import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
@@ -57,10 +58,10 @@ export function renderRevenueTable(rawReport: RevenueReport, palette: Palette, s
   const causeLines = report.tiers.flatMap((tier) => describeCauses(tier.name, tier.causes));
   if (causeLines.length > 0) lines.push(palette.heading('The difference by cause (handbook - Stripe)'), ...causeLines, '');
 
-  if (report.conversionRates) {
-    const rates = Object.entries(report.conversionRates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.reportingCurrency?.toUpperCase()}`);
-    lines.push(palette.dim(`Converted with the configured rates: ${rates.join(', ')}.`));
-  } else if (report.currencies.length > 1) {
+  const footnote = report.exchangeRates && report.conversionRates ? conversionFootnote(report.exchangeRates, report.conversionRates) : null;
+  if (footnote) {
+    lines.push(palette.dim(footnote));
+  } else if (!report.conversionRates && report.currencies.length > 1) {
     lines.push(palette.dim('Several currencies: each is totalled apart (configure reporting rates to convert them).'));
   }
   if (report.excluded.meteredItems > 0) {

@@ -257,14 +257,12 @@ const SHOWN_RATE_DECIMALS = 6;
 
 /**
  * Units of the reporting currency one unit of each other currency buys: fixed rates as
- * configured, ECB cross rates rounded for display.
+ * configured, the ECB's euro rate as published, other ECB rates (cross or inverse) rounded for display.
  */
 function displayedRates(rates: ExchangeRates, currencies: readonly string[]): Record<string, string> {
-  return Object.fromEntries(
-    currencies
-      .filter((code) => code !== rates.currency)
-      .map((code) => [code, rates.source === 'config' ? (rates.quoted[code] as string) : decimalString(rateOf(rates, code)!, SHOWN_RATE_DECIMALS)]),
-  );
+  const shown = (code: string) =>
+    rates.source === 'config' ? (rates.quoted[code] as string) : code === 'eur' ? (rates.quoted[rates.currency] as string) : decimalString(rateOf(rates, code)!, SHOWN_RATE_DECIMALS);
+  return Object.fromEntries(currencies.filter((code) => code !== rates.currency).map((code) => [code, shown(code)]));
 }
 
 /** Every currency the totals hold an amount in, sorted. */

@@ -112,7 +112,15 @@ function revenueSchema(measure: 'mrr' | 'arr') {
     ...amount(measure),
     subscriptions: count,
     currencies: z.array(currency),
-    conversion: z.strictObject({ currency: currency.nullable(), rates: z.record(currency, z.string()) }).nullable(),
+    conversion: z
+      .strictObject({
+        currency: currency.nullable(),
+        source: z.enum(['ecb', 'config']).describe('ecb: the European Central Bank reference rates; config: fixed rates in the config'),
+        date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().describe('the business day of the ECB rates; null for fixed rates'),
+        quoted: z.record(currency, z.string()).describe('the rates as their source quoted them: ECB per euro, fixed per unit of the key'),
+        rates: z.record(currency, z.string()).describe('units of the reporting currency one unit of each converted currency is worth'),
+      })
+      .nullable(),
     tiers: z.array(tier),
     reconciliation: z.strictObject({
       definition: z.literal('stripe-billing-analytics'),

@@ -18,7 +18,15 @@ describe('kpi init', () => {
     const config = loadConfigFile(join(directory, 'kpi.config.yaml'));
     expect(config.tiers.map((tier) => tier.names.at(-1))).toEqual(['Starter', 'Pro']);
     expect(config.report?.kpis.map((kpi) => kpi.id)).toEqual(['engineering_throughput', 'nr_active_instances', 'mqls', 'carr_projected', 'carr_closed', 'carr_goal', 'mrr', 'arr']);
-    expect(readFileSync(join(directory, 'kpi.config.yaml'), 'utf8')).toContain('# source: { type: github');
+    const template = readFileSync(join(directory, 'kpi.config.yaml'), 'utf8');
+    expect(template).toContain('# source: { type: github');
+    // Both ways to a reporting currency are shown, each valid once uncommented.
+    const ecb = join(directory, 'ecb.yaml');
+    writeFileSync(ecb, template.replace('# reporting: { currency: usd, rates: ecb }', 'reporting: { currency: usd, rates: ecb }'));
+    expect(loadConfigFile(ecb).reporting).toEqual({ currency: 'usd', rates: 'ecb' });
+    const fixed = join(directory, 'fixed.yaml');
+    writeFileSync(fixed, template.replace('# reporting:\n#   currency: usd\n#   rates: { eur: "1.08" }', 'reporting:\n  currency: usd\n  rates: { eur: "1.08" }'));
+    expect(loadConfigFile(fixed).reporting).toEqual({ currency: 'usd', rates: { eur: '1.08' } });
     expect(loadOkrFile(join(directory, 'okrs.yaml')).period).toBe('2026-Q4');
     const lint = await runKpi(['okr', 'lint'], { cwd: directory });
     expect(lint.code).toBe(0);

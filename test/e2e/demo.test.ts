@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT_FILE } from '../../src/package-root.js';
+import { DEMO_ACCOUNT_FILE, DEMO_CONFIG_FILE } from '../../src/package-root.js';
 import type { StripeAccountFile, WireSubscription } from '../../src/sources/stripe/wire.js';
 import { runKpi } from '../support/run-kpi.js';
 import { startStripeServer, type RunningStripeServer } from '../support/stripe-server/index.js';
@@ -56,7 +56,12 @@ describe('kpi mrr --demo', () => {
     // The demo's products carry the Pro names.
     expect(document.tiers.map((tier: { name: string }) => tier.name)).toEqual(['Starter', 'Pro']);
     expect(document.currencies).toEqual(['eur', 'usd']);
-    expect(document.mrr).toBeNull();
+    // One total in USD by the demo config's fixed rate, each currency still apart beside it:
+    // 1,672.00 EUR x 1.08 = 1,805.76 USD; + 120,041.68 USD = 121,847.44 USD.
+    expect(document.mrr_by_currency).toEqual({ eur: 167_200, usd: 12_004_168 });
+    expect(document.currency).toBe('usd');
+    expect(document.mrr).toBe(12_184_744);
+    expect(document.conversion).toEqual({ currency: 'usd', source: 'config', date: null, quoted: { eur: '1.08' }, rates: { eur: '1.08' } });
   });
 
   it("shows the planted subscription set to end as a scheduled-to-end cause of the Stripe column", async () => {
@@ -88,12 +93,15 @@ describe('kpi mrr --demo', () => {
     expect(byName.Starter.group).toBe('self-service');
     // Five yearly enterprise licences at 2,000,000 cents a year each.
     expect(byName.Enterprise).toMatchObject({ group: 'other-recurring', arr_by_currency: { usd: 10_000_000 }, subscriptions: 5 });
+    // 20,064.00 EUR (12 x 1,672.00) x 1.08 = 21,669.12 USD; + 1,540,500.10 USD = 1,562,169.22 USD.
+    expect(document.arr_by_currency).toEqual({ eur: 2_006_400, usd: 154_050_010 });
+    expect(document.arr).toBe(156_216_922);
   });
 
   it('gives exactly what the same account gives through the Stripe API', async () => {
     const [offline, live] = await Promise.all([
       runKpi(['mrr', '--demo', '--format', 'json', '--explain']),
-      runKpi(['mrr', '--format', 'json', '--explain'], { env: { STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url } }),
+      runKpi(['mrr', '--format', 'json', '--explain', '--config', DEMO_CONFIG_FILE], { env: { STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url } }),
     ]);
     expect(live.code).toBe(0);
     const strip = (text: string) => {
@@ -110,6 +118,9 @@ describe('kpi mrr --demo', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Self-service MRR · snapshot of demo account \(fictional data\)/);
     expect(table.stdout).toContain("Compared with Stripe's MRR definition");
+    // The total row: each currency, then the sum in USD (1,805.76 + 120,041.68).
+    expect(table.stdout).toMatch(/^Total +339 +1,672\.00 EUR\n +120,041\.68 USD\n +=\s121,847\.44 USD$/m);
+    expect(table.stdout).toContain('Converted to USD at the configured rates: 1 EUR = 1.08 USD.');
     const help = await runKpi(['mrr', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');

@@ -56,6 +56,10 @@ describe('kpi report --demo', () => {
     // 1,548,797.22 USD) plus 10 % = 1,703,676.942, rounded 1,703,676.94 USD.
     // Short of it by 141,507.72, within 10 % of it (170,367.69): yellow.
     expect(byId.arr).toMatchObject({ value: 156_216_922, target: 170_367_694, status: 'yellow', currency: 'usd' });
+    // Both say they are in the reporting currency, and by which rates (the demo's are fixed).
+    const spring10 = 'coupon SPRING10 is no longer listed (deleted?), so its product restriction is unknown; it was applied to every product on 2 subscriptions';
+    expect(byId.mrr.note).toBe(`USD at configured rates; ${spring10}`);
+    expect(byId.arr.note).toBe(`USD at configured rates; ${spring10}`);
   });
 
   it('prints a table that reads without colour, off-track first', async () => {
@@ -67,6 +71,7 @@ describe('kpi report --demo', () => {
     const statusOrder = lines.filter((line) => /^(✖|▲|✔|·|\?) /.test(line)).map((line) => line.split(/\s+/)[1]);
     expect(statusOrder.slice(0, 3)).toEqual(['RED', 'RED', 'RED']);
     expect(statusOrder.at(-1)).toBe('no');
+    expect(run.stdout).toMatch(/^MRR: USD at configured rates; coupon SPRING10/m);
   });
 
   it('writes CSV and Markdown for the pre-read doc', async () => {
@@ -79,6 +84,7 @@ describe('kpi report --demo', () => {
     const markdown = await runKpi(['report', '--demo', '--format', 'markdown']);
     expect(markdown.stdout.split('\n')[0]).toBe('# KPI report, 2026-11-16');
     expect(markdown.stdout).toContain('| ✖ RED | Engineering Throughput | 8 | 10 |');
+    expect(markdown.stdout).toMatch(/^- ARR: USD at configured rates; coupon SPRING10/m);
     expect(markdown.stdout.indexOf('RED')).toBeLessThan(markdown.stdout.indexOf('no target'));
   });
 

@@ -48,8 +48,8 @@ describe('several currencies', () => {
     // usd 42500: 42500 + 86184 + 37916.667 = 166600.667 -> 166601
     expect(document.mrr).toBe(166_601);
     expect(document.currency).toBe('usd');
-    expect(document.conversion).toEqual({ currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } });
-    expect(renderRevenueTable(result, makePalette(false))).toContain('1 EUR = 1.08 USD, 1 JPY = 0.0065 USD');
+    expect(document.conversion).toEqual({ currency: 'usd', source: 'config', date: null, quoted: { eur: '1.08', jpy: '0.0065' }, rates: { eur: '1.08', jpy: '0.0065' } });
+    expect(renderRevenueTable(result, makePalette(false))).toContain('Converted to USD at the configured rates: 1 EUR = 1.08 USD, 1 JPY = 0.0065 USD.');
   });
 
   it('refuses to convert a currency without a rate', async () => {
@@ -71,9 +71,9 @@ describe('several currencies', () => {
   it('names the reporting currency and the rate on every CSV row when converting', async () => {
     const csv = renderRevenueDelimited(await report({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08', jpy: '0.0065' } } }), 'csv');
     expect(csv.split('\r\n').slice(0, 3)).toEqual([
-      'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference,reporting_currency,rate',
-      'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00,usd,1.08',
-      'Pro,FlowFuse Pro Platform - Cloud,billed,1,1,58333,jpy,58333,0,usd,0.0065',
+      'tier,product,rule,subscriptions,quantity,mrr,currency,stripe_mrr,difference,reporting_currency,rate,rates_source,rates_date',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,2,2,798.00,eur,798.00,0.00,usd,1.08,config,',
+      'Pro,FlowFuse Pro Platform - Cloud,billed,1,1,58333,jpy,58333,0,usd,0.0065,config,',
     ]);
   });
 

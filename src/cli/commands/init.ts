@@ -28,7 +28,10 @@ stripe_settings:
   subtract_once: false
   churn: at_cancellation
 
-# Convert every currency into one, with your own rates (1 EUR = 1.08 USD).
+# Convert every currency into one reporting currency (every total, the KPI report's MRR and ARR).
+# Either the European Central Bank's reference rates of each figure's date (through the euro):
+# reporting: { currency: usd, rates: ecb }
+# or fixed rates of your own (1 EUR = 1.08 USD):
 # reporting:
 #   currency: usd
 #   rates: { eur: "1.08" }

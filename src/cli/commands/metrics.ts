@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { saasMetricsReport } from '../../app/saas-metrics.js';
-import { loadConfig } from '../../config/load.js';
 import { renderSaasMetricsDelimited, renderSaasMetricsJson, renderSaasMetricsMarkdown, renderSaasMetricsTable } from '../../render/saas-metrics.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted } from '../output.js';
 import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags, type SourceFlags } from '../options.js';
 import { snapshotPeriod } from '../snapshot-period.js';
+import { commandConfig } from '../command-config.js';
 import { messagesTo } from '../../terminal/messages.js';
 
 const METRICS_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
@@ -41,7 +41,7 @@ export function metricsCommand(context: CliContext): Command {
     .addOption(new Option('--to <date>', 'the period ends at the snapshot at or before this date (default: now)').argParser(parseMoment))
     .addOption(new Option('--account <id>', 'the Stripe account (acct_...) or fingerprint (fp_...) whose snapshots to use (default: the newest snapshot\'s)'));
   return command.addHelpText('after', EXAMPLES).action(async (flags: MetricsFlags) => {
-    const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
+    const config = commandConfig(flags, context);
     const { start, end, earlier, selection } = snapshotPeriod(context, config, flags);
     const report = await saasMetricsReport(config, start, end, context.now(), earlier);
     if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${start.path} → ${end.path}`);

@@ -12,7 +12,7 @@ import { messagesTo } from '../../terminal/messages.js';
 import { terminalSafe } from '../../terminal/safe-text.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted } from '../output.js';
-import { addOutputOptions, addSourceOptions, parseMoment, type OutputFlags } from '../options.js';
+import { addOutputOptions, addRatesOptions, addSourceOptions, parseMoment, type OutputFlags } from '../options.js';
 import { addAllowCommandsOption, evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK, type KpiSourceFlags } from './report.js';
 import { DEMO_OKR_FILE } from '../../package-root.js';
 import { quarterBounds } from '../../scoreboard/periods.js';
@@ -40,6 +40,7 @@ export function okrCommand(context: CliContext): Command {
     .argument('[file]', 'the OKR file (YAML or JSON); default: okrs.yaml in the working directory');
   addSourceOptions(status);
   addOutputOptions(status, OKR_FORMATS);
+  addRatesOptions(status);
   addAllowCommandsOption(status);
   status
     .addOption(new Option('--fail-on <what>', `exit ${EXIT_OFF_TRACK} when an objective or key result is Off-Track (for CI)`).choices(['off-track']))

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { reconcileWithList } from '../../app/reconcile.js';
-import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
 import { DEMO_EXPORT_FILE } from '../../package-root.js';
 import type { ReconcileMeasure } from '../../reconcile/customer-figures.js';
@@ -10,6 +9,7 @@ import { describeProgress, describeReadCost } from '../../terminal/read-summary.
 import { messagesTo } from '../../terminal/messages.js';
 import { makeProgress } from '../../terminal/terminal.js';
 import { openBillingSource } from '../billing-source-options.js';
+import { commandConfig } from '../command-config.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted, notifier } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
@@ -62,7 +62,7 @@ ${EXIT_OFF_TRACK} --fail-on difference and a customer differs (the result still 
         ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
     )
     .action(async (flags: ReconcileFlags) => {
-      const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
+      const config = commandConfig(flags, context);
       const against = flags.against ?? (flags.demo ? DEMO_EXPORT_FILE : undefined);
       if (!against) throw new UsageError('kpi reconcile needs --against FILE: the per-customer list to compare with', "Download Stripe's \"MRR per subscriber per month\" report from Billing analytics, or try `kpi reconcile --demo`.");
       const now = context.now();

@@ -8,10 +8,8 @@ import { DEFAULT_AT_RISK_HORIZON_DAYS } from '../../rules/at-risk.js';
 import { buildKpiReport, type KpiReport } from '../../app/kpi-report.js';
 import type { StoredSnapshot } from '../../snapshots/snapshot-store.js';
 import { DEFAULT_REPORT } from '../../config/defaults.js';
-import { loadConfig, loadConfigFile } from '../../config/load.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { ExitCode } from '../../errors.js';
-import { DEMO_CONFIG_FILE } from '../../package-root.js';
 import { reportSchema, type ReportConfig } from '../../scoreboard/kpi-config.js';
 import { appendRecord, ensureRecordable, readRecords, type RecordedReport } from '../../scoreboard/history.js';
 import { failsOn } from '../../scoreboard/status.js';
@@ -23,14 +21,19 @@ import { readSnapshot, resolveDataDir } from '../../snapshots/snapshot-store.js'
 import { historyNow, historySnapshots, openBillingSource, snapshotSource } from '../billing-source-options.js';
 import { commandsAllowed } from '../../scoreboard/sources/command-source.js';
 import { describeReadCost } from '../../terminal/read-summary.js';
+import { ratesForFigures } from '../../app/figure-rates.js';
+import type { RatesAt } from '../../app/reporting-rates.js';
+import type { BillingSource } from '../../sources/billing-source.js';
+import { commandConfig } from '../command-config.js';
 import type { CliContext } from '../context.js';
+import { openRatesAt, type RatesFlags } from '../rates-options.js';
 import { notifier, renderFormatted, stageOutput } from '../output.js';
-import { addAsciiOption, addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
+import { addAsciiOption, addOutputOptions, addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
 
 /** What evaluating KPIs needs besides the billing source: the opt-in to commands, and `--verbose`. */
-export interface KpiSourceFlags extends SourceFlags {
+export interface KpiSourceFlags extends SourceFlags, RatesFlags {
   allowCommands?: boolean;
   verbose?: boolean;
 }
@@ -55,6 +58,7 @@ export function reportCommand(context: CliContext): Command {
   const command = new Command('report').description('The weekly KPI scoreboard: each KPI green, yellow or red against its target, with its trend');
   addSourceOptions(command);
   addOutputOptions(command, REPORT_FORMATS);
+  addRatesOptions(command);
   addAllowCommandsOption(command);
   addAsciiOption(command);
   return command
@@ -151,8 +155,7 @@ export interface ReportSetup {
 
 /** The configuration a report (or an OKR status) evaluates KPIs with: `--demo` brings the demo company's. */
 export function reportSetup(flags: SourceFlags, context: CliContext): ReportSetup {
-  const configPath = flags.config ?? (flags.demo ? DEMO_CONFIG_FILE : undefined);
-  const config = configPath ? loadConfigFile(configPath) : loadConfig({ cwd: context.cwd });
+  const config = commandConfig(flags, context);
   const reportConfig: ReportConfig = config.report ?? reportSchema.parse(DEFAULT_REPORT);
   const baseDir = config.directory ?? context.cwd;
   const { snapshots } = historySnapshots(flags, context.env, config, notifier(context));
@@ -169,9 +172,10 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
   // (and both files read) once per period, and periods that land on the same pair share it too.
   const byPeriod = new Map<string, Promise<SaasMetricsReport>>();
   const byPair = new Map<string, Promise<SaasMetricsReport>>();
+  const ratesAt = openRatesAt(config, flags, context);
   const readStripe = async () => {
     const source = await openBillingSource(flags, context.env, now, notifier(context));
-    const reports = await revenue(source, config, now, reportConfig);
+    const reports = await revenue(source, config, now, reportConfig, ratesAt);
     if (flags.verbose) {
       const subscriptionsRead = (reports.mrr ?? reports.arr)?.subscriptionsRead ?? 0;
       messagesTo(context.stderr).note(`stripe: ${source.description}: ${describeReadCost(subscriptionsRead, source.readStats)}`);
@@ -199,7 +203,7 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     stripeWeekAgo: async () => {
       const weekAgo = now.getTime() - 6 * 86_400_000;
       const before = snapshots.filter((snapshot) => snapshot.takenAt * 1000 <= weekAgo).at(-1);
-      return before ? revenue(snapshotSource(before.path), config, now, reportConfig) : null;
+      return before ? revenue(snapshotSource(before.path), config, now, reportConfig, ratesAt) : null;
     },
   });
   if (flags.verbose) {
@@ -215,8 +219,10 @@ function isTargetOf(id: string, wanted: ReadonlySet<string>, report: ReportConfi
   return report.kpis.some((kpi) => wanted.has(kpi.id) && kpi.target !== null && typeof kpi.target === 'object' && 'kpi' in kpi.target && kpi.target.kpi === id);
 }
 
-function revenue(source: Awaited<ReturnType<typeof openBillingSource>>, config: KpiConfig, now: Date, reportConfig: ReportConfig) {
+/** MRR and ARR of one source, converted at the rates of the moment its figures are for (a week-ago snapshot: that week's). */
+async function revenue(source: BillingSource, config: KpiConfig, now: Date, reportConfig: ReportConfig, ratesAt: RatesAt) {
   // Trialing subscriptions are read only when an at-risk KPI asks for them.
   const atRisk = reportConfig.kpis.some((kpi) => kpi.source?.type === 'stripe' && (kpi.source.metric === 'past_due_share' || kpi.source.metric === 'scheduled_to_end_mrr'));
-  return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now, ...(atRisk ? { atRiskHorizonDays: DEFAULT_AT_RISK_HORIZON_DAYS } : {}) });
+  const rates = await ratesForFigures(ratesAt, source);
+  return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now, rates, ...(atRisk ? { atRiskHorizonDays: DEFAULT_AT_RISK_HORIZON_DAYS } : {}) });
 }

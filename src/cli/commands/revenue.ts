@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { computeRevenue } from '../../app/compute-revenue.js';
 import { mrrMovements } from '../../app/mrr-movements.js';
 import { weeklyArr } from '../../app/weekly-arr.js';
-import { loadConfig } from '../../config/load.js';
+import { ratesForFigures } from '../../app/figure-rates.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_AT_RISK_HORIZON_DAYS } from '../../rules/at-risk.js';
@@ -22,7 +22,9 @@ import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
 import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
-import { addAsciiOption, addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
+import { commandConfig } from '../command-config.js';
+import { openRatesAt, type RatesFlags } from '../rates-options.js';
+import { addAsciiOption, addOutputOptions, addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
 
 /** Ten years: past any real cancel_at, trial or coupon end, and far inside what a date can hold. */
 const MAX_AT_RISK_HORIZON_DAYS = 3660;
@@ -31,7 +33,7 @@ const parseHorizonDays = wholeNumberUpTo(MAX_AT_RISK_HORIZON_DAYS, 'days (ten ye
 const MAX_WEEKS = 522;
 const parseWeeks = wholeNumberUpTo(MAX_WEEKS, 'weeks (ten years)');
 
-interface RevenueFlags extends SourceFlags, OutputFlags {
+interface RevenueFlags extends SourceFlags, OutputFlags, RatesFlags {
   explain?: boolean;
   from?: Date;
   to?: Date;
@@ -49,7 +51,7 @@ const DEFAULT_WEEKS = 8;
 const EXAMPLES: Record<Measure, string> = {
   mrr: `
 Examples:
-  kpi mrr --demo                         the bundled fictional account, as a table
+  kpi mrr --demo                         the bundled fictional account, as a table: EUR and USD lines, one USD total
   STRIPE_API_KEY=rk_live_... kpi mrr     your account (a restricted read-only key is enough)
   kpi mrr --format json > mrr.json       for CI: integer minor units, versioned envelope
   kpi mrr --format csv --explain         one row per subscription and product, for a spreadsheet
@@ -77,6 +79,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
   );
   addSourceOptions(command);
   addOutputOptions(command);
+  addRatesOptions(command);
   command.option('--explain', "list each counted subscription's contribution per product, and the causes of its difference from Stripe's figure");
   if (measure === 'mrr') {
     command
@@ -94,7 +97,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
     addAsciiOption(command);
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
-    const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
+    const config = commandConfig(flags, context);
     if (flags.to && !flags.from) throw new UsageError('--to needs --from: movements are between two dates');
     if (flags.backfill && !flags.weekly) throw new UsageError('--backfill works with --weekly');
     if (flags.account !== undefined && !flags.weekly && !flags.from) throw new UsageError(`--account works with ${measure === 'mrr' ? '--from' : '--weekly'}: it chooses whose snapshots make the history`);
@@ -112,9 +115,11 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
 async function figures(context: CliContext, config: KpiConfig, flags: RevenueFlags, measure: Measure): Promise<Renderers> {
   const now = context.now();
   const source = await openBillingSource(flags, context.env, now, notifier(context));
+  const rates = await ratesForFigures(openRatesAt(config, flags, context), source);
   const progress = makeProgress(context.stderr);
   const report = await computeRevenue(source, config, {
     measure,
+    rates,
     explain: flags.explain ?? false,
     now,
     ...(flags.atRisk ? { atRiskHorizonDays: flags.horizon ?? DEFAULT_AT_RISK_HORIZON_DAYS } : {}),

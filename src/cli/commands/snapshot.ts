@@ -11,9 +11,10 @@ import { messagesTo } from '../../terminal/messages.js';
 import { openStripeReader } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
 import { notifier } from '../output.js';
-import { addSourceOptions, ENVIRONMENT_HELP, type SourceFlags } from '../options.js';
+import { addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, type SourceFlags } from '../options.js';
+import type { RatesFlags } from '../rates-options.js';
 
-interface SnapshotFlags extends SourceFlags {
+interface SnapshotFlags extends SourceFlags, RatesFlags {
   verbose?: boolean;
 }
 
@@ -22,6 +23,7 @@ export function snapshotCommand(context: CliContext): Command {
     'Save what the figures need from Stripe (catalog and subscriptions, no customer details) to a gzip file in the data directory; prints its path',
   );
   addSourceOptions(command, { snapshotFile: false });
+  addRatesOptions(command);
   return command
     .option('--verbose', 'print what was read and at what cost to stderr')
     .addHelpText(
