@@ -1,5 +1,6 @@
 import type { KpiConfig } from '../config/schema.js';
-import { ratesAtFor, type EcbQuoteSource, type RatesAt } from '../app/reporting-rates.js';
+import { pinnedRates, ratesAtFor, type EcbQuoteSource, type RatesAt } from '../app/reporting-rates.js';
+import type { PinnedRates } from '../snapshots/snapshot-format.js';
 import { UsageError } from '../errors.js';
 import type { CliContext } from './context.js';
 
@@ -17,6 +18,11 @@ export interface RatesFlags {
  */
 export function openRatesAt(config: KpiConfig, flags: RatesFlags, context: CliContext): RatesAt {
   return ratesAtFor(config, () => openEcbQuotes(config, flags, context));
+}
+
+/** The ECB rates a snapshot taken at `moment` pins (with `rates: ecb`), from the same quote source as `openRatesAt`. */
+export function pinnedQuotes(config: KpiConfig, flags: RatesFlags, context: CliContext, moment: Date): Promise<PinnedRates | undefined> {
+  return pinnedRates(config, () => openEcbQuotes(config, flags, context), moment);
 }
 
 function openEcbQuotes(_config: KpiConfig, _flags: RatesFlags, _context: CliContext): EcbQuoteSource {

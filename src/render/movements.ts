@@ -6,6 +6,7 @@ import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger } from './json-values.js';
+import { constantCurrencyPhrase, ratesJson, ratesPhrase } from './rates-text.js';
 import { newTable, tableText } from './table-style.js';
 
 export const MOVEMENTS_JSON_SCHEMA_VERSION = 1;
@@ -50,7 +51,16 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
     tiers: report.lines.map(lineJson),
     totals: report.totals.map(lineJson),
     converted: report.converted
-      ? { currency: report.converted.currency, rates: report.converted.rates, fx_adjustment: jsonInteger(report.converted.fxAdjustment), total: lineJson(report.converted.total) }
+      ? {
+          currency: report.converted.currency,
+          // The start's quotes: the movements are converted at them.
+          rates: report.converted.startRates.quotes,
+          start_rates: ratesJson(report.converted.startRates),
+          end_rates: ratesJson(report.converted.endRates),
+          constant_currency: report.converted.constantCurrency,
+          fx_adjustment: jsonInteger(report.converted.fxAdjustment),
+          total: lineJson(report.converted.total),
+        }
       : null,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -58,8 +68,11 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
 
 export function renderMovementsTable(rawReport: MovementsReport, palette: Palette): string {
   const report = terminalSafeCopy(rawReport);
-  const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
-  const push = (line: MovementLine, emphasis: boolean) => {
+  const converted = report.converted;
+  // The FX column only when converting: in its own currency a line has no currency effect.
+  const headers = ['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), ...(converted ? ['FX'] : []), 'End'];
+  const table = newTable(headers, palette, headers.map((_, index) => index).slice(1));
+  const push = (line: MovementLine, emphasis: boolean, fx: bigint | null = null) => {
     const style = emphasis ? palette.emphasis : (text: string) => text;
     table.push([
       style(line.tier),
@@ -67,13 +80,14 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
       ...MOVEMENT_KINDS.map(
         (kind) => `${formatChangeForHumans(line.parts[kind].amount, line.currency)}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}`,
       ),
+      ...(converted ? [fx === null ? '' : formatChangeForHumans(fx, line.currency)] : []),
       style(formatMoneyForHumans(line.end, line.currency)),
     ]);
   };
   const [selfService, otherRecurring] = byGroup(report.lines);
   for (const line of selfService) push(line, false);
   for (const line of report.totals) push(line, true);
-  if (report.converted) push({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` }, true);
+  if (converted) push({ ...converted.total, tier: `Total in ${converted.currency.toUpperCase()}` }, true, converted.fxAdjustment);
   for (const line of otherRecurring) push({ ...line, tier: `${line.tier} (outside MRR)` }, false);
 
   const lines = [
@@ -87,26 +101,35 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
   if (otherRecurring.length > 0) {
     lines.push(palette.dim('Groups outside MRR (counted in ARR only) are shown after the totals and not included in them.'));
   }
-  if (report.converted) {
-    const rates = Object.entries(report.converted.rates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.converted!.currency.toUpperCase()}`);
-    lines.push(palette.dim(`Converted with the configured rates (${rates.join(', ') || 'none needed'}); the same rates at both ends, so currency effects are 0.`));
-  }
+  if (converted) lines.push(palette.dim(conversionNote(converted)));
   return `${lines.join('\n')}\n`;
+}
+
+/** Which rates converted each end, and what FX then is. */
+function conversionNote(converted: NonNullable<MovementsReport['converted']>): string {
+  const start = ratesPhrase(converted.startRates, converted.currency);
+  if (converted.constantCurrency) {
+    return `Total ${constantCurrencyPhrase(converted.startRates)}: both ends converted with ${start}, so FX is 0 and the movements are growth without currency effects.`;
+  }
+  return (
+    `Total converted at the start with ${start} and at the end with ${ratesPhrase(converted.endRates, converted.currency)}. ` +
+    'The movements are at the start rates; FX (the end amounts at the end rates minus at the start rates) is the change from rates alone, so movements + FX = end - start.'
+  );
 }
 
 export function renderMovementsDelimited(report: MovementsReport, format: Delimited): string {
   const rows: Cell[][] = [];
-  const add = (line: MovementLine) => {
+  const add = (line: MovementLine, fx: bigint | null = null) => {
     const number = (amount: bigint) => moneyCell(amount, line.currency);
     rows.push([line.tier, 'start', number(line.start), line.currency, '', '']);
     for (const kind of MOVEMENT_KINDS) rows.push([line.tier, kind, number(line.parts[kind].amount), line.currency, line.parts[kind].customers, line.parts[kind].subscriptions]);
+    if (fx !== null) rows.push([line.tier, 'fx', number(fx), line.currency, '', '']);
     rows.push([line.tier, 'end', number(line.end), line.currency, '', '']);
   };
   const [selfService, otherRecurring] = byGroup(report.lines);
-  selfService.forEach(add);
-  report.totals.forEach(add);
-  if (report.converted) add({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` });
-  otherRecurring.forEach(add);
+  for (const line of [...selfService, ...report.totals]) add(line);
+  if (report.converted) add({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` }, report.converted.fxAdjustment);
+  for (const line of otherRecurring) add(line);
   return renderDelimited(format, ['tier', 'movement', 'mrr', 'currency', 'customers', 'subscriptions'], rows);
 }
 

@@ -1,11 +1,12 @@
 import type { WeeklyArrSeries } from '../app/weekly-arr.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { isoDate } from '../history/weeks.js';
-import { formatMoneyForHumans } from '../money/currency.js';
+import { formatChangeForHumans, formatMoneyForHumans } from '../money/currency.js';
 import type { Palette } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
+import { constantCurrencyPhrase } from './rates-text.js';
 import { newTable, tableText } from './table-style.js';
 
 export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
@@ -18,6 +19,7 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
     generated_at: generatedAt.toISOString(),
     target_growth_percent: series.targetPercent,
     reconstructed_from: series.reconstructedFrom ? series.reconstructedFrom.path : null,
+    constant_currency: series.constantCurrency ? { source: series.constantCurrency.source, date: series.constantCurrency.date } : null,
     ...historyJson(selection),
     weeks: series.rows.map((row) => ({
       week_start: isoDate(row.week.start),
@@ -31,6 +33,8 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
       growth_percent_by_currency: row.growthPercentByCurrency,
       met_target: row.met,
       met_target_by_currency: row.metByCurrency,
+      rates: row.rates ? { source: row.rates.source, date: row.rates.date } : null,
+      fx: jsonIntegerOrNull(row.fx),
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -39,19 +43,27 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
 /** One row per week (and currency when there are several): ARR, growth, target met. */
 export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palette): string {
   const series = terminalSafeCopy(rawSeries);
-  const table = newTable(['Week', 'Basis', 'ARR', 'Growth', 'Target', 'Met'], palette, [2, 3, 4]);
+  // An FX column only when converting: in its own currency a week has no currency effect.
+  const converting = series.rows.some((row) => row.rates !== null);
+  const fxCells = (cells: string[]) => (converting ? cells : []);
+  const table = newTable(['Week', 'Basis', 'ARR', 'Growth', ...fxCells(['FX']), 'Target', 'Met'], palette, converting ? [2, 3, 4, 5] : [2, 3, 4]);
   for (const row of series.rows) {
     const week = `${isoDate(row.week.start)} – ${isoDate(row.week.end - 1)}`;
     if (!row.report) {
-      table.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', '', '']);
+      table.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', ...fxCells(['']), '', '']);
       continue;
     }
     const basis = row.basis === 'reconstructed' ? palette.warning('reconstructed') : 'snapshot';
     for (const [code, amount, growth, met] of seriesOf(row)) {
-      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? '–' : `${growth.toFixed(2)} %`, `${series.targetPercent} %`, met === null ? '–' : met ? 'yes' : palette.warning('no')]);
+      const fx = row.fx === null ? '–' : formatChangeForHumans(row.fx, code);
+      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? '–' : `${growth.toFixed(2)} %`, ...fxCells([fx]), `${series.targetPercent} %`, met === null ? '–' : met ? 'yes' : palette.warning('no')]);
     }
   }
-  const lines = [palette.heading('ARR week over week') + palette.dim(` · target ${series.targetPercent} % growth a week`), '', tableText(table)];
+  const heading = ` · target ${series.targetPercent} % growth a week${series.constantCurrency ? `, ${constantCurrencyPhrase(series.constantCurrency)}` : ''}`;
+  const lines = [palette.heading('ARR week over week') + palette.dim(heading), '', tableText(table)];
+  if (converting && !series.constantCurrency) {
+    lines.push('', palette.dim("Each week is converted at its own snapshot's rates; FX is the week's ARR at its rates minus at last week's: the part of the growth from rates alone."));
+  }
   if (series.reconstructedFrom) {
     lines.push('', palette.warning(`Reconstructed weeks are estimates from the lifecycle dates in ${series.reconstructedFrom.path}, with today's items and prices.`));
   }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { computeRevenue } from '../../app/compute-revenue.js';
 import { mrrMovements } from '../../app/mrr-movements.js';
 import { weeklyArr } from '../../app/weekly-arr.js';
+import { requireReportingRates } from '../../app/reporting-rates.js';
 import { loadConfig } from '../../config/load.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
@@ -21,6 +22,7 @@ import { takeSnapshot } from '../../snapshots/take-snapshot.js';
 import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
 import { snapshotPeriod } from '../snapshot-period.js';
+import { openRatesAt } from '../rates-options.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
 import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
 
@@ -41,6 +43,7 @@ interface RevenueFlags extends SourceFlags, OutputFlags {
   account?: string;
   atRisk?: boolean;
   horizon?: number;
+  constantCurrency?: boolean;
 }
 
 
@@ -68,6 +71,10 @@ function accountOption(historyFlag: string): Option {
   return new Option('--account <id>', `with ${historyFlag}: the Stripe account (acct_...) or fingerprint (fp_...) whose snapshots to use (default: the newest snapshot's)`);
 }
 
+function constantCurrencyOption(historyFlag: string, converted: string): Option {
+  return new Option('--constant-currency', `with ${historyFlag}: ${converted} converted at the first's exchange rates, so growth is without currency effects (needs "reporting" in the config)`);
+}
+
 export function revenueCommand(context: CliContext, measure: Measure): Command {
   const command = new Command(measure).description(
     measure === 'mrr'
@@ -82,6 +89,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--from <date>', 'MRR movements from the snapshot at or before this date').argParser(parseMoment).conflicts(['explain', 'snapshot']))
       .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment))
       .addOption(accountOption('--from'))
+      .addOption(constantCurrencyOption('--from', 'both ends'))
       .addOption(new Option('--at-risk', 'MRR at risk: past due, scheduled to end, discounts ending, trials ending (upside)').conflicts(['from']))
       .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_AT_RISK_HORIZON_DAYS}, at most ${MAX_AT_RISK_HORIZON_DAYS})`).argParser(parseHorizonDays));
   } else {
@@ -89,7 +97,8 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
       .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS}, at most ${MAX_WEEKS})`).argParser(parseWeeks))
       .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)')
-      .addOption(accountOption('--weekly'));
+      .addOption(accountOption('--weekly'))
+      .addOption(constantCurrencyOption('--weekly', 'every week'));
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
     const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
@@ -98,6 +107,10 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
     if (flags.account !== undefined && !flags.weekly && !flags.from) throw new UsageError(`--account works with ${measure === 'mrr' ? '--from' : '--weekly'}: it chooses whose snapshots make the history`);
     if (flags.horizon !== undefined && !flags.atRisk) throw new UsageError('--horizon works with --at-risk', 'Add --at-risk to see the MRR at risk within the horizon.');
     if (flags.weeks !== undefined && !flags.weekly) throw new UsageError('--weeks works with --weekly', 'Add --weekly to see ARR week by week.');
+    if (flags.constantCurrency) {
+      if (!flags.weekly && !flags.from) throw new UsageError(`--constant-currency works with ${measure === 'mrr' ? '--from' : '--weekly'}: it holds the exchange rates of a history's start`);
+      requireReportingRates(config, '--constant-currency');
+    }
     const renderers = flags.from
       ? await movements(context, config, flags)
       : flags.weekly
@@ -146,7 +159,16 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
     const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
     newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
   }
-  const series = await weeklyArr(config, { now, weeks: flags.weeks ?? DEFAULT_WEEKS, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
+  const series = await weeklyArr(config, {
+    now,
+    weeks: flags.weeks ?? DEFAULT_WEEKS,
+    backfill: flags.backfill ?? false,
+    snapshots,
+    newest,
+    load: (snapshot) => readSnapshot(snapshot.path),
+    ratesAt: openRatesAt(config, flags, context),
+    constantCurrency: flags.constantCurrency ?? false,
+  });
   if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${directory} (${snapshots.length})`);
   return {
     json: () => renderWeeklyArrJson(series, context.now(), selection),
@@ -157,7 +179,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
 
 async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
   const { start, end, earlier, selection } = snapshotPeriod(context, config, { ...flags, from: flags.from as Date });
-  const report = await mrrMovements(config, start, end, context.now(), earlier);
+  const report = await mrrMovements(config, start, end, context.now(), earlier, { ratesAt: openRatesAt(config, flags, context), constantCurrency: flags.constantCurrency ?? false });
   return {
     json: () => renderMovementsJson(report, selection),
     table: (palette) => renderMovementsTable(report, palette),
