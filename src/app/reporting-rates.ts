@@ -116,6 +116,6 @@ export function requireReportingRates(config: KpiConfig, flag: string): void {
   if (config.reporting) return;
   throw new UsageError(
     `${flag} needs reporting rates: config ${config.origin} has no "reporting" section, so each currency is shown apart and there is nothing to hold constant`,
-    'Add e.g. "reporting: { currency: usd, rates: ecb }" (or fixed rates, "rates: { eur: \"1.08\" }") to the config.',
+    'Add e.g. `reporting: { currency: usd, rates: ecb }` to the config, or fixed rates such as `rates: { eur: "1.08" }`.',
   );
 }

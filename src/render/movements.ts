@@ -111,6 +111,10 @@ function conversionNote(converted: NonNullable<MovementsReport['converted']>): s
   if (converted.constantCurrency) {
     return `Total ${constantCurrencyPhrase(converted.startRates)}: both ends converted with ${start}, so FX is 0 and the movements are growth without currency effects.`;
   }
+  // Quotes come sorted by currency: equal rates serialise alike.
+  if (JSON.stringify(converted.startRates) === JSON.stringify(converted.endRates)) {
+    return `Total converted with ${start} at both ends, so FX is 0.`;
+  }
   return (
     `Total converted at the start with ${start} and at the end with ${ratesPhrase(converted.endRates, converted.currency)}. ` +
     'The movements are at the start rates; FX (the end amounts at the end rates minus at the start rates) is the change from rates alone, so movements + FX = end - start.'

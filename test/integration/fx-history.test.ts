@@ -76,9 +76,10 @@ async function movementsWith(ecb: EcbQuoteSource, options: { constantCurrency?: 
   });
 }
 
-function partsOf(report: Awaited<ReturnType<typeof movementsWith>>) {
+function partsOf(report: Awaited<ReturnType<typeof movementsWith>>): Record<'start' | 'end' | 'fx' | (typeof MOVEMENT_KINDS)[number], bigint> {
   const total = report.converted!.total;
-  return { start: total.start, end: total.end, ...Object.fromEntries(MOVEMENT_KINDS.map((kind) => [kind, total.parts[kind].amount])), fx: report.converted!.fxAdjustment };
+  const movements = Object.fromEntries(MOVEMENT_KINDS.map((kind) => [kind, total.parts[kind].amount])) as Record<(typeof MOVEMENT_KINDS)[number], bigint>;
+  return { start: total.start, end: total.end, ...movements, fx: report.converted!.fxAdjustment };
 }
 
 describe('movements of a two-currency account whose ECB rates move between two snapshots', () => {

@@ -72,7 +72,7 @@ function accountOption(historyFlag: string): Option {
 }
 
 function constantCurrencyOption(historyFlag: string, converted: string): Option {
-  return new Option('--constant-currency', `with ${historyFlag}: ${converted} converted at the first's exchange rates, so growth is without currency effects (needs "reporting" in the config)`);
+  return new Option('--constant-currency', `with ${historyFlag}: ${converted}, so growth is without currency effects (needs "reporting" in the config)`);
 }
 
 export function revenueCommand(context: CliContext, measure: Measure): Command {
@@ -89,7 +89,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--from <date>', 'MRR movements from the snapshot at or before this date').argParser(parseMoment).conflicts(['explain', 'snapshot']))
       .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment))
       .addOption(accountOption('--from'))
-      .addOption(constantCurrencyOption('--from', 'both ends'))
+      .addOption(constantCurrencyOption('--from', "both ends at the start's exchange rates"))
       .addOption(new Option('--at-risk', 'MRR at risk: past due, scheduled to end, discounts ending, trials ending (upside)').conflicts(['from']))
       .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_AT_RISK_HORIZON_DAYS}, at most ${MAX_AT_RISK_HORIZON_DAYS})`).argParser(parseHorizonDays));
   } else {
@@ -98,7 +98,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS}, at most ${MAX_WEEKS})`).argParser(parseWeeks))
       .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)')
       .addOption(accountOption('--weekly'))
-      .addOption(constantCurrencyOption('--weekly', 'every week'));
+      .addOption(constantCurrencyOption('--weekly', "every week at the first shown week's exchange rates"));
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
     const config = loadConfig({ configPath: flags.config, cwd: context.cwd });
