@@ -88,8 +88,9 @@ export function checkRates(currencies: readonly string[], rates: ExchangeRates |
  */
 export async function pinnedRates(config: KpiConfig, ecb: () => EcbQuoteSource, moment: Date): Promise<PinnedRates | undefined> {
   if (config.reporting?.rates !== 'ecb') return undefined;
-  const day = await ecb().dayFor(moment.toISOString().slice(0, 10));
-  return { source: 'ecb', date: day.date, per_eur: { ...day.perEur } };
+  // Through `ratesAtFor`, so a snapshot pins what a figure at the same moment would be converted with.
+  const rates = await ratesAtFor(config, ecb)(moment);
+  return rates?.date ? { source: 'ecb', date: rates.date, per_eur: { ...rates.quoted } } : undefined;
 }
 
 /**

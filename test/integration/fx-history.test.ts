@@ -21,9 +21,11 @@ import { makePalette } from '../../src/terminal/terminal.js';
 import { account, AS_OF, price, product, subscription } from '../support/account-builder.js';
 
 const WEEK = 7 * 86_400;
-// AS_OF is a Monday 00:00 UTC: a snapshot then closes the week before it.
-const START = AS_OF - WEEK;
-const END = AS_OF;
+// AS_OF is a Monday 00:00 UTC: snapshots on the two Sundays before it, at 17:00 UTC (after
+// the ECB has published that day's rates, so the rates in force are that date's), each
+// closing its week.
+const START = AS_OF - WEEK - 7 * 3600;
+const END = AS_OF - 7 * 3600;
 const dayOf = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().slice(0, 10);
 
 const platform = product('FlowFuse Pro Platform - Cloud');
