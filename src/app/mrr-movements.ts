@@ -1,8 +1,8 @@
 import type { KpiConfig, TierGroup } from '../config/schema.js';
 import { apportion, computeMovements, MOVEMENT_KINDS, type CustomerMrr, type GroupMovements, type MovementKind } from '../history/movements.js';
 import { Rational } from '../money/rational.js';
-import { conversionFactor, quotesUsed } from '../money/exchange-rates.js';
-import { checkRates, configuredRates } from './reporting-rates.js';
+import { conversionFactor, quotesUsed, type ExchangeRates } from '../money/exchange-rates.js';
+import { checkRates, NO_ECB_SOURCE, ratesAtFor, ratesForSnapshot, type RatesAt } from './reporting-rates.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import { snapshotReader } from '../snapshots/snapshot-reader.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
@@ -31,10 +31,36 @@ export interface MovementsReport {
   /** Per currency, the self-service tiers together (what MRR is). */
   totals: MovementLine[];
   /**
-   * With reporting rates: everything in one currency. The rates are the config's, the
-   * same at both ends, so the conversion adds no movement of its own (`fxAdjustment` 0).
+   * With reporting rates: the self-service total in one currency. The start is converted
+   * at the start's rates, the end at the end's, the movements at the start's; the rest of
+   * the change is `fxAdjustment` (the end amounts at the end rates minus at the start
+   * rates), so movements + fx = end - start exactly. At constant currency both ends use
+   * the start's rates and fx is 0.
    */
-  converted: { currency: string; rates: Record<string, string>; total: MovementLine; fxAdjustment: bigint } | null;
+  converted: ConvertedMovements | null;
+}
+
+/** The rates of one end as the output names them: the quotes the conversion relied on. */
+export interface RatesUsed {
+  source: ExchangeRates['source'];
+  date: string | null;
+  quotes: Record<string, string>;
+}
+
+export interface ConvertedMovements {
+  currency: string;
+  startRates: RatesUsed;
+  endRates: RatesUsed;
+  constantCurrency: boolean;
+  total: MovementLine;
+  fxAdjustment: bigint;
+}
+
+export interface MovementsOptions {
+  /** The rates at a moment, for snapshots that pinned none (default: the config's fixed rates only). */
+  ratesAt?: RatesAt;
+  /** Both ends at the start's rates: growth without currency effects. */
+  constantCurrency?: boolean;
 }
 
 export interface DatedSnapshot {
@@ -90,7 +116,14 @@ export function periodEnds(from: DatedSnapshot, to: DatedSnapshot): Pick<Movemen
 }
 
 /** The MRR change between two snapshots, split into Stripe's movements, per tier. */
-export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: DatedSnapshot, now: Date, earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS): Promise<MovementsReport> {
+export async function mrrMovements(
+  config: KpiConfig,
+  from: DatedSnapshot,
+  to: DatedSnapshot,
+  now: Date,
+  earlier: EarlierSnapshots = NO_EARLIER_SNAPSHOTS,
+  options: MovementsOptions = {},
+): Promise<MovementsReport> {
   const { groups: allGroups, kindOf, tierName } = await readSnapshotPair(config, from, to, earlier);
   const groups = allGroups.filter((group) => kindOf(group.group) === 'self-service');
   const others = allGroups.filter((group) => kindOf(group.group) !== 'self-service');
@@ -99,18 +132,9 @@ export async function mrrMovements(config: KpiConfig, from: DatedSnapshot, to: D
   const currencies = [...new Set(groups.map((group) => group.currency))].sort();
   const totals = currencies.map((currency) => roundLine('Total', 'self-service', sumGroups(groups.filter((group) => group.currency === currency), currency)));
 
-  let converted: MovementsReport['converted'] = null;
-  const rates = configuredRates(config);
-  if (rates) {
-    checkRates(currencies, rates, config);
-    const inReporting = groups.map((group) => scaleGroup(group, conversionFactor(group.currency, rates), rates.currency));
-    converted = {
-      currency: rates.currency,
-      rates: quotesUsed(rates, currencies),
-      total: roundLine('Total', 'self-service', sumGroups(inReporting, rates.currency)),
-      fxAdjustment: 0n,
-    };
-  }
+  const ratesAt = options.ratesAt ?? ratesAtFor(config, NO_ECB_SOURCE);
+  const [startRates, endRates] = await Promise.all([ratesForSnapshot(from.file, config, ratesAt), ratesForSnapshot(to.file, config, ratesAt)]);
+  const converted = startRates && endRates ? convertMovements(groups, currencies, { start: startRates, end: endRates }, options.constantCurrency ?? false, config) : null;
   return {
     generatedAt: now,
     ...periodEnds(from, to),
@@ -172,6 +196,41 @@ async function customerMrr(config: KpiConfig, dated: DatedSnapshot): Promise<{ r
   return { rows, tierNames: layout.tiers.map((tier) => tier.displayName), tierGroups: layout.tiers.map((tier) => tier.group) };
 }
 
+/**
+ * The self-service groups in the reporting currency: start and movements at the start
+ * rates, end at the end rates. Per group, movements add up to end - start in its own
+ * currency, so converted: movements + end x (end rate - start rate) = end at end rates -
+ * start at start rates, exactly; the ends are rounded once and the six parts apportioned.
+ */
+function convertMovements(
+  groups: GroupMovements[],
+  currencies: string[],
+  rates: { start: ExchangeRates; end: ExchangeRates },
+  constantCurrency: boolean,
+  config: KpiConfig,
+): ConvertedMovements {
+  const startRates = rates.start;
+  const endRates = constantCurrency ? rates.start : rates.end;
+  checkRates(currencies, startRates, config);
+  checkRates(currencies, endRates, config);
+  const atStart = sumGroups(groups.map((group) => scaleGroup(group, conversionFactor(group.currency, startRates), startRates.currency)), startRates.currency);
+  const fx = groups.reduce((sum, group) => sum.plus(group.end.times(conversionFactor(group.currency, endRates).minus(conversionFactor(group.currency, startRates)))), Rational.ZERO);
+  const exact: GroupMovements = { ...atStart, end: atStart.end.plus(fx) };
+  const [total, fxAdjustment] = roundLineWithFx('Total', 'self-service', exact, fx);
+  return {
+    currency: startRates.currency,
+    startRates: ratesUsed(startRates, currencies),
+    endRates: ratesUsed(endRates, currencies),
+    constantCurrency,
+    total,
+    fxAdjustment,
+  };
+}
+
+function ratesUsed(rates: ExchangeRates, currencies: readonly string[]): RatesUsed {
+  return { source: rates.source, date: rates.date, quotes: quotesUsed(rates, currencies) };
+}
+
 function sumGroups(groups: GroupMovements[], currency: string): GroupMovements {
   const sum: GroupMovements = {
     group: -1,
@@ -204,10 +263,15 @@ function scaleGroup(group: GroupMovements, factor: Rational, currency: string): 
 
 /** Rounds the ends half-up and apportions the parts so they add up to the rounded change. */
 export function roundLine(tier: string, kind: TierGroup, group: GroupMovements): MovementLine {
+  return roundLineWithFx(tier, kind, group, Rational.ZERO)[0];
+}
+
+/** `roundLine` with a currency effect as a sixth part: movements + fx add up to the rounded change. */
+function roundLineWithFx(tier: string, kind: TierGroup, group: GroupMovements, fx: Rational): [MovementLine, bigint] {
   const start = group.start.roundHalfUp();
   const end = group.end.roundHalfUp();
-  const amounts = apportion(MOVEMENT_KINDS.map((kind) => group.parts[kind].amount), end - start);
-  return {
+  const amounts = apportion([...MOVEMENT_KINDS.map((kind) => group.parts[kind].amount), fx], end - start);
+  const line: MovementLine = {
     tier,
     group: kind,
     currency: group.currency,
@@ -217,4 +281,5 @@ export function roundLine(tier: string, kind: TierGroup, group: GroupMovements):
       MOVEMENT_KINDS.map((kind, index) => [kind, { amount: amounts[index] as bigint, customers: group.parts[kind].customers, subscriptions: group.parts[kind].subscriptions }]),
     ) as MovementLine['parts'],
   };
+  return [line, amounts[MOVEMENT_KINDS.length] as bigint];
 }

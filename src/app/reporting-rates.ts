@@ -1,6 +1,7 @@
 import type { KpiConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { missingRates, type ExchangeRates } from '../money/exchange-rates.js';
+import type { PinnedRates, SnapshotFile } from '../snapshots/snapshot-format.js';
 
 /**
  * The rates in force at a moment: the config's fixed rates whatever the moment, or the
@@ -89,5 +90,45 @@ export function checkRates(currencies: readonly string[], rates: ExchangeRates |
   throw new UsageError(
     `config ${config.origin}: reporting.rates has no rate for ${named}, which the account bills in`,
     `Add e.g. "reporting: { rates: { ${missing[0]}: <${target} per ${missing[0]?.toUpperCase()}> } }", or remove "reporting" to see each currency apart.`,
+  );
+}
+
+/**
+ * What a snapshot taken at `moment` pins: with `rates: ecb`, the whole ECB publication in
+ * force then (not only the currencies billed today, so later prices in other currencies
+ * still convert); nothing for fixed rates or without `reporting`.
+ */
+export async function pinnedRates(config: KpiConfig, ecb: () => EcbQuoteSource, moment: Date): Promise<PinnedRates | undefined> {
+  if (config.reporting?.rates !== 'ecb') return undefined;
+  // Through `ratesAtFor`, so a snapshot pins what a figure at the same moment would be converted with.
+  const rates = await ratesAtFor(config, ecb)(moment);
+  return rates?.date ? { source: 'ecb', date: rates.date, per_eur: { ...rates.quoted } } : undefined;
+}
+
+/**
+ * The rates a snapshot's figures are converted with: with `rates: ecb`, those it pinned,
+ * else the ECB's of the day it was taken (a past day's published rates never change, so
+ * either way its figure stays the same when viewed later); fixed rates as configured.
+ */
+export function ratesForSnapshot(file: SnapshotFile, config: KpiConfig, ratesAt: RatesAt): Promise<ExchangeRates | null> {
+  const reporting = config.reporting;
+  if (!reporting) return Promise.resolve(null);
+  if (reporting.rates !== 'ecb') return Promise.resolve(configuredRates(config));
+  const pinned = file.exchange_rates;
+  if (pinned) return Promise.resolve(ecbRates(reporting.currency, { date: pinned.date, perEur: pinned.per_eur }));
+  return ratesAt(new Date(file.taken_at * 1000));
+}
+
+/** For callers that only ever meet fixed rates: an ECB lookup is a wiring mistake, not a user's. */
+export const NO_ECB_SOURCE = (): EcbQuoteSource => {
+  throw new Error('ECB rates were needed but no quote source was given');
+};
+
+/** A usage error unless the config converts to one reporting currency: `flag` compares figures in it. */
+export function requireReportingRates(config: KpiConfig, flag: string): void {
+  if (config.reporting) return;
+  throw new UsageError(
+    `${flag} needs reporting rates: config ${config.origin} has no "reporting" section, so each currency is shown apart and there is nothing to hold constant`,
+    'Add e.g. `reporting: { currency: usd, rates: ecb }` to the config, or fixed rates such as `rates: { eur: "1.08" }`.',
   );
 }

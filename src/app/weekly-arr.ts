@@ -8,7 +8,9 @@ import { snapshotAccount, snapshotReader } from '../snapshots/snapshot-reader.js
 import type { StoredSnapshot } from '../snapshots/snapshot-store.js';
 import { AccountFileReader } from '../sources/stripe/account-file-reader.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
+import { sameRates, type ExchangeRates } from '../money/exchange-rates.js';
 import { computeRevenue } from './compute-revenue.js';
+import { NO_ECB_SOURCE, ratesAtFor, ratesForSnapshot, type RatesAt } from './reporting-rates.js';
 
 export type WeekBasis = 'snapshot' | 'reconstructed' | 'missing';
 
@@ -23,6 +25,13 @@ export interface WeeklyArrRow {
   growthPercentByCurrency: Record<string, number | null>;
   met: boolean | null;
   metByCurrency: Record<string, boolean | null>;
+  /** The rates the week's figure is converted with (the first week's at constant currency); null without conversion. */
+  rates: ExchangeRates | null;
+  /**
+   * How much of the growth came from rates alone: this week's ARR at this week's rates
+   * minus at last week's. 0 at constant currency; null without conversion or a last week.
+   */
+  fx: bigint | null;
 }
 
 export interface WeeklyArrSeries {
@@ -30,6 +39,8 @@ export interface WeeklyArrSeries {
   rows: WeeklyArrRow[];
   /** The snapshot reconstructed weeks were derived from, when `--backfill` was used. */
   reconstructedFrom: StoredSnapshot | null;
+  /** At constant currency: the first shown week's rates, which every week is converted with. */
+  constantCurrency: ExchangeRates | null;
 }
 
 export interface WeeklyArrOptions {
@@ -40,6 +51,10 @@ export interface WeeklyArrOptions {
   load(snapshot: StoredSnapshot): SnapshotFile;
   /** For `backfill` without any snapshot: the account read just now. */
   newest?: SnapshotFile;
+  /** The rates at a moment, for weeks whose snapshot pinned none (default: the config's fixed rates only). */
+  ratesAt?: RatesAt;
+  /** Every week at the first shown week's rates: growth without currency effects. */
+  constantCurrency?: boolean;
 }
 
 /**
@@ -60,25 +75,39 @@ export async function weeklyArr(config: KpiConfig, options: WeeklyArrOptions): P
   // The newest snapshot gives its own week and every reconstructed one: it is read once.
   const loadNewest = (snapshot: StoredSnapshot) => (newestFile ??= options.load(snapshot));
 
-  const rows: WeeklyArrRow[] = [];
+  const ratesAt = options.ratesAt ?? ratesAtFor(config, NO_ECB_SOURCE);
+  const valued: Array<{ week: Week; basis: WeekBasis; snapshot: StoredSnapshot | null; source: WireBillingSource | null; rates: ExchangeRates | null }> = [];
   for (const week of weeks) {
     const snapshot = [...usable].reverse().find(closes(week)) ?? null;
-    let report: RevenueReport | null = null;
-    let basis: WeekBasis = 'missing';
     if (snapshot) {
       const file = snapshot === newest ? loadNewest(snapshot) : options.load(snapshot);
-      report = await arrOf(new WireBillingSource(snapshotReader(file, snapshot.path), describeSnapshot(file), file.taken_at), config, options.now);
-      basis = 'snapshot';
+      const source = new WireBillingSource(snapshotReader(file, snapshot.path), describeSnapshot(file), file.taken_at);
+      valued.push({ week, basis: 'snapshot', snapshot, source, rates: await ratesForSnapshot(file, config, ratesAt) });
     } else if (options.backfill && newest && newest.takenAt > week.start) {
       const newestSnapshot = loadNewest(newest);
       // The end of the week, or now for the current one.
       const at = Math.min(week.end, now);
       const base = snapshotAccount(newestSnapshot, newest.path);
       const reader = new AccountFileReader(reconstructAccountAt(base, at));
-      report = await arrOf(new WireBillingSource(reader, `reconstructed from ${describeSnapshot(newestSnapshot)}`, at), config, options.now);
-      basis = 'reconstructed';
+      const source = new WireBillingSource(reader, `reconstructed from ${describeSnapshot(newestSnapshot)}`, at);
+      // The rates in force on the week's last day (the week's end itself is next Monday).
+      valued.push({ week, basis: 'reconstructed', snapshot: null, source, rates: await ratesAt(new Date((Math.min(week.end - 1, now)) * 1000)) });
+    } else {
+      valued.push({ week, basis: 'missing', snapshot, source: null, rates: null });
     }
-    rows.push({ week, basis, snapshot, report, growthPercent: null, growthPercentByCurrency: {}, met: null, metByCurrency: {} });
+  }
+  const constantCurrency = options.constantCurrency ? (valued.find((entry) => entry.source !== null)?.rates ?? null) : null;
+
+  const rows: WeeklyArrRow[] = [];
+  for (const { week, basis, snapshot, source, rates: ownRates } of valued) {
+    const rates = constantCurrency ?? ownRates;
+    const report = source ? await arrOf(source, config, options.now, rates) : null;
+    const previous = rows.at(-1);
+    let fx: bigint | null = null;
+    if (source && report && rates && previous?.report && previous.rates) {
+      fx = sameRates(previous.rates, rates) ? 0n : fxOf(report, await arrOf(source, config, options.now, previous.rates));
+    }
+    rows.push({ week, basis, snapshot, report, growthPercent: null, growthPercentByCurrency: {}, met: null, metByCurrency: {}, rates, fx });
   }
 
   const target = config.arr.weeklyGrowthTargetPercent;
@@ -99,11 +128,18 @@ export async function weeklyArr(config: KpiConfig, options: WeeklyArrOptions): P
     }
   });
   const reconstructedFrom = rows.some((row) => row.basis === 'reconstructed') ? newest : null;
-  return { targetPercent: target, rows, reconstructedFrom };
+  return { targetPercent: target, rows, reconstructedFrom, constantCurrency };
 }
 
-function arrOf(source: WireBillingSource, config: KpiConfig, now: Date): Promise<RevenueReport> {
-  return computeRevenue(source, config, { measure: 'arr', explain: false, now });
+function arrOf(source: WireBillingSource, config: KpiConfig, now: Date, rates: ExchangeRates | null): Promise<RevenueReport> {
+  return computeRevenue(source, config, { measure: 'arr', explain: false, now, rates });
+}
+
+/** The week's converted ARR minus the same amounts at last week's rates, each rounded once from exact amounts. */
+function fxOf(atOwnRates: RevenueReport, atLastWeeksRates: RevenueReport): bigint | null {
+  const own = atOwnRates.amount.total;
+  const last = atLastWeeksRates.amount.total;
+  return own === null || last === null ? null : own - last;
 }
 
 export function describeSnapshot(file: SnapshotFile): string {

@@ -1,7 +1,8 @@
 import type { KpiConfig } from '../config/schema.js';
-import { ratesAtFor, type EcbQuoteSource, type RatesAt } from '../app/reporting-rates.js';
+import { pinnedRates, ratesAtFor, type EcbQuoteSource, type RatesAt } from '../app/reporting-rates.js';
 import { DEMO_RATES_FILE } from '../package-root.js';
 import { ecbRatesFromFile, openEcbRates } from '../rates/ecb-rates.js';
+import type { PinnedRates } from '../snapshots/snapshot-format.js';
 import { resolveDataDir } from '../snapshots/snapshot-store.js';
 import type { CliContext } from './context.js';
 import { notifier } from './output.js';
@@ -20,6 +21,11 @@ export interface RatesFlags {
  */
 export function openRatesAt(config: KpiConfig, flags: RatesFlags, context: CliContext): RatesAt {
   return ratesAtFor(config, () => openEcbQuotes(config, flags, context));
+}
+
+/** The ECB rates a snapshot taken at `moment` pins (with `rates: ecb`), from the same quote source as `openRatesAt`. */
+export function pinnedQuotes(config: KpiConfig, flags: RatesFlags, context: CliContext, moment: Date): Promise<PinnedRates | undefined> {
+  return pinnedRates(config, () => openEcbQuotes(config, flags, context), moment);
 }
 
 function openEcbQuotes(config: KpiConfig, flags: RatesFlags, context: CliContext): EcbQuoteSource {

@@ -7,6 +7,8 @@ import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger } from './json-values.js';
 import { fitLines, fitsWithoutHiding, fittedTableLines, UNFITTED, type FitColumn } from './table-fit.js';
+import { constantCurrencyPhrase, ratesJson, ratesPhrase } from './rates-text.js';
+
 
 export const MOVEMENTS_JSON_SCHEMA_VERSION = 1;
 
@@ -50,7 +52,16 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
     tiers: report.lines.map(lineJson),
     totals: report.totals.map(lineJson),
     converted: report.converted
-      ? { currency: report.converted.currency, rates: report.converted.rates, fx_adjustment: jsonInteger(report.converted.fxAdjustment), total: lineJson(report.converted.total) }
+      ? {
+          currency: report.converted.currency,
+          // The start's quotes: the movements are converted at them.
+          rates: report.converted.startRates.quotes,
+          start_rates: ratesJson(report.converted.startRates),
+          end_rates: ratesJson(report.converted.endRates),
+          constant_currency: report.converted.constantCurrency,
+          fx_adjustment: jsonInteger(report.converted.fxAdjustment),
+          total: lineJson(report.converted.total),
+        }
       : null,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -63,7 +74,7 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
 const MOVEMENT_COLUMNS: Record<string, Omit<FitColumn, 'head'>> = {
   Tier: { role: 'text', min: 10 },
   Movement: { role: 'keep' },
-  ...Object.fromEntries(['Start', ...Object.values(LABELS), 'End', 'MRR'].map((head) => [head, { role: 'numeric' }])),
+  ...Object.fromEntries(['Start', ...Object.values(LABELS), 'FX', 'End', 'MRR'].map((head) => [head, { role: 'numeric' }])),
   Customers: { role: 'numeric', drop: 3 },
   Subscriptions: { role: 'numeric', drop: 2 },
 };
@@ -74,15 +85,18 @@ const movementColumns = (heads: readonly string[]): FitColumn[] => heads.map((he
  * The lines in table order, each with the name it is shown under: self-service tiers, the
  * totals, the converted total, then the groups outside MRR.
  */
-function shownLines(report: MovementsReport): Array<{ line: MovementLine; tier: string; emphasis: boolean }> {
+function shownLines(report: MovementsReport): Array<{ line: MovementLine; tier: string; emphasis: boolean; fx: bigint | null }> {
   const [selfService, otherRecurring] = byGroup(report.lines);
   return [
-    ...selfService.map((line) => ({ line, tier: line.tier, emphasis: false })),
-    ...report.totals.map((line) => ({ line, tier: line.tier, emphasis: true })),
-    ...(report.converted ? [{ line: report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}`, emphasis: true }] : []),
-    ...otherRecurring.map((line) => ({ line, tier: `${line.tier} (outside MRR)`, emphasis: false })),
+    ...selfService.map((line) => ({ line, tier: line.tier, emphasis: false, fx: null })),
+    ...report.totals.map((line) => ({ line, tier: line.tier, emphasis: true, fx: null })),
+    ...(report.converted ? [{ line: report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}`, emphasis: true, fx: report.converted.fxAdjustment }] : []),
+    ...otherRecurring.map((line) => ({ line, tier: `${line.tier} (outside MRR)`, emphasis: false, fx: null })),
   ];
 }
+
+/** The FX column only when converting: in its own currency a line has no currency effect. */
+const FX_HEAD = 'FX';
 
 /**
  * One row per tier and currency, movements side by side, each with its customer and
@@ -90,7 +104,7 @@ function shownLines(report: MovementsReport): Array<{ line: MovementLine; tier: 
  * table turns into one row per movement (`movementRows`), whose columns go by `MOVEMENT_COLUMNS`.
  */
 function wideRows(report: MovementsReport, palette: Palette, withCounts: boolean): string[][] {
-  return shownLines(report).map(({ line, tier, emphasis }) => {
+  return shownLines(report).map(({ line, tier, emphasis, fx }) => {
     const style = emphasis ? palette.emphasis : (text: string) => text;
     return [
       style(tier),
@@ -99,6 +113,7 @@ function wideRows(report: MovementsReport, palette: Palette, withCounts: boolean
         const amount = formatChangeForHumans(line.parts[kind].amount, line.currency);
         return withCounts ? `${amount}\n${palette.dim(`${line.parts[kind].customers} cust. / ${line.parts[kind].subscriptions} subs`)}` : amount;
       }),
+      ...(report.converted ? [fx === null ? '' : formatChangeForHumans(fx, line.currency)] : []),
       style(formatMoneyForHumans(line.end, line.currency)),
     ];
   });
@@ -106,19 +121,20 @@ function wideRows(report: MovementsReport, palette: Palette, withCounts: boolean
 
 /** The narrow layout: a block of rows per tier and currency, start, each movement, end. */
 function movementRows(report: MovementsReport, palette: Palette): string[][] {
-  return shownLines(report).flatMap(({ line, tier, emphasis }, index) => {
+  return shownLines(report).flatMap(({ line, tier, emphasis, fx }, index) => {
     const style = emphasis ? palette.emphasis : (text: string) => text;
     return [
       ...(index > 0 ? [['', '', '', '', '']] : []),
       [style(tier), 'Start', formatMoneyForHumans(line.start, line.currency), '', ''],
       ...MOVEMENT_KINDS.map((kind) => ['', LABELS[kind], formatChangeForHumans(line.parts[kind].amount, line.currency), String(line.parts[kind].customers), String(line.parts[kind].subscriptions)]),
+      ...(fx === null ? [] : [['', FX_HEAD, formatChangeForHumans(fx, line.currency), '', '']]),
       ['', 'End', style(formatMoneyForHumans(line.end, line.currency)), '', ''],
     ];
   });
 }
 
 function movementTableLines(report: MovementsReport, palette: Palette, screen: Screen): string[] {
-  const wideColumns = movementColumns(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End']);
+  const wideColumns = movementColumns(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), ...(report.converted ? [FX_HEAD] : []), 'End']);
   const withCounts = wideRows(report, palette, true);
   if (fitsWithoutHiding(wideColumns, withCounts, screen.width)) return fittedTableLines(wideColumns, withCounts, palette, screen);
   const withoutCounts = wideRows(report, palette, false);
@@ -142,26 +158,39 @@ export function renderMovementsTable(rawReport: MovementsReport, palette: Palett
   if (otherRecurring.length > 0) {
     lines.push(palette.dim('Groups outside MRR (counted in ARR only) are shown after the totals and not included in them.'));
   }
-  if (report.converted) {
-    const rates = Object.entries(report.converted.rates).map(([code, rate]) => `1 ${code.toUpperCase()} = ${rate} ${report.converted!.currency.toUpperCase()}`);
-    lines.push(palette.dim(`Converted with the configured rates (${rates.join(', ') || 'none needed'}); the same rates at both ends, so currency effects are 0.`));
-  }
+  if (report.converted) lines.push(palette.dim(conversionNote(report.converted)));
   return `${fitLines(lines.join('\n'), screen)}\n`;
+}
+
+/** Which rates converted each end, and what FX then is. */
+function conversionNote(converted: NonNullable<MovementsReport['converted']>): string {
+  const start = ratesPhrase(converted.startRates, converted.currency);
+  if (converted.constantCurrency) {
+    return `Total ${constantCurrencyPhrase(converted.startRates)}: both ends converted with ${start}, so FX is 0 and the movements are growth without currency effects.`;
+  }
+  // Quotes come sorted by currency: equal rates serialise alike.
+  if (JSON.stringify(converted.startRates) === JSON.stringify(converted.endRates)) {
+    return `Total converted with ${start} at both ends, so FX is 0.`;
+  }
+  return (
+    `Total converted at the start with ${start} and at the end with ${ratesPhrase(converted.endRates, converted.currency)}. ` +
+    'The movements are at the start rates; FX (the end amounts at the end rates minus at the start rates) is the change from rates alone, so movements + FX = end - start.'
+  );
 }
 
 export function renderMovementsDelimited(report: MovementsReport, format: Delimited): string {
   const rows: Cell[][] = [];
-  const add = (line: MovementLine) => {
+  const add = (line: MovementLine, fx: bigint | null = null) => {
     const number = (amount: bigint) => moneyCell(amount, line.currency);
     rows.push([line.tier, 'start', number(line.start), line.currency, '', '']);
     for (const kind of MOVEMENT_KINDS) rows.push([line.tier, kind, number(line.parts[kind].amount), line.currency, line.parts[kind].customers, line.parts[kind].subscriptions]);
+    if (fx !== null) rows.push([line.tier, 'fx', number(fx), line.currency, '', '']);
     rows.push([line.tier, 'end', number(line.end), line.currency, '', '']);
   };
   const [selfService, otherRecurring] = byGroup(report.lines);
-  selfService.forEach(add);
-  report.totals.forEach(add);
-  if (report.converted) add({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` });
-  otherRecurring.forEach(add);
+  for (const line of [...selfService, ...report.totals]) add(line);
+  if (report.converted) add({ ...report.converted.total, tier: `Total in ${report.converted.currency.toUpperCase()}` }, report.converted.fxAdjustment);
+  for (const line of otherRecurring) add(line);
   return renderDelimited(format, ['tier', 'movement', 'mrr', 'currency', 'customers', 'subscriptions'], rows);
 }
 

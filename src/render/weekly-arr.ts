@@ -1,11 +1,12 @@
 import type { WeeklyArrSeries } from '../app/weekly-arr.js';
 import { historyJson, type HistorySelection } from '../history/snapshot-selection.js';
 import { isoDate } from '../history/weeks.js';
-import { formatMoneyForHumans, minorUnitExponent } from '../money/currency.js';
+import { formatChangeForHumans, formatMoneyForHumans, minorUnitExponent } from '../money/currency.js';
 import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
+import { constantCurrencyPhrase } from './rates-text.js';
 import { newTable, tableText } from './table-style.js';
 import { renderBarChart, type BarChart, type ChartBar } from './charts/terminal-chart.js';
 
@@ -19,6 +20,7 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
     generated_at: generatedAt.toISOString(),
     target_growth_percent: series.targetPercent,
     reconstructed_from: series.reconstructedFrom ? series.reconstructedFrom.path : null,
+    constant_currency: series.constantCurrency ? { source: series.constantCurrency.source, date: series.constantCurrency.date } : null,
     ...historyJson(selection),
     weeks: series.rows.map((row) => ({
       week_start: isoDate(row.week.start),
@@ -32,6 +34,8 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
       growth_percent_by_currency: row.growthPercentByCurrency,
       met_target: row.met,
       met_target_by_currency: row.metByCurrency,
+      rates: row.rates ? { source: row.rates.source, date: row.rates.date } : null,
+      fx: jsonIntegerOrNull(row.fx),
     })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -44,20 +48,28 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
 export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palette, screen: Screen = { width: null, unicode: true }): string {
   const series = terminalSafeCopy(rawSeries);
   const dash = screen.unicode ? '–' : '-';
-  const table = newTable(['Week', 'Basis', 'ARR', 'Growth', 'Target', 'Met'], palette, [2, 3, 4]);
+  // An FX column only when converting: in its own currency a week has no currency effect.
+  const converting = series.rows.some((row) => row.rates !== null);
+  const fxCells = (cells: string[]) => (converting ? cells : []);
+  const table = newTable(['Week', 'Basis', 'ARR', 'Growth', ...fxCells(['FX']), 'Target', 'Met'], palette, converting ? [2, 3, 4, 5] : [2, 3, 4]);
   for (const row of series.rows) {
     const week = `${isoDate(row.week.start)} ${dash} ${isoDate(row.week.end - 1)}`;
     if (!row.report) {
-      table.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', '', '']);
+      table.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', ...fxCells(['']), '', '']);
       continue;
     }
     const basis = row.basis === 'reconstructed' ? palette.warning('reconstructed') : 'snapshot';
     for (const [code, amount, growth, met] of seriesOf(row)) {
-      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? dash : `${growth.toFixed(2)} %`, `${series.targetPercent} %`, met === null ? dash : met ? 'yes' : palette.warning('no')]);
+      const fx = row.fx === null ? dash : formatChangeForHumans(row.fx, code);
+      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? dash : `${growth.toFixed(2)} %`, ...fxCells([fx]), `${series.targetPercent} %`, met === null ? dash : met ? 'yes' : palette.warning('no')]);
     }
   }
-  const lines = [palette.heading('ARR week over week') + palette.dim(` ${screen.unicode ? '·' : '-'} target ${series.targetPercent} % growth a week`), '', tableText(table)];
+  const heading = ` ${screen.unicode ? '·' : '-'} target ${series.targetPercent} % growth a week${series.constantCurrency ? `, ${constantCurrencyPhrase(series.constantCurrency)}` : ''}`;
+  const lines = [palette.heading('ARR week over week') + palette.dim(heading), '', tableText(table)];
   for (const chart of weeklyCharts(series)) lines.push('', ...renderBarChart(chart, palette, screen));
+  if (converting && !series.constantCurrency) {
+    lines.push('', palette.dim("Each week is converted at its own snapshot's rates; FX is the week's ARR at its rates minus at last week's: the part of the growth from rates alone."));
+  }
   if (series.reconstructedFrom) {
     lines.push('', palette.warning(`Reconstructed weeks are estimates from the lifecycle dates in ${series.reconstructedFrom.path}, with today's items and prices.`));
   }

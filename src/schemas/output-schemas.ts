@@ -142,12 +142,15 @@ function revenueSchema(measure: 'mrr' | 'arr') {
 export const mrrOutputSchema = revenueSchema('mrr');
 export const arrOutputSchema = revenueSchema('arr');
 
+const ratesOfDay = z.strictObject({ source: z.enum(['config', 'ecb']), date: isoDate.nullable() });
+
 export const weeklyArrOutputSchema = z.strictObject({
   ...envelope,
   kind: z.literal('arr_weekly'),
   ...historyFields,
   target_growth_percent: z.number(),
   reconstructed_from: z.string().nullable(),
+  constant_currency: ratesOfDay.nullable().describe('with --constant-currency: the rates every week is converted with (the first shown week\'s)'),
   weeks: z.array(
     z.strictObject({
       week_start: isoDate,
@@ -161,6 +164,8 @@ export const weeklyArrOutputSchema = z.strictObject({
       growth_percent_by_currency: z.record(currency, z.number().nullable()),
       met_target: z.boolean().nullable(),
       met_target_by_currency: z.record(currency, z.boolean().nullable()),
+      rates: ratesOfDay.nullable().describe("the rates the week's arr is converted with; null without conversion"),
+      fx: minorUnits.nullable().describe("the part of the growth from rates alone: this week's ARR at its rates minus at last week's; null without conversion or a last week"),
     }),
   ),
 });
@@ -181,6 +186,8 @@ const movementLine = z.strictObject({
     ),
   ),
 });
+/** Rates as an output names them: config quotes are reporting-currency units per unit of the key; ECB quotes are units of the key per euro. */
+const ratesUsed = ratesOfDay.extend({ quotes: z.record(currency, z.string()) });
 const movementEnd = z.strictObject({ requested: isoTimestamp, snapshot: z.string(), taken_at: isoTimestamp });
 
 export const movementsOutputSchema = z.strictObject({
@@ -191,7 +198,17 @@ export const movementsOutputSchema = z.strictObject({
   to: movementEnd,
   tiers: z.array(movementLine),
   totals: z.array(movementLine),
-  converted: z.strictObject({ currency, rates: z.record(currency, z.string()), fx_adjustment: minorUnits, total: movementLine }).nullable(),
+  converted: z
+    .strictObject({
+      currency,
+      rates: z.record(currency, z.string()).describe("the start rates' quotes (the movements are converted at them)"),
+      start_rates: ratesUsed,
+      end_rates: ratesUsed,
+      constant_currency: z.boolean().describe('both ends at the start rates: fx_adjustment is 0'),
+      fx_adjustment: minorUnits.describe('the change from rates alone: the end amounts at the end rates minus at the start rates; movements + fx_adjustment = change'),
+      total: movementLine,
+    })
+    .nullable(),
 });
 
 /**

@@ -25,6 +25,11 @@ export interface SnapshotFile {
   account?: string;
   /** Always written next to `account`, so snapshots taken with either kind of key compare. */
   account_fingerprint?: string | null;
+  /**
+   * With `reporting.rates: ecb`: the whole ECB publication in force when the snapshot was
+   * taken, so the snapshot's figures in the reporting currency never change later.
+   */
+  exchange_rates?: PinnedRates;
   products: WireProduct[];
   /** Every price, active or archived, with tiers and currency options. */
   prices: WirePrice[];
@@ -32,6 +37,14 @@ export interface SnapshotFile {
   coupons: WireCoupon[];
   /** Subscriptions of every status, so lifecycles (churn, win-backs) can be told later. */
   subscriptions: WireSubscription[];
+}
+
+/** ECB reference rates as a snapshot pins them: units of each currency one euro buys, decimal text. */
+export interface PinnedRates {
+  source: 'ecb';
+  /** The business day the rates were published for, YYYY-MM-DD. */
+  date: string;
+  per_eur: Record<string, string>;
 }
 
 export const FINGERPRINT_PREFIX = 'fp_';

@@ -17,6 +17,16 @@ const discount = z.union([
     end: z.number().nullable(),
   }),
 ]);
+/** Pinned ECB rates: a real calendar date and, per lower-case currency code, a positive decimal (units per euro). */
+const pinnedRates = z.strictObject({
+  source: z.literal('ecb'),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD').refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), 'must be a real calendar date'),
+  per_eur: z.record(
+    z.string().regex(/^[a-z]{3}$/, 'must be a lower-case 3-letter currency code').refine((code) => code !== 'eur', 'the euro is the base of ECB rates, not one of them'),
+    z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as "1.0823"').refine((rate) => /[1-9]/.test(rate), 'must be positive'),
+  ),
+});
+
 export const snapshotSchema = z.looseObject({
   object: z.literal(SNAPSHOT_OBJECT),
   version: z.literal(SNAPSHOT_VERSION),
@@ -25,6 +35,7 @@ export const snapshotSchema = z.looseObject({
   livemode: z.boolean(),
   account: z.string().regex(/^(acct|fp)_[A-Za-z0-9]+$/, 'must be a Stripe account id (acct_...) or a kpi fingerprint (fp_...)').optional(),
   account_fingerprint: z.string().regex(/^fp_[0-9a-f]+$/, 'must be a kpi fingerprint (fp_...)').nullable().optional(),
+  exchange_rates: pinnedRates.optional(),
   products: z.array(z.looseObject({ id: z.string(), name: z.string(), active: z.boolean() })),
   prices: z.array(
     wirePriceSchema

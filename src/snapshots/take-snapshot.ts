@@ -9,13 +9,14 @@ import {
   minimisePrice,
   minimiseProduct,
   minimiseSubscription,
+  type PinnedRates,
   type SnapshotFile,
 } from './snapshot-format.js';
 
 /** Reads everything a later calculation needs, subscriptions of every status included. */
 export async function takeSnapshot(
   reader: WireAccountReader,
-  meta: { takenAt: number; source: string; livemode: boolean },
+  meta: { takenAt: number; source: string; livemode: boolean; exchangeRates?: PinnedRates },
   onProgress?: (subscriptionsRead: number) => void,
 ): Promise<SnapshotFile> {
   const [products, prices, coupons, accountId] = await Promise.all([
@@ -41,6 +42,7 @@ export async function takeSnapshot(
     livemode: meta.livemode,
     ...(accountId ?? fingerprint ? { account: (accountId ?? fingerprint) as string } : {}),
     account_fingerprint: fingerprint,
+    ...(meta.exchangeRates ? { exchange_rates: structuredClone(meta.exchangeRates) } : {}),
     products: products.map(minimiseProduct),
     prices: prices.map(minimisePrice),
     coupons: coupons.map(minimiseCoupon),

@@ -149,9 +149,11 @@ describe('weekly ARR charts', () => {
     growthPercentByCurrency: {},
     met,
     metByCurrency: {},
+    rates: null,
+    fx: null,
   });
   // 1,000.00 USD, then 1,200.00 (+20 %, met), missing, 1,300.00 (no week before: no target).
-  const series: WeeklyArrSeries = { targetPercent: 10, reconstructedFrom: null, rows: [row(0, 100_000n, null), row(1, 120_000n, true), row(2, null, null), row(3, 130_000n, null, 'reconstructed')] };
+  const series: WeeklyArrSeries = { targetPercent: 10, reconstructedFrom: null, constantCurrency: null, rows: [row(0, 100_000n, null), row(1, 120_000n, true), row(2, null, null), row(3, 130_000n, null, 'reconstructed')] };
 
   it('marks the target where "met" is judged: the week before x (1 + target)', () => {
     const [chart] = weeklyCharts(series);

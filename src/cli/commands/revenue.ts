@@ -3,6 +3,7 @@ import { computeRevenue } from '../../app/compute-revenue.js';
 import { mrrMovements } from '../../app/mrr-movements.js';
 import { weeklyArr } from '../../app/weekly-arr.js';
 import { ratesForFigures } from '../../app/figure-rates.js';
+import { requireReportingRates } from '../../app/reporting-rates.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_AT_RISK_HORIZON_DAYS } from '../../rules/at-risk.js';
@@ -43,6 +44,7 @@ interface RevenueFlags extends SourceFlags, OutputFlags, RatesFlags {
   account?: string;
   atRisk?: boolean;
   horizon?: number;
+  constantCurrency?: boolean;
 }
 
 
@@ -71,6 +73,10 @@ function accountOption(historyFlag: string): Option {
   return new Option('--account <id>', `with ${historyFlag}: the Stripe account (acct_...) or fingerprint (fp_...) whose snapshots to use (default: the newest snapshot's)`);
 }
 
+function constantCurrencyOption(historyFlag: string, converted: string): Option {
+  return new Option('--constant-currency', `with ${historyFlag}: ${converted}, so growth is without currency effects (needs "reporting" in the config)`);
+}
+
 export function revenueCommand(context: CliContext, measure: Measure): Command {
   const command = new Command(measure).description(
     measure === 'mrr'
@@ -86,6 +92,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--from <date>', 'MRR movements from the snapshot at or before this date').argParser(parseMoment).conflicts(['explain', 'snapshot']))
       .addOption(new Option('--to <date>', 'MRR movements up to the snapshot at or before this date (default: now)').argParser(parseMoment))
       .addOption(accountOption('--from'))
+      .addOption(constantCurrencyOption('--from', "both ends at the start's exchange rates"))
       .addOption(new Option('--at-risk', 'MRR at risk: past due, scheduled to end, discounts ending, trials ending (upside)').conflicts(['from']))
       .addOption(new Option('--horizon <days>', `with --at-risk: how many days ahead "ending" looks (default: ${DEFAULT_AT_RISK_HORIZON_DAYS}, at most ${MAX_AT_RISK_HORIZON_DAYS})`).argParser(parseHorizonDays));
   } else {
@@ -93,7 +100,8 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       .addOption(new Option('--weekly', 'ARR per week from the snapshots, with week-over-week growth against the target').conflicts(['explain', 'snapshot']))
       .addOption(new Option('--weeks <n>', `with --weekly: how many weeks it shows (default: ${DEFAULT_WEEKS}, at most ${MAX_WEEKS})`).argParser(parseWeeks))
       .option('--backfill', 'with --weekly: reconstruct weeks without a snapshot from subscription lifecycle dates (labelled)')
-      .addOption(accountOption('--weekly'));
+      .addOption(accountOption('--weekly'))
+      .addOption(constantCurrencyOption('--weekly', "every week at the first shown week's exchange rates"));
     addAsciiOption(command);
   }
   return command.addHelpText('after', EXAMPLES[measure] + '\n' + ENVIRONMENT_HELP).action(async (flags: RevenueFlags) => {
@@ -103,6 +111,10 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
     if (flags.account !== undefined && !flags.weekly && !flags.from) throw new UsageError(`--account works with ${measure === 'mrr' ? '--from' : '--weekly'}: it chooses whose snapshots make the history`);
     if (flags.horizon !== undefined && !flags.atRisk) throw new UsageError('--horizon works with --at-risk', 'Add --at-risk to see the MRR at risk within the horizon.');
     if (flags.weeks !== undefined && !flags.weekly) throw new UsageError('--weeks works with --weekly', 'Add --weekly to see ARR week by week.');
+    if (flags.constantCurrency) {
+      if (!flags.weekly && !flags.from) throw new UsageError(`--constant-currency works with ${measure === 'mrr' ? '--from' : '--weekly'}: it holds the exchange rates of a history's start`);
+      requireReportingRates(config, '--constant-currency');
+    }
     const renderers = flags.from
       ? await movements(context, config, flags)
       : flags.weekly
@@ -153,7 +165,16 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
     const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
     newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
   }
-  const series = await weeklyArr(config, { now, weeks: flags.weeks ?? DEFAULT_WEEKS, backfill: flags.backfill ?? false, snapshots, newest, load: (snapshot) => readSnapshot(snapshot.path) });
+  const series = await weeklyArr(config, {
+    now,
+    weeks: flags.weeks ?? DEFAULT_WEEKS,
+    backfill: flags.backfill ?? false,
+    snapshots,
+    newest,
+    load: (snapshot) => readSnapshot(snapshot.path),
+    ratesAt: openRatesAt(config, flags, context),
+    constantCurrency: flags.constantCurrency ?? false,
+  });
   if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${directory} (${snapshots.length})`);
   return {
     json: () => renderWeeklyArrJson(series, context.now(), selection),
@@ -164,7 +185,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
 
 async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
   const { start, end, earlier, selection } = snapshotPeriod(context, config, { ...flags, from: flags.from as Date });
-  const report = await mrrMovements(config, start, end, context.now(), earlier);
+  const report = await mrrMovements(config, start, end, context.now(), earlier, { ratesAt: openRatesAt(config, flags, context), constantCurrency: flags.constantCurrency ?? false });
   return {
     json: () => renderMovementsJson(report, selection),
     table: (palette, screen) => renderMovementsTable(report, palette, screen),

@@ -9,6 +9,7 @@ import { describeProgress, describeReadCost } from '../../terminal/read-summary.
 import { makeProgress } from '../../terminal/terminal.js';
 import { messagesTo } from '../../terminal/messages.js';
 import { openStripeReader } from '../billing-source-options.js';
+import { pinnedQuotes } from '../rates-options.js';
 import type { CliContext } from '../context.js';
 import { notifier } from '../output.js';
 import { addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, type SourceFlags } from '../options.js';
@@ -41,9 +42,12 @@ Examples:
       const directory = snapshotsDir(resolveDataDir({ flag: flags.dataDir, env: context.env, configured: config.dataDir }));
       // Find out now, not after reading the whole account, whether the snapshot can be saved.
       ensureWritableDirectory(directory);
+      const takenAt = context.now();
+      // Rates first: without them there is no point reading the whole account.
+      const exchangeRates = await pinnedQuotes(config, flags, context, takenAt);
       const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
       const progress = makeProgress(context.stderr);
-      const snapshot = await takeSnapshot(reader, { takenAt: Math.floor(context.now().getTime() / 1000), source: description, livemode }, (read) =>
+      const snapshot = await takeSnapshot(reader, { takenAt: Math.floor(takenAt.getTime() / 1000), source: description, livemode, ...(exchangeRates ? { exchangeRates } : {}) }, (read) =>
         progress.update(describeProgress(read, reader.readStats)),
       ).finally(() => progress.done());
       let path: string;
