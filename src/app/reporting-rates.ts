@@ -111,12 +111,16 @@ export async function pinnedRates(config: KpiConfig, ecb: () => EcbQuoteSource, 
  * either way its figure stays the same when viewed later); fixed rates as configured.
  */
 export function ratesForSnapshot(file: SnapshotFile, config: KpiConfig, ratesAt: RatesAt): Promise<ExchangeRates | null> {
+  return pinnedOrAt(config, ratesAt, file.taken_at, file.exchange_rates);
+}
+
+/** The rates of figures as of `asOf` (unix seconds): those pinned with the data (with `rates: ecb`), else those in force then. */
+export function pinnedOrAt(config: KpiConfig, ratesAt: RatesAt, asOf: number, pinned: PinnedRates | undefined): Promise<ExchangeRates | null> {
   const reporting = config.reporting;
   if (!reporting) return Promise.resolve(null);
   if (reporting.rates !== 'ecb') return Promise.resolve(configuredRates(config));
-  const pinned = file.exchange_rates;
   if (pinned) return Promise.resolve(ecbRates(reporting.currency, { date: pinned.date, perEur: pinned.per_eur }));
-  return ratesAt(new Date(file.taken_at * 1000));
+  return ratesAt(new Date(asOf * 1000));
 }
 
 /** For callers that only ever meet fixed rates: an ECB lookup is a wiring mistake, not a user's. */

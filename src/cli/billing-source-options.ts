@@ -28,7 +28,7 @@ export async function openBillingSource(flags: SourceFlags, env: NodeJS.ProcessE
 
 export function snapshotSource(path: string, displayName: string = path): BillingSource {
   const file = readSnapshot(path);
-  return new WireBillingSource(snapshotReader(file, displayName), describeSnapshot(file), file.taken_at);
+  return new WireBillingSource(snapshotReader(file, displayName), describeSnapshot(file), file.taken_at, file.exchange_rates);
 }
 
 /** The Stripe API reader. The SDK is large: it is loaded only when the API is really read. */

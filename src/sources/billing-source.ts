@@ -1,4 +1,5 @@
 import type { PricingCatalog, Product, Subscription, SubscriptionStatus } from '../billing/model.js';
+import type { PinnedRates } from '../snapshots/snapshot-format.js';
 
 /** What reading a remote source cost so far. */
 export interface ReadStats {
@@ -25,4 +26,6 @@ export interface BillingSource {
   subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog): AsyncIterable<Subscription>;
   /** Request counters when the source talks to an API (progress and `--verbose`). */
   readonly readStats?: ReadStats;
+  /** ECB rates recorded with the data (a snapshot taken with `rates: ecb`): its figures convert with them. */
+  readonly pinnedRates?: PinnedRates;
 }

@@ -48,7 +48,7 @@ function fakeEcb(perEur: Record<string, string>): EcbQuoteSource & { asked: stri
 
 async function reportWith(ecb: EcbQuoteSource, reportingConfig = config) {
   const source = new WireBillingSource(new AccountFileReader(THREE_CURRENCIES), 'test account', THREE_CURRENCIES.as_of);
-  const rates = await ratesForFigures(ratesAtFor(reportingConfig, () => ecb), source);
+  const rates = await ratesForFigures(reportingConfig, ratesAtFor(reportingConfig, () => ecb), source);
   return computeRevenue(source, reportingConfig, { measure: 'mrr', explain: false, now: new Date(0), rates });
 }
 
@@ -105,9 +105,18 @@ describe('ECB reference rates', () => {
     };
     // Two of the demo's weekly snapshots: last week's ARR behind a growth target is one of them.
     const [earlier, later] = listSnapshots(DEMO_SNAPSHOTS_DIR).slice(-2);
-    await ratesForFigures(ratesAt, snapshotSource(earlier!.path));
-    await ratesForFigures(ratesAt, snapshotSource(later!.path));
+    await ratesForFigures(config, ratesAt, snapshotSource(earlier!.path));
+    await ratesForFigures(config, ratesAt, snapshotSource(later!.path));
     expect(moments).toEqual(['2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
+  });
+
+  it('converts figures with the rates a snapshot pinned, without asking for any', async () => {
+    const ratesAt: RatesAt = async () => {
+      throw new Error('pinned rates must be used');
+    };
+    const pinned = { source: 'ecb' as const, date: '2026-11-13', per_eur: { usd: '1.0823', gbp: '0.8712' } };
+    const source = new WireBillingSource(new AccountFileReader(THREE_CURRENCIES), 'pinned snapshot', THREE_CURRENCIES.as_of, pinned);
+    expect(await ratesForFigures(config, ratesAt, source)).toEqual({ currency: 'usd', source: 'ecb', date: '2026-11-13', quoted: { usd: '1.0823', gbp: '0.8712' } });
   });
 
   it('refuses a currency the ECB does not quote, naming it, with fixed rates as the way out (exit 2)', async () => {

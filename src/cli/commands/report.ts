@@ -223,6 +223,6 @@ function isTargetOf(id: string, wanted: ReadonlySet<string>, report: ReportConfi
 async function revenue(source: BillingSource, config: KpiConfig, now: Date, reportConfig: ReportConfig, ratesAt: RatesAt) {
   // Trialing subscriptions are read only when an at-risk KPI asks for them.
   const atRisk = reportConfig.kpis.some((kpi) => kpi.source?.type === 'stripe' && (kpi.source.metric === 'past_due_share' || kpi.source.metric === 'scheduled_to_end_mrr'));
-  const rates = await ratesForFigures(ratesAt, source);
+  const rates = await ratesForFigures(config, ratesAt, source);
   return computeRevenueReports(source, config, ['mrr', 'arr'], { explain: false, now, rates, ...(atRisk ? { atRiskHorizonDays: DEFAULT_AT_RISK_HORIZON_DAYS } : {}) });
 }

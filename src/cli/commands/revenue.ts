@@ -127,7 +127,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
 async function figures(context: CliContext, config: KpiConfig, flags: RevenueFlags, measure: Measure): Promise<Renderers> {
   const now = context.now();
   const source = await openBillingSource(flags, context.env, now, notifier(context));
-  const rates = await ratesForFigures(openRatesAt(config, flags, context), source);
+  const rates = await ratesForFigures(config, openRatesAt(config, flags, context), source);
   const progress = makeProgress(context.stderr);
   const report = await computeRevenue(source, config, {
     measure,

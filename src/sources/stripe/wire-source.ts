@@ -1,3 +1,4 @@
+import type { PinnedRates } from '../../snapshots/snapshot-format.js';
 import type { Lookup, PriceListing, PricingCatalog, Product, Subscription, SubscriptionStatus } from '../../billing/model.js';
 import type { BillingSource } from '../billing-source.js';
 import { listPrice, mapCoupon, mapPrice, mapProduct, mapSubscription } from './map.js';
@@ -33,6 +34,7 @@ export class WireBillingSource implements BillingSource {
     private readonly reader: WireAccountReader,
     readonly description: string,
     readonly asOf: number,
+    readonly pinnedRates?: PinnedRates,
   ) {}
 
   get readStats(): ReadStats | undefined {
