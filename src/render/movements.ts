@@ -10,7 +10,7 @@ import { newTable, tableText } from './table-style.js';
 
 export const MOVEMENTS_JSON_SCHEMA_VERSION = 1;
 
-const LABELS = { new: 'New', reactivation: 'Reactivation', expansion: 'Expansion', contraction: 'Contraction', churn: 'Churn' } as const;
+export const MOVEMENT_LABELS = { new: 'New', reactivation: 'Reactivation', expansion: 'Expansion', contraction: 'Contraction', churn: 'Churn' } as const;
 
 function lineJson(line: MovementLine) {
   return {
@@ -58,7 +58,7 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
 
 export function renderMovementsTable(rawReport: MovementsReport, palette: Palette): string {
   const report = terminalSafeCopy(rawReport);
-  const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
+  const table = newTable(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => MOVEMENT_LABELS[kind]), 'End'], palette, [1, 2, 3, 4, 5, 6, 7]);
   const push = (line: MovementLine, emphasis: boolean) => {
     const style = emphasis ? palette.emphasis : (text: string) => text;
     table.push([

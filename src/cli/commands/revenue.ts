@@ -10,6 +10,7 @@ import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } f
 import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
 import { renderRevenueJson } from '../../render/revenue-json.js';
 import { renderRevenueTable } from '../../render/revenue-table.js';
+import { renderWeeklyArrHtml } from '../../render/html/weekly-arr.js';
 import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../render/weekly-arr.js';
 import type { Measure } from '../../revenue/revenue-report.js';
 import { readSnapshot } from '../../snapshots/snapshot-store.js';
@@ -22,7 +23,7 @@ import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
 import type { CliContext } from '../context.js';
 import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
-import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
+import { addOutputOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, TABLE_FORMATS, wholeNumberUpTo, type TableFormat, type OutputFlags, type SourceFlags } from '../options.js';
 
 /** Ten years: past any real cancel_at, trial or coupon end, and far inside what a date can hold. */
 const MAX_AT_RISK_HORIZON_DAYS = 3660;
@@ -31,7 +32,9 @@ const parseHorizonDays = wholeNumberUpTo(MAX_AT_RISK_HORIZON_DAYS, 'days (ten ye
 const MAX_WEEKS = 522;
 const parseWeeks = wholeNumberUpTo(MAX_WEEKS, 'weeks (ten years)');
 
-interface RevenueFlags extends SourceFlags, OutputFlags {
+interface RevenueFlags extends SourceFlags, Omit<OutputFlags, 'format'> {
+  /** `html` with `--weekly` only. */
+  format: TableFormat | 'html';
   explain?: boolean;
   from?: Date;
   to?: Date;
@@ -61,6 +64,7 @@ Examples:
   kpi arr --demo                         ARR = 12 x recurring MRR, other recurring groups included
   kpi arr --demo --weekly                ARR per week from the bundled snapshots, against the 10 % target
   kpi arr --weekly --weeks 12 --backfill weeks without a snapshot reconstructed (and labelled so)
+  kpi arr --demo --weekly --format html -o arr.html   a self-contained page with the chart
   kpi arr --format json                  for CI`,
 };
 
@@ -75,7 +79,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       : 'ARR (12 x recurring MRR) by tier and product, plus recurring groups outside self-service',
   );
   addSourceOptions(command);
-  addOutputOptions(command);
+  addOutputOptions(command, measure === 'arr' ? [...TABLE_FORMATS, 'html'] : TABLE_FORMATS);
   command.option('--explain', "list each counted subscription's contribution per product, and the causes of its difference from Stripe's figure");
   if (measure === 'mrr') {
     command
@@ -98,6 +102,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
     if (flags.account !== undefined && !flags.weekly && !flags.from) throw new UsageError(`--account works with ${measure === 'mrr' ? '--from' : '--weekly'}: it chooses whose snapshots make the history`);
     if (flags.horizon !== undefined && !flags.atRisk) throw new UsageError('--horizon works with --at-risk', 'Add --at-risk to see the MRR at risk within the horizon.');
     if (flags.weeks !== undefined && !flags.weekly) throw new UsageError('--weeks works with --weekly', 'Add --weekly to see ARR week by week.');
+    if (flags.format === 'html' && !flags.weekly) throw new UsageError('--format html works with --weekly', 'Try `kpi arr --weekly --format html -o arr.html`.');
     const renderers = flags.from
       ? await movements(context, config, flags)
       : flags.weekly
@@ -152,6 +157,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
     json: () => renderWeeklyArrJson(series, context.now(), selection),
     table: (palette) => renderWeeklyArrTable(series, palette),
     delimited: (format) => renderWeeklyArrDelimited(series, format),
+    html: () => renderWeeklyArrHtml(series, context.now()),
   };
 }
 
