@@ -49,7 +49,7 @@ export function okrCommand(context: CliContext): Command {
 Examples:
   kpi okr status --demo                   the demo company's OKRs, key results linked to its KPIs
   kpi okr status okrs.yaml --format markdown
-  kpi okr status --demo --format html -o okrs.html   a self-contained page
+  kpi okr status --demo --format html > okrs.html   a self-contained page
   kpi okr status --as-of 2026-11-01       where things stood then
   kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track
   kpi okr status --allow-commands         linked KPIs with command sources run their commands too

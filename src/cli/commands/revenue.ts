@@ -64,7 +64,7 @@ Examples:
   kpi arr --demo                         ARR = 12 x recurring MRR, other recurring groups included
   kpi arr --demo --weekly                ARR per week from the bundled snapshots, against the 10 % target
   kpi arr --weekly --weeks 12 --backfill weeks without a snapshot reconstructed (and labelled so)
-  kpi arr --demo --weekly --format html -o arr.html   a self-contained page with the chart
+  kpi arr --demo --weekly --format html > arr.html   a self-contained page with the chart
   kpi arr --format json                  for CI`,
 };
 
