@@ -143,6 +143,8 @@ describe('SVG builders', () => {
     const waterfall = waterfallSvg({ label: 'moves', steps: [{ label: 'Start', value: 5, total: true }, { label: 'Churn', value: -2, total: false }, { label: 'End', value: 3, total: true }], formatTick: String });
     expect(waterfall.match(/<rect class="step /g)).toHaveLength(3);
     expect(waterfall).toContain('class="step decrease"');
+    // Each step is labelled with its size, increases signed.
+    expect([...waterfall.matchAll(/<text class="step-value"[^>]*>([^<]*)</g)].map((match) => match[1])).toEqual(['5', '-2', '3']);
     const spark = sparklineSvg([1, 2, 3], 'trend');
     expect(spark).toContain('role="img"');
     expect(spark.match(/<polyline class="spark" points="([^"]*)"/)?.[1]?.split(' ')).toHaveLength(3);

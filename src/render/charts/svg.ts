@@ -68,6 +68,12 @@ export function waterfallSvg(input: { label: string; steps: readonly WaterfallSt
     ...valueAxis(geometry.scale, box, input.formatTick),
     ...geometry.bars.map((bar) => `<rect class="step ${bar.kind}" x="${px(bar.x)}" y="${px(bar.y)}" width="${px(bar.width)}" height="${px(Math.max(bar.height, 1))}"/>`),
     ...geometry.bars.map((bar) => categoryLabel(bar.label, bar.x + bar.width / 2, box)),
+    // Movements are often small beside the totals (zero stays on the scale): each step says its size.
+    ...geometry.bars.map((bar) => {
+      const below = bar.kind === 'decrease';
+      const text = `${bar.kind === 'increase' && bar.value > 0 ? '+' : ''}${input.formatTick(bar.value)}`;
+      return `<text class="step-value" x="${px(bar.x + bar.width / 2)}" y="${px(below ? bar.y + Math.max(bar.height, 1) + 12 : bar.y - 4)}" text-anchor="middle">${escapeHtml(text)}</text>`;
+    }),
     `<line class="zero" x1="${box.left}" x2="${box.width - box.right}" y1="${px(geometry.zeroY)}" y2="${px(geometry.zeroY)}"/>`,
   ];
   return svgFrame(box.width, box.height, input.label, content, 'waterfall');

@@ -30,6 +30,7 @@ figure { margin: 1rem 0; padding: .75rem; background: var(--panel); border-radiu
 svg.chart { max-width: 100%; height: auto; display: block; font-size: 11px; }
 svg.bar-chart, svg.waterfall { width: 100%; max-width: 48rem; }
 svg.chart text { fill: var(--muted); }
+svg.chart .step-value { fill: var(--fg); font-weight: 600; }
 svg.chart .tick line { stroke: var(--rule); stroke-width: 1; }
 svg.chart .zero { stroke: var(--fg); stroke-width: 1; }
 svg.chart .bar { fill: var(--bar); }
