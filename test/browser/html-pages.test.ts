@@ -105,7 +105,7 @@ async function checkWeeklyCharts(page: Page, json: WeeklyJson): Promise<void> {
   }
 }
 
-describe('kpi arr --demo --weekly --format html', () => {
+describe('kpi arr --demo --weekly --format html', { timeout: 120_000 }, () => {
   it('loads with no console error and no request, draws a bar per week and states every figure', async () => {
     const file = await htmlFile('arr.html', ['arr', '--demo', '--weekly']);
     const json = JSON.parse(await kpi(['arr', '--demo', '--weekly', '--format', 'json'])) as WeeklyJson;
@@ -123,7 +123,7 @@ describe('kpi arr --demo --weekly --format html', () => {
   });
 });
 
-describe('kpi okr status --demo --format html', () => {
+describe('kpi okr status --demo --format html', { timeout: 120_000 }, () => {
   it('shows each objective and key result with its score and band as in the JSON', async () => {
     const file = await htmlFile('okrs.html', ['okr', 'status', '--demo']);
     const json = JSON.parse(await kpi(['okr', 'status', '--demo', '--format', 'json'])) as {
@@ -142,7 +142,7 @@ describe('kpi okr status --demo --format html', () => {
   });
 });
 
-describe('kpi report --demo --format html', () => {
+describe('kpi report --demo --format html', { timeout: 120_000 }, () => {
   let file: string;
   beforeAll(async () => {
     file = await htmlFile('report.html', ['report', '--demo', '--okrs', DEMO_OKR_FILE]);
@@ -209,7 +209,7 @@ describe('kpi report --demo --format html', () => {
   });
 });
 
-describe('a hostile config and OKR file', () => {
+describe('a hostile config and OKR file', { timeout: 120_000 }, () => {
   it('shows planted markup as text: nothing runs and no element is made from it', async () => {
     const script = '<script>window.__pwned=1</script>';
     const breakout = '"><img src=x onerror="window.__pwned=1">';
