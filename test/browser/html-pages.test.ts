@@ -146,7 +146,7 @@ describe('kpi report --demo --format html', { timeout: 120_000 }, () => {
   let file: string;
   beforeAll(async () => {
     file = await htmlFile('report.html', ['report', '--demo', '--okrs', DEMO_OKR_FILE]);
-  });
+  }, 120_000);
 
   it('puts the off-track KPIs first, draws the weekly ARR, the movements and the OKRs, with no console error or request', async () => {
     const report = JSON.parse(await kpi(['report', '--demo', '--format', 'json'])) as { kpis: Array<{ name: string; status: string }> };
