@@ -54,6 +54,27 @@ export interface OkrStatusReport {
 }
 
 /**
+ * Scores the OKRs at `asOf`. Live KPI values describe now, and "this quarter" is now's
+ * quarter: they stand for the OKRs only when asked about now (within a day) and the OKR
+ * quarter is not over; otherwise check-ins do. `liveKpis` is asked only then.
+ */
+export async function scoreOkrs(
+  file: OkrFile,
+  moments: { asOf: Date; now: Date; calendar: CalendarSettings },
+  liveKpis: (wanted: ReadonlySet<string>) => Promise<readonly KpiResult[]>,
+): Promise<OkrStatusReport> {
+  const { asOf, now, calendar } = moments;
+  const bounds = quarterBounds(file.period, calendar);
+  const live = Math.abs(asOf.getTime() - now.getTime()) <= 86_400_000 && bounds !== null && now < bounds.end;
+  const wanted = new Set(file.objectives.flatMap((objective) => objective.key_results.map((kr) => kr.kpi).filter((id): id is string => !!id)));
+  const kpis = new Map<string, KpiResult>();
+  if (live && wanted.size > 0) {
+    for (const result of await liveKpis(wanted)) kpis.set(result.id, result);
+  }
+  return okrStatus(file, { asOf, live, calendar, kpis });
+}
+
+/**
  * Scores every key result and objective at `asOf`. A key result's value is, in order:
  * its linked KPI's live value (when `asOf` is today), its `current` value (if measured by
  * then), or its latest check-in by then; a key result without one of its own but with

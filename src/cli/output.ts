@@ -41,6 +41,8 @@ export interface Renderers {
   table(palette: Palette, screen: Screen): string;
   delimited(format: Delimited): string;
   markdown?(): string;
+  /** A self-contained page; only commands that offer `--format html` have one. */
+  html?(): string;
 }
 
 /** Renders in the chosen format (colour decided for where the output goes) and emits it. */
@@ -61,6 +63,10 @@ export function emitFormatted(context: CliContext, flags: RenderFlags, renderers
 export function renderFormatted(context: CliContext, flags: RenderFlags, renderers: Renderers): string {
   if (flags.format === 'json') return renderers.json();
   if (flags.format === 'markdown' && renderers.markdown) return renderers.markdown();
+  if (flags.format === 'html') {
+    if (!renderers.html) throw new Error('--format html was offered to a command without an HTML renderer');
+    return renderers.html();
+  }
   if (flags.format === 'csv' || flags.format === 'tsv') return renderers.delimited(flags.format);
   const stream = outputStream(context, flags.output);
   return renderers.table(makePalette(colourEnabled(stream, context.env, !flags.color)), screenFor(stream, context.env, flags));

@@ -16,7 +16,7 @@ export interface ReportView {
   onlyOffTrack: boolean;
 }
 
-const STATUS_WORDS: Record<KpiStatus, string> = {
+export const STATUS_WORDS: Record<KpiStatus, string> = {
   green: 'GREEN',
   yellow: 'YELLOW',
   red: 'RED',
@@ -25,15 +25,15 @@ const STATUS_WORDS: Record<KpiStatus, string> = {
   not_configured: 'not configured',
   error: 'n/a',
 };
-const STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '✔', yellow: '▲', red: '✖', no_value: '·', no_target: '·', not_configured: '·', error: '?' };
+export const STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '✔', yellow: '▲', red: '✖', no_value: '·', no_target: '·', not_configured: '·', error: '?' };
 const ASCII_STATUS_SYMBOLS: Record<KpiStatus, string> = { green: '+', yellow: '!', red: 'x', no_value: '.', no_target: '.', not_configured: '.', error: '?' };
 /** In ASCII words, not ^ and v: those are levels of the ASCII sparkline next to them. */
 const TREND_ARROWS = { unicode: { up: '↑', down: '↓', flat: '→' }, ascii: { up: 'up', down: 'down', flat: 'same' } } as const;
 /** Off-track first (red, then yellow), then failures, then the rest: exception-based reporting. */
-const ORDER: Record<KpiStatus, number> = { red: 0, yellow: 1, error: 2, green: 3, no_value: 4, no_target: 5, not_configured: 6 };
+export const ORDER: Record<KpiStatus, number> = { red: 0, yellow: 1, error: 2, green: 3, no_value: 4, no_target: 5, not_configured: 6 };
 
 /** Exceptions: red and yellow KPIs, and those whose value could not be read (they may be either). */
-function shown(view: ReportView): KpiResult[] {
+export function shown(view: ReportView): KpiResult[] {
   return view.onlyOffTrack ? view.report.results.filter((result) => OFF_TRACK.has(result.status) || result.status === 'error') : view.report.results;
 }
 
@@ -49,12 +49,12 @@ export function formatKpiValue(value: number | null, result: Pick<KpiResult, 'un
 }
 
 /** Reasons worth a line: failures and missing targets, not the obvious "not configured" or "no target set". */
-function reasonOf(result: KpiResult): string[] {
+export function reasonOf(result: KpiResult): string[] {
   if (!result.reason || result.status === 'not_configured' || result.reason === 'no target set') return [];
   return [result.reason];
 }
 
-function periodText(result: KpiResult, timeZone: string): string {
+export function periodText(result: KpiResult, timeZone: string): string {
   if (result.period.name === 'now') return 'now';
   // Days as the report's time zone counts them.
   const day = (date: Date) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);

@@ -12,7 +12,7 @@ import { constantCurrencyPhrase, ratesJson, ratesPhrase } from './rates-text.js'
 
 export const MOVEMENTS_JSON_SCHEMA_VERSION = 1;
 
-const LABELS = { new: 'New', reactivation: 'Reactivation', expansion: 'Expansion', contraction: 'Contraction', churn: 'Churn' } as const;
+export const MOVEMENT_LABELS = { new: 'New', reactivation: 'Reactivation', expansion: 'Expansion', contraction: 'Contraction', churn: 'Churn' } as const;
 
 function lineJson(line: MovementLine) {
   return {
@@ -74,7 +74,7 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
 const MOVEMENT_COLUMNS: Record<string, Omit<FitColumn, 'head'>> = {
   Tier: { role: 'text', min: 10 },
   Movement: { role: 'keep' },
-  ...Object.fromEntries(['Start', ...Object.values(LABELS), 'FX', 'End', 'MRR'].map((head) => [head, { role: 'numeric' }])),
+  ...Object.fromEntries(['Start', ...Object.values(MOVEMENT_LABELS), 'FX', 'End', 'MRR'].map((head) => [head, { role: 'numeric' }])),
   Customers: { role: 'numeric', drop: 3 },
   Subscriptions: { role: 'numeric', drop: 2 },
 };
@@ -126,7 +126,7 @@ function movementRows(report: MovementsReport, palette: Palette): string[][] {
     return [
       ...(index > 0 ? [['', '', '', '', '']] : []),
       [style(tier), 'Start', formatMoneyForHumans(line.start, line.currency), '', ''],
-      ...MOVEMENT_KINDS.map((kind) => ['', LABELS[kind], formatChangeForHumans(line.parts[kind].amount, line.currency), String(line.parts[kind].customers), String(line.parts[kind].subscriptions)]),
+      ...MOVEMENT_KINDS.map((kind) => ['', MOVEMENT_LABELS[kind], formatChangeForHumans(line.parts[kind].amount, line.currency), String(line.parts[kind].customers), String(line.parts[kind].subscriptions)]),
       ...(fx === null ? [] : [['', FX_HEAD, formatChangeForHumans(fx, line.currency), '', '']]),
       ['', 'End', style(formatMoneyForHumans(line.end, line.currency)), '', ''],
     ];
@@ -134,7 +134,7 @@ function movementRows(report: MovementsReport, palette: Palette): string[][] {
 }
 
 function movementTableLines(report: MovementsReport, palette: Palette, screen: Screen): string[] {
-  const wideColumns = movementColumns(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => LABELS[kind]), ...(report.converted ? [FX_HEAD] : []), 'End']);
+  const wideColumns = movementColumns(['Tier', 'Start', ...MOVEMENT_KINDS.map((kind) => MOVEMENT_LABELS[kind]), ...(report.converted ? [FX_HEAD] : []), 'End']);
   const withCounts = wideRows(report, palette, true);
   if (fitsWithoutHiding(wideColumns, withCounts, screen.width)) return fittedTableLines(wideColumns, withCounts, palette, screen);
   const withoutCounts = wideRows(report, palette, false);

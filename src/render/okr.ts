@@ -9,15 +9,15 @@ import { fitLines, fittedTableLines, UNFITTED, type FitColumn } from './table-fi
 export const OKR_JSON_SCHEMA_VERSION = 1;
 
 const number = (value: number | null) => (value === null ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-const confidence = (kr: { confidence: number | null; confidenceTrend?: string | null }) =>
+export const confidence = (kr: { confidence: number | null; confidenceTrend?: string | null }) =>
   kr.confidence === null ? '–' : `${kr.confidence}/10${kr.confidenceTrend ? ` ${{ up: '↑', down: '↓', flat: '→' }[kr.confidenceTrend as 'up' | 'down' | 'flat']}` : ''}`;
 /** An unknown score is "n/a", never 0; an objective scored without some key results says so. */
-const scoreText = (value: { score: number | null; incomplete?: boolean }) =>
+export const scoreText = (value: { score: number | null; incomplete?: boolean }) =>
   value.score === null ? 'n/a' : `${value.score.toFixed(2)}${value.incomplete ? ' (incomplete)' : ''}`;
-const progress = (kr: KeyResultView) =>
+export const progress = (kr: KeyResultView) =>
   kr.score === null ? 'n/a' : kr.milestone ? (kr.score === 1 ? 'done' : 'not done') : kr.basis === 'children' ? 'from children' : `${number(kr.current)} of ${number(kr.target)} (from ${number(kr.start)})`;
 
-function heading(report: OkrStatusReport): string {
+export function heading(report: OkrStatusReport): string {
   return `OKRs ${report.period} · as of ${report.asOf.toISOString().slice(0, 10)} · ${Math.round(Math.min(1, Math.max(0, report.elapsed)) * 100)} % of the quarter gone`;
 }
 

@@ -143,7 +143,7 @@ export function renderWeeklyArrDelimited(series: WeeklyArrSeries, format: Delimi
 }
 
 /** The headline figure when there is one currency (or a converted total), else one series per currency. */
-function seriesOf(row: WeeklyArrSeries['rows'][number]): Array<[string, bigint, number | null, boolean | null]> {
+export function seriesOf(row: WeeklyArrSeries['rows'][number]): Array<[string, bigint, number | null, boolean | null]> {
   const report = row.report!;
   if (report.reportingCurrency && report.amount.total !== null) {
     return [[report.reportingCurrency, report.amount.total, row.growthPercent, row.met]];

@@ -138,7 +138,7 @@ describe('help, completion and suggestions', () => {
     const run = await runKpi(['help', 'formats']);
     expect(run.code).toBe(0);
     const formats = run.stdout.split('\n').map((line) => /^ {2}([a-z][a-z, ]*?) {2,}/.exec(line)?.[1]).filter(Boolean);
-    expect(formats).toEqual(['table', 'json', 'csv, tsv', 'markdown']);
+    expect(formats).toEqual(['table', 'json', 'csv, tsv', 'markdown', 'html']);
     expect(run.stdout).toContain('-o FILE writes the result to FILE');
   });
 

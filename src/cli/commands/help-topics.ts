@@ -39,6 +39,8 @@ export const HELP_TOPICS: Record<string, string> = {
              as the decimal point, money in major units; text that a spreadsheet would
              run as a formula starts with a ' .
   markdown   kpi report, kpi okr status and kpi metrics: ready to paste into the pre-read doc.
+  html       kpi report, kpi arr --weekly and kpi okr status: one self-contained page with
+             charts (inline CSS and SVG, no script, nothing loaded from elsewhere).
 
   -o FILE writes the result to FILE (whole or not at all) instead of stdout; a new
   FILE is private (0600 unless the umask is stricter), an existing one keeps its mode.

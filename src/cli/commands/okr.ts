@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { okrStatus } from '../../app/okr-status.js';
-import type { KpiResult } from '../../app/kpi-report.js';
+import { scoreOkrs } from '../../app/okr-status.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { lintOkrs } from '../../okr/lint.js';
 import { loadOkrFile } from '../../okr/okr-file.js';
+import { renderOkrHtml } from '../../render/html/okr.js';
 import { renderLint, renderOkrDelimited, renderOkrJson, renderOkrMarkdown, renderOkrTable } from '../../render/okr.js';
 import { colourEnabled, makePalette } from '../../terminal/terminal.js';
 import { messagesTo } from '../../terminal/messages.js';
@@ -13,11 +13,10 @@ import { terminalSafe } from '../../terminal/safe-text.js';
 import type { CliContext } from '../context.js';
 import { emitFormatted } from '../output.js';
 import { addOutputOptions, addRatesOptions, addSourceOptions, parseMoment, type OutputFlags } from '../options.js';
-import { addAllowCommandsOption, evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK, type KpiSourceFlags } from './report.js';
+import { addAllowCommandsOption, calendarOf, evaluateKpis, reportSetup, ReportExit, EXIT_OFF_TRACK, type KpiSourceFlags } from './report.js';
 import { DEMO_OKR_FILE } from '../../package-root.js';
-import { quarterBounds } from '../../scoreboard/periods.js';
 
-const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
+const OKR_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown', 'html'] as const;
 
 /** The status rules as README and help state them (a test keeps the two the same). */
 export const OKR_STATUS_HELP = `Status: Not Started until a key result has a value (a milestone: until it is done);
@@ -51,6 +50,7 @@ export function okrCommand(context: CliContext): Command {
 Examples:
   kpi okr status --demo                   the demo company's OKRs, key results linked to its KPIs
   kpi okr status okrs.yaml --format markdown
+  kpi okr status --demo --format html > okrs.html   a self-contained page
   kpi okr status --as-of 2026-11-01       where things stood then
   kpi okr status --fail-on off-track      exit ${EXIT_OFF_TRACK} when anything is Off-Track
   kpi okr status --allow-commands         linked KPIs with command sources run their commands too
@@ -64,25 +64,13 @@ Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this 
       const path = okrPath(file, flags, context);
       const okrs = loadOkrFile(path);
       const setup = reportSetup(flags, context);
-      const asOf = flags.asOf ?? setup.now;
-      // Live KPI values describe now, and "this quarter" is now's quarter: they stand for the
-      // OKRs only when asked about now and the OKR quarter is not over. Otherwise check-ins.
-      const calendarOfReport = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
-      const bounds = quarterBounds(okrs.period, calendarOfReport);
-      const live = Math.abs(asOf.getTime() - setup.now.getTime()) <= 86_400_000 && bounds !== null && setup.now < bounds.end;
-      const wanted = new Set(okrs.objectives.flatMap((objective) => objective.key_results.map((kr) => kr.kpi).filter((id): id is string => !!id)));
-      const kpis = new Map<string, KpiResult>();
-      if (live && wanted.size > 0) {
-        const report = await evaluateKpis(setup, flags, context, [], wanted);
-        for (const result of report.results) kpis.set(result.id, result);
-      }
-      const calendar = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
-      const report = okrStatus(okrs, { asOf, live, calendar, kpis });
+      const report = await scoreOkrs(okrs, { asOf: flags.asOf ?? setup.now, now: setup.now, calendar: calendarOf(setup) }, async (wanted) => (await evaluateKpis(setup, flags, context, [], wanted)).results);
       emitFormatted(context, flags, {
         json: () => renderOkrJson(report),
         markdown: () => renderOkrMarkdown(report),
         table: (palette, screen) => renderOkrTable(report, palette, screen),
         delimited: (format) => renderOkrDelimited(report, format),
+        html: () => renderOkrHtml(report),
       });
       // Like `kpi report`: everything prints, then a failed source ends the run with 1 (over 3).
       const unknown = report.objectives.flatMap((objective) => objective.keyResults).filter((kr) => kr.score === null);
@@ -104,8 +92,7 @@ Exit codes: 0 ok, 1 a linked KPI's source failed (everything still prints; this 
       const path = okrPath(file, flags, context);
       const okrs = loadOkrFile(path);
       const setup = reportSetup(flags, context);
-      const calendar = { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
-      const findings = lintOkrs(okrs, new Set(setup.reportConfig.kpis.map((kpi) => kpi.id)), calendar);
+      const findings = lintOkrs(okrs, new Set(setup.reportConfig.kpis.map((kpi) => kpi.id)), calendarOf(setup));
       context.stdout.write(renderLint(findings, path, makePalette(colourEnabled(context.stdout, context.env, !flags.color))));
       if (findings.some((finding) => finding.level === 'error')) throw new ReportExit(2);
     });

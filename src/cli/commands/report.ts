@@ -9,10 +9,16 @@ import { buildKpiReport, type KpiReport } from '../../app/kpi-report.js';
 import type { StoredSnapshot } from '../../snapshots/snapshot-store.js';
 import { DEFAULT_REPORT } from '../../config/defaults.js';
 import type { KpiConfig } from '../../config/schema.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { loadOkrFile, type OkrFile } from '../../okr/okr-file.js';
+import { scoreOkrs } from '../../app/okr-status.js';
+import { reportPictures } from '../../app/report-pictures.js';
+import { renderKpiReportHtml, type ReportPage } from '../../render/html/kpi-report.js';
+import { DEMO_CONFIG_FILE } from '../../package-root.js';
 import { reportSchema, type ReportConfig } from '../../scoreboard/kpi-config.js';
 import { appendRecord, ensureRecordable, readRecords, type RecordedReport } from '../../scoreboard/history.js';
 import { failsOn } from '../../scoreboard/status.js';
+import type { CalendarSettings } from '../../scoreboard/periods.js';
 import { messagesTo } from '../../terminal/messages.js';
 import { terminalSafe } from '../../terminal/safe-text.js';
 import { renderKpiReportDelimited, renderKpiReportJson, renderKpiReportMarkdown, renderKpiReportTable, type ReportView } from '../../render/kpi-report.js';
@@ -30,7 +36,7 @@ import { openRatesAt, type RatesFlags } from '../rates-options.js';
 import { notifier, renderFormatted, stageOutput } from '../output.js';
 import { addAsciiOption, addOutputOptions, addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
 
-const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown'] as const;
+const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown', 'html'] as const;
 
 /** What evaluating KPIs needs besides the billing source: the opt-in to commands, and `--verbose`. */
 export interface KpiSourceFlags extends SourceFlags, RatesFlags {
@@ -49,6 +55,7 @@ interface ReportFlags extends KpiSourceFlags, Omit<OutputFlags, 'format'> {
   failOn?: 'red' | 'yellow';
   record?: boolean;
   historyFile?: string;
+  okrs?: string;
 }
 
 /** A KPI at or beyond `--fail-on`: the run still prints the report, then exits with this. */
@@ -66,6 +73,7 @@ export function reportCommand(context: CliContext): Command {
     .addOption(new Option('--fail-on <level>', `exit ${EXIT_OFF_TRACK} when any KPI is at or beyond this level (for CI)`).choices(['red', 'yellow']))
     .option('--record', 'append this report\'s values to the history file (the next report\'s trend reads it)')
     .option('--history-file <file>', 'the history file (default: report-history.jsonl in the data directory)')
+    .option('--okrs <file>', 'with --format html: add the OKR summary of this OKR file (YAML or JSON)')
     .addHelpText(
       'after',
       `
@@ -73,6 +81,7 @@ Examples:
   kpi report --demo                       the demo company's scoreboard
   kpi report --only off-track             only red and yellow KPIs, for the strategy meeting
   kpi report --format markdown > pre-read.md
+  kpi report --format html -o report.html --okrs okrs.yaml   the pre-read as one self-contained page, with charts
   kpi report --format json --fail-on red  for CI: exit ${EXIT_OFF_TRACK} when a KPI is red
   kpi report --record                     keep this week's values for next week's trend (a sparkline once recorded)
   kpi report --demo --ascii               sparklines and marks in ASCII, for terminals without Unicode
@@ -82,6 +91,9 @@ Exit codes: 0 ok, 1 a KPI's source failed, a missing or rejected Stripe key incl
 this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI is at or beyond --fail-on, 70 internal error (a bug).` + ENVIRONMENT_HELP.replace(/\n\nExit codes:.*$/s, ''),
     )
     .action(async (flags: ReportFlags) => {
+      if (flags.okrs !== undefined && flags.format !== 'html') throw new UsageError('--okrs works with --format html', 'Try `kpi report --format html -o report.html --okrs okrs.yaml`, or `kpi okr status` for the OKRs alone.');
+      // Read before any KPI source runs, so a wrong path fails fast and nothing is recorded.
+      const okrs = flags.okrs === undefined ? null : loadOkrFile(flags.okrs);
       const setup = reportSetup(flags, context);
       // The config's history_file already resolves against the config's folder; a flag against the working directory.
       const historyFile =
@@ -93,11 +105,13 @@ this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI i
       const report = await evaluateKpis(setup, flags, context, history);
 
       const view: ReportView = { report, onlyOffTrack: flags.only === 'off-track' };
+      const page = flags.format === 'html' ? await reportPage(view, setup, okrs, openRatesAt(setup.config, flags, context)) : null;
       const output = renderFormatted(context, flags, {
         json: () => renderKpiReportJson(view),
         markdown: () => renderKpiReportMarkdown(view),
         table: (palette, screen) => renderKpiReportTable(view, palette, screen),
         delimited: (format) => renderKpiReportDelimited(view, format),
+        html: () => renderKpiReportHtml(page!),
       });
       // A run whose record failed shows nothing, and a run whose -o file cannot be written is not
       // recorded: the -o file is written aside first, the record appended, then both are final.
@@ -115,6 +129,13 @@ this wins over ${EXIT_OFF_TRACK}), 2 bad usage/config, ${EXIT_OFF_TRACK} a KPI i
       if (failed.length > 0) throw new ReportExit(ExitCode.DataSourceFailed);
       if (flags.failOn && failsOn(report.results.map((result) => result.status), flags.failOn)) throw new ReportExit(EXIT_OFF_TRACK);
     });
+}
+
+/** The HTML report's charts from the setup's snapshots, and the OKRs scored with this run's KPI values. */
+async function reportPage(view: ReportView, setup: ReportSetup, okrs: OkrFile | null, ratesAt: RatesAt): Promise<ReportPage> {
+  const pictures = await reportPictures(setup.config, setup.snapshots, setup.now, readSnapshot, ratesAt);
+  const okrReport = okrs ? await scoreOkrs(okrs, { asOf: setup.now, now: setup.now, calendar: calendarOf(setup) }, async () => view.report.results) : null;
+  return { view, ...pictures, okrs: okrReport };
 }
 
 /** Ends the run with a code after the report was printed: not an error message. */
@@ -151,6 +172,11 @@ export interface ReportSetup {
   snapshots: StoredSnapshot[];
   /** The demo is frozen at its last snapshot; everything else runs in the present. */
   now: Date;
+}
+
+/** The report's calendar: its time zone and fiscal year, for periods and OKR quarters. */
+export function calendarOf(setup: ReportSetup): CalendarSettings {
+  return { timeZone: setup.reportConfig.time_zone, fiscalYearStartMonth: setup.reportConfig.fiscal_year_start_month };
 }
 
 /** The configuration a report (or an OKR status) evaluates KPIs with: `--demo` brings the demo company's. */

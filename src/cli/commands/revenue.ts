@@ -11,6 +11,7 @@ import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } f
 import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
 import { renderRevenueJson } from '../../render/revenue-json.js';
 import { renderRevenueTable } from '../../render/revenue-table.js';
+import { renderWeeklyArrHtml } from '../../render/html/weekly-arr.js';
 import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../render/weekly-arr.js';
 import type { Measure } from '../../revenue/revenue-report.js';
 import { readSnapshot } from '../../snapshots/snapshot-store.js';
@@ -25,7 +26,7 @@ import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
 import { commandConfig } from '../command-config.js';
 import { openRatesAt, type RatesFlags } from '../rates-options.js';
-import { addAsciiOption, addOutputOptions, addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, wholeNumberUpTo, type OutputFlags, type SourceFlags } from '../options.js';
+import { addAsciiOption, addOutputOptions, addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, parseMoment, TABLE_FORMATS, wholeNumberUpTo, type TableFormat, type OutputFlags, type SourceFlags } from '../options.js';
 
 /** Ten years: past any real cancel_at, trial or coupon end, and far inside what a date can hold. */
 const MAX_AT_RISK_HORIZON_DAYS = 3660;
@@ -34,7 +35,9 @@ const parseHorizonDays = wholeNumberUpTo(MAX_AT_RISK_HORIZON_DAYS, 'days (ten ye
 const MAX_WEEKS = 522;
 const parseWeeks = wholeNumberUpTo(MAX_WEEKS, 'weeks (ten years)');
 
-interface RevenueFlags extends SourceFlags, OutputFlags, RatesFlags {
+interface RevenueFlags extends SourceFlags, Omit<OutputFlags, 'format'>, RatesFlags {
+  /** `html` with `--weekly` only. */
+  format: TableFormat | 'html';
   explain?: boolean;
   from?: Date;
   to?: Date;
@@ -66,6 +69,7 @@ Examples:
   kpi arr --demo --weekly                ARR per week from the bundled snapshots, against the 10 % target
   kpi arr --weekly --weeks 12 --backfill weeks without a snapshot reconstructed (and labelled so)
   kpi arr --demo --weekly --ascii        the chart under the table in ASCII (# bars, - target, | axis)
+  kpi arr --demo --weekly --format html > arr.html   a self-contained page with the chart
   kpi arr --format json                  for CI`,
 };
 
@@ -84,7 +88,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       : 'ARR (12 x recurring MRR) by tier and product, plus recurring groups outside self-service',
   );
   addSourceOptions(command);
-  addOutputOptions(command);
+  addOutputOptions(command, measure === 'arr' ? [...TABLE_FORMATS, 'html'] : TABLE_FORMATS);
   addRatesOptions(command);
   command.option('--explain', "list each counted subscription's contribution per product, and the causes of its difference from Stripe's figure");
   if (measure === 'mrr') {
@@ -115,6 +119,7 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       if (!flags.weekly && !flags.from) throw new UsageError(`--constant-currency works with ${measure === 'mrr' ? '--from' : '--weekly'}: it holds the exchange rates of a history's start`);
       requireReportingRates(config, '--constant-currency');
     }
+    if (flags.format === 'html' && !flags.weekly) throw new UsageError('--format html works with --weekly', 'Try `kpi arr --weekly --format html -o arr.html`.');
     const renderers = flags.from
       ? await movements(context, config, flags)
       : flags.weekly
@@ -180,6 +185,7 @@ async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlag
     json: () => renderWeeklyArrJson(series, context.now(), selection),
     table: (palette, screen) => renderWeeklyArrTable(series, palette, screen),
     delimited: (format) => renderWeeklyArrDelimited(series, format),
+    html: () => renderWeeklyArrHtml(series, context.now()),
   };
 }
 
