@@ -11,6 +11,9 @@ export const HELP_TOPICS: Record<string, string> = {
   STRIPE_API_BASE   Another Stripe-compatible endpoint, e.g. http://127.0.0.1:12111.
   GITHUB_TOKEN      For report KPIs with source github.
   GITHUB_API_URL    GitHub Enterprise (default https://api.github.com).
+  HUBSPOT_TOKEN     A HubSpot private app token, for report KPIs with source hubspot
+                    (or the variable their token_env names).
+  HUBSPOT_API_URL   Another HubSpot-compatible API (default https://api.hubapi.com).
   KPI_DATA_DIR      Where snapshots and the report history are kept
                     (default $XDG_DATA_HOME/kpi, i.e. ~/.local/share/kpi).
   KPI_ALLOW_COMMANDS
@@ -20,8 +23,9 @@ export const HELP_TOPICS: Record<string, string> = {
   KPI_DEBUG         Set to show stack traces of internal errors.
   NO_COLOR          Set (non-empty) to turn colour off; FORCE_COLOR turns it on;
                     TERM=dumb turns it off.
-  Report sources may name more (json sources' auth.env, command sources' env).
-  Their values, GITHUB_TOKEN's and STRIPE_API_KEY's never appear in any output.
+  Report sources may name more (json sources' auth.env, command sources' env,
+  hubspot sources' token_env). Their values, GITHUB_TOKEN's, HUBSPOT_TOKEN's and
+  STRIPE_API_KEY's never appear in any output.
 `,
   formats: `Output formats (--format)
 

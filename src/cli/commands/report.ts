@@ -11,7 +11,9 @@ import { DEFAULT_REPORT } from '../../config/defaults.js';
 import { loadConfig, loadConfigFile } from '../../config/load.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { ExitCode } from '../../errors.js';
-import { DEMO_CONFIG_FILE } from '../../package-root.js';
+import { DEMO_CONFIG_FILE, DEMO_HUBSPOT_FILE } from '../../package-root.js';
+import { datasetHubspotTransport, readCrmDataset } from '../../scoreboard/sources/hubspot/hubspot-transport.js';
+import { openRatesAt } from '../rates-options.js';
 import { reportSchema, type ReportConfig } from '../../scoreboard/kpi-config.js';
 import { appendRecord, ensureRecordable, readRecords, type RecordedReport } from '../../scoreboard/history.js';
 import { failsOn } from '../../scoreboard/status.js';
@@ -182,6 +184,8 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     baseDir: setup.baseDir,
     history,
     allowCommands: commandsAllowed(flags.allowCommands, context.env),
+    rates: openRatesAt(config, flags, context),
+    hubspot: flags.demo ? datasetHubspotTransport(readCrmDataset(DEMO_HUBSPOT_FILE)) : undefined,
     stripe: () => (stripe ??= readStripe()),
     saasMetrics: (period) => {
       const periodKey = `${period.start.getTime()}/${period.end.getTime()}`;

@@ -50,7 +50,7 @@ export async function readHubspotSource(source: HubspotSource, context: SourceCo
 async function countMqls(source: HubspotSource, context: SourceContext, client: HubspotClient): Promise<SourcedValue> {
   const dateProperty = source.date_property ?? source.property ?? DEFAULT_MQL_DATE_PROPERTY;
   const records = await client.searchPeriod('contacts', dateProperty, configuredFilters(source.filters), [dateProperty], context);
-  return { value: records.length, note: `${records.length} contact${records.length === 1 ? '' : 's'} by "${dateProperty}"` };
+  return { value: records.length, note: dateProperty === DEFAULT_MQL_DATE_PROPERTY ? undefined : `contacts dated by "${dateProperty}"` };
 }
 
 async function generic(source: HubspotSource, context: SourceContext, client: HubspotClient): Promise<SourcedValue> {
