@@ -19,6 +19,15 @@ describe('kpi init', () => {
     expect(config.tiers.map((tier) => tier.names.at(-1))).toEqual(['Starter', 'Pro']);
     expect(config.report?.kpis.map((kpi) => kpi.id)).toEqual(['engineering_throughput', 'nr_active_instances', 'mqls', 'carr_projected', 'carr_closed', 'carr_goal', 'mrr', 'arr']);
     expect(readFileSync(join(directory, 'kpi.config.yaml'), 'utf8')).toContain('# source: { type: github');
+    // The commented hubspot examples are valid as they stand: uncommented, the config loads.
+    const template = readFileSync(join(directory, 'kpi.config.yaml'), 'utf8');
+    writeFileSync(join(directory, 'hubspot.config.yaml'), template.replaceAll('# source: { type: hubspot', 'source: { type: hubspot'));
+    const crm = loadConfigFile(join(directory, 'hubspot.config.yaml')).report?.kpis.filter((kpi) => kpi.source?.type === 'hubspot');
+    expect(crm?.map((kpi) => [kpi.id, kpi.source?.type === 'hubspot' && kpi.source.preset])).toEqual([
+      ['mqls', 'mqls'],
+      ['carr_projected', 'carr_projected'],
+      ['carr_closed', 'carr_closed'],
+    ]);
     expect(loadOkrFile(join(directory, 'okrs.yaml')).period).toBe('2026-Q4');
     const lint = await runKpi(['okr', 'lint'], { cwd: directory });
     expect(lint.code).toBe(0);
