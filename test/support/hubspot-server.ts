@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from './loopback-server.js';
 import { answerCrm, hubspotError, type CrmAnswer, type CrmDataset } from '../../src/scoreboard/sources/hubspot/hubspot-crm.js';
 
 export interface HubspotServer {
@@ -65,13 +66,7 @@ export async function startHubspotServer(options: HubspotServerOptions): Promise
       send(answerCrm(options.dataset, { method: request.method === 'POST' ? 'POST' : 'GET', path, body }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return { ...(await listenOnLoopback(server)), requests };
 }
 
 function scopeOf(path: string): string | null {
