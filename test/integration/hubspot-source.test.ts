@@ -182,6 +182,26 @@ describe('hubspot source: scopes, rate limits and the result cap', () => {
     }
   });
 
+  it('retries server errors with backoff, and stops at once when the daily limit is used up', async () => {
+    const flaky = await startHubspotServer({ dataset: handworkedCrm(), token: TOKEN, serverErrors: 2 });
+    try {
+      const transport = httpHubspotTransport(new URL(flaky.url), { maxBodyBytes: MAX_BODY_BYTES, clock: fakeClock().clock });
+      const value = await read({ unit: 'count', source: { type: 'hubspot', preset: 'mqls' } }, transport);
+      expect(value.value).toBe(4);
+      expect(flaky.requests).toHaveLength(3);
+    } finally {
+      await flaky.close();
+    }
+    const spent = await startHubspotServer({ dataset: handworkedCrm(), token: TOKEN, dailyLimitUsedUp: true });
+    try {
+      const transport = httpHubspotTransport(new URL(spent.url), { maxBodyBytes: MAX_BODY_BYTES, clock: fakeClock().clock });
+      await expect(read({ unit: 'count', source: { type: 'hubspot', preset: 'mqls' } }, transport)).rejects.toThrow(/^HubSpot's daily API limit of this account is used up \(HTTP 429\)/);
+      expect(spent.requests).toHaveLength(1);
+    } finally {
+      await spent.close();
+    }
+  });
+
   it('splits a period over 10,000 results into date ranges and says so', async () => {
     // 10,001 contacts became MQLs this quarter, one every 10 minutes from 2026-10-01T00:00Z;
     // over the cap, so the quarter is halved: both halves hold fewer than 10,000.

@@ -16,6 +16,10 @@ export interface HubspotServerOptions {
   missingScopes?: string[];
   /** The first this many requests get a 429 with Retry-After and HubSpot's policy headers. */
   rateLimited?: number;
+  /** The first this many requests (after any 429s) get a 502, as a proxy in front of HubSpot may. */
+  serverErrors?: number;
+  /** Every request gets a 429 saying the account's daily limit is used up. */
+  dailyLimitUsedUp?: boolean;
   /** Echoed in every error body and in a response header, to prove kpi never repeats it. */
   plantedSecret?: string;
 }
@@ -28,6 +32,7 @@ export interface HubspotServerOptions {
 export async function startHubspotServer(options: HubspotServerOptions): Promise<HubspotServer> {
   const requests: HubspotServer['requests'] = [];
   let limited = 0;
+  let failed = 0;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -53,6 +58,13 @@ export async function startHubspotServer(options: HubspotServerOptions): Promise
           'x-hubspot-ratelimit-remaining': '0',
           'x-hubspot-ratelimit-interval-milliseconds': '1000',
         });
+      }
+      if (options.dailyLimitUsedUp) {
+        return send(hubspotError(429, 'RATE_LIMITS', 'You have reached your daily limit.', { policyName: 'DAILY' }), { 'x-hubspot-ratelimit-daily': '250000', 'x-hubspot-ratelimit-daily-remaining': '0' });
+      }
+      if (failed < (options.serverErrors ?? 0)) {
+        failed += 1;
+        return send(hubspotError(502, 'BAD_GATEWAY', 'Bad gateway'));
       }
       const scope = scopeOf(path);
       if (scope && options.missingScopes?.includes(scope)) {
