@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reportSchema } from '../../src/scoreboard/kpi-config.js';
 import { rateLimitWait } from '../../src/scoreboard/sources/hubspot/hubspot-transport.js';
+import { checkSourceEnvironment } from '../../src/scoreboard/sources/source-environment.js';
 
 function problems(source: Record<string, unknown>, unit = 'count'): string[] {
   const result = reportSchema.safeParse({ kpis: [{ id: 'crm', name: 'CRM', unit, currency: 'usd', source: { type: 'hubspot', ...source } }] });
@@ -32,5 +33,16 @@ describe('HubSpot rate-limit waits', () => {
     expect(rateLimitWait(answer({ 'retry-after': '2' }))).toBe(2000);
     expect(rateLimitWait(answer({ 'x-hubspot-ratelimit-remaining': '0', 'x-hubspot-ratelimit-interval-milliseconds': '10000' }))).toBe(10_000);
     expect(rateLimitWait(answer({ 'x-hubspot-ratelimit-remaining': '3', 'x-hubspot-ratelimit-interval-milliseconds': '10000' }))).toBeNull();
+  });
+});
+
+describe('the hubspot environment, checked before any source runs', () => {
+  const kpis = reportSchema.parse({ kpis: [{ id: 'mqls', name: 'MQLs', unit: 'count', source: { type: 'hubspot', preset: 'mqls', token_env: 'CRM_TOKEN' } }] }).kpis;
+  it('refuses a HUBSPOT_API_URL that is no URL, holds credentials or would carry the token in the clear', () => {
+    expect(() => checkSourceEnvironment(kpis, { HUBSPOT_API_URL: 'not a url' })).toThrow('HUBSPOT_API_URL is not a URL');
+    expect(() => checkSourceEnvironment(kpis, { HUBSPOT_API_URL: 'https://user:pw@crm.example.com' })).toThrow('HUBSPOT_API_URL must not hold a user name or password');
+    expect(() => checkSourceEnvironment(kpis, { HUBSPOT_API_URL: 'http://crm.example.com', CRM_TOKEN: 'pat-secret' })).toThrow('HUBSPOT_API_URL must be https (or http to this machine): CRM_TOKEN is sent to it');
+    expect(() => checkSourceEnvironment(kpis, { CRM_TOKEN: 'pat-secret\nX-Injected: 1' })).toThrow('CRM_TOKEN holds a character an HTTP header cannot carry');
+    expect(() => checkSourceEnvironment(kpis, { HUBSPOT_API_URL: 'http://127.0.0.1:9999', CRM_TOKEN: 'pat-secret' })).not.toThrow();
   });
 });
