@@ -19,3 +19,6 @@ export const DEMO_EXPORT_FILE = fileURLToPath(new URL('../fixtures/demo/stripe-m
 
 /** ECB-format rates covering the demo's weeks (illustrative values): the demo converts without network. */
 export const DEMO_RATES_FILE = fileURLToPath(new URL('../fixtures/demo/ecb-rates.xml', import.meta.url));
+
+/** The demo company's recorded HubSpot CRM (`kpi report --demo` reads its CRM KPIs from it, in-process). */
+export const DEMO_HUBSPOT_FILE = fileURLToPath(new URL('../fixtures/demo/hubspot/crm.json', import.meta.url));

@@ -8,7 +8,10 @@ import { readCommandSource } from '../scoreboard/sources/command-source.js';
 import { readCsvSource } from '../scoreboard/sources/csv-source.js';
 import { readGithubSource } from '../scoreboard/sources/github-source.js';
 import { readJsonSource } from '../scoreboard/sources/json-source.js';
-import { checkSourceEnvironment } from '../scoreboard/sources/source-environment.js';
+import { checkSourceEnvironment, hubspotApiBase } from '../scoreboard/sources/source-environment.js';
+import { readHubspotSource } from '../scoreboard/sources/hubspot/hubspot-source.js';
+import { httpHubspotTransport, type HubspotTransport } from '../scoreboard/sources/hubspot/hubspot-transport.js';
+import type { RatesAt } from './reporting-rates.js';
 import { MAX_BODY_BYTES, NoValue, SourceError, type SourceContext, type SourcedValue } from '../scoreboard/sources/source-types.js';
 import { Redactor } from '../secrets/redact.js';
 import { statusOf, trendOf, type KpiStatus, type TrendDirection } from '../scoreboard/status.js';
@@ -86,6 +89,10 @@ export interface KpiReportInputs {
   allowCommands: boolean;
   /** Overrides MAX_BODY_BYTES (tests). */
   maxBodyBytes?: number;
+  /** Converts money sources count in several currencies (hubspot deals). */
+  rates?: RatesAt;
+  /** Where hubspot sources send their requests; default: HUBSPOT_API_URL over HTTP. */
+  hubspot?: HubspotTransport;
 }
 
 /**
@@ -96,7 +103,10 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
   const calendar: CalendarSettings = { timeZone: report.time_zone, fiscalYearStartMonth: report.fiscal_year_start_month };
   checkSourceEnvironment(report.kpis, inputs.env);
   const redactor = new Redactor(secretVariables(report.kpis).map((name) => inputs.env[name]));
-  const sourceInputs = { env: inputs.env, baseDir: inputs.baseDir, allowCommands: inputs.allowCommands, maxBodyBytes: inputs.maxBodyBytes ?? MAX_BODY_BYTES };
+  const sourceInputs = { env: inputs.env, baseDir: inputs.baseDir, allowCommands: inputs.allowCommands, maxBodyBytes: inputs.maxBodyBytes ?? MAX_BODY_BYTES, rates: inputs.rates, now: inputs.now };
+  // One transport (one rate limiter) for every hubspot KPI of the report.
+  let hubspot = inputs.hubspot;
+  const hubspotTransport = () => (hubspot ??= httpHubspotTransport(hubspotApiBase(inputs.env), { maxBodyBytes: sourceInputs.maxBodyBytes }));
   const sourced = await Promise.all(
     report.kpis.map(async (kpi) => {
       const period = resolvePeriod(kpi.period, inputs.now, calendar);
@@ -104,7 +114,7 @@ export async function buildKpiReport(config: KpiConfig, report: ReportConfig, in
       const started = performance.now();
       const read = (what: string): SourceRead => ({ id: kpi.id, source: kpi.source!.type, read: what, seconds: (performance.now() - started) / 1000 });
       try {
-        const sourcedValue = await readSource(kpi, { kpi, period, calendar, ...sourceInputs }, inputs);
+        const sourcedValue = await readSource(kpi, { kpi, period, calendar, ...sourceInputs }, inputs, hubspotTransport);
         const value = { ...sourcedValue, note: sourcedValue.note === undefined ? undefined : redactor.redact(sourcedValue.note) };
         return { kpi, period, value, error: null, noValue: null, notConfigured: false, read: read(redactor.redact(sourcedValue.read ?? 'from the config')) };
       } catch (error) {
@@ -185,7 +195,7 @@ function recordedPoints(history: readonly RecordedReport[], kpi: KpiDefinition):
   return points.slice(-HISTORY_POINTS);
 }
 
-async function readSource(kpi: KpiDefinition, context: SourceContext, inputs: KpiReportInputs): Promise<SourcedValue> {
+async function readSource(kpi: KpiDefinition, context: SourceContext, inputs: KpiReportInputs, hubspot: () => HubspotTransport): Promise<SourcedValue> {
   const source = kpi.source!;
   switch (source.type) {
     case 'value':
@@ -198,6 +208,8 @@ async function readSource(kpi: KpiDefinition, context: SourceContext, inputs: Kp
       return scaleMoney(kpi, await readCommandSource(source, context));
     case 'github':
       return readGithubSource(source, context);
+    case 'hubspot':
+      return readHubspotSource(source, context, hubspot());
     case 'stripe':
       return isPeriodMetric(source.metric) ? periodMetricValue(kpi, source.metric, await periodMetrics(inputs, context.period)) : stripeValue(kpi, await inputs.stripe());
   }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PERIOD_PATTERN, isValidTimeZone } from './periods.js';
 import { isSafeForSecrets } from '../secrets/redact.js';
+import { hubspotSourceSchema, HUBSPOT_PRESET_UNITS } from './sources/hubspot/hubspot-config.js';
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case, e.g. "carr_closed"');
 const currency = z.string().regex(/^[A-Za-z]{3}$/, 'must be a three-letter currency code such as "usd"').transform((code) => code.toLowerCase());
@@ -104,9 +105,10 @@ const commandSource = z.strictObject({
   /** Variables passed on to the command besides PATH, HOME, LANG and TZ. */
   env: z.array(forwardableEnvName).default([]),
 });
+const hubspotSource = hubspotSourceSchema(forwardableEnvName);
 const valueSource = z.strictObject({ type: z.literal('value'), value: z.number() });
 
-export const kpiSource = z.discriminatedUnion('type', [stripeSource, githubSource, csvSource, jsonSource, commandSource, valueSource]);
+export const kpiSource = z.discriminatedUnion('type', [stripeSource, githubSource, csvSource, jsonSource, commandSource, valueSource, hubspotSource]);
 
 const target = z.union([
   z.number(),
@@ -137,6 +139,10 @@ const kpi = z
     const metricUnit = metric && metric in FIXED_UNITS ? FIXED_UNITS[metric as keyof typeof FIXED_UNITS] : null;
     if (metric && metricUnit && entry.unit !== metricUnit) {
       context.addIssue({ code: 'custom', path: ['unit'], message: `must be ${metricUnit} for the stripe metric ${metric}` });
+    }
+    const preset = entry.source?.type === 'hubspot' ? entry.source.preset : undefined;
+    if (preset && entry.unit !== HUBSPOT_PRESET_UNITS[preset]) {
+      context.addIssue({ code: 'custom', path: ['unit'], message: `must be ${HUBSPOT_PRESET_UNITS[preset]} for the hubspot preset ${preset}` });
     }
     if (metric && isPeriodMetric(metric)) {
       if (entry.period === 'now') {
@@ -173,10 +179,11 @@ export const reportSchema = z
  * removes their values from every message.
  */
 export function secretVariables(kpis: readonly KpiDefinition[]): string[] {
-  const names = new Set(['STRIPE_API_KEY', 'GITHUB_TOKEN']);
+  const names = new Set(['STRIPE_API_KEY', 'GITHUB_TOKEN', 'HUBSPOT_TOKEN']);
   for (const { source } of kpis) {
     if (source?.type === 'json' && source.auth) names.add(source.auth.env);
     if (source?.type === 'command') for (const name of source.env) names.add(name);
+    if (source?.type === 'hubspot') names.add(source.token_env);
   }
   return [...names];
 }

@@ -27,6 +27,14 @@ describe('kpi init', () => {
     const fixed = join(directory, 'fixed.yaml');
     writeFileSync(fixed, template.replace('# reporting:\n#   currency: usd\n#   rates: { eur: "1.08" }', 'reporting:\n  currency: usd\n  rates: { eur: "1.08" }'));
     expect(loadConfigFile(fixed).reporting).toEqual({ currency: 'usd', rates: { eur: '1.08' } });
+    // The commented hubspot examples are valid as they stand: uncommented, the config loads.
+    writeFileSync(join(directory, 'hubspot.config.yaml'), template.replaceAll('# source: { type: hubspot', 'source: { type: hubspot'));
+    const crm = loadConfigFile(join(directory, 'hubspot.config.yaml')).report?.kpis.filter((kpi) => kpi.source?.type === 'hubspot');
+    expect(crm?.map((kpi) => [kpi.id, kpi.source?.type === 'hubspot' && kpi.source.preset])).toEqual([
+      ['mqls', 'mqls'],
+      ['carr_projected', 'carr_projected'],
+      ['carr_closed', 'carr_closed'],
+    ]);
     expect(loadOkrFile(join(directory, 'okrs.yaml')).period).toBe('2026-Q4');
     const lint = await runKpi(['okr', 'lint'], { cwd: directory });
     expect(lint.code).toBe(0);
@@ -43,7 +51,7 @@ describe('kpi config check', () => {
     const run = await runKpi(['config', 'check', '--demo'], { env: { STATS_TOKEN: 'secret-token-value' } });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Pro - Small Instance Add-On: prod_\w+ "Team - Small Instance Add-On" \(archived\), prod_\w+ "Pro - Small Instance Add-On"/);
-    expect(run.stdout).toContain('csv crm-deals.csv: sum of "Amount" where Stage = Closed Won, dated by "Close Date"');
+    expect(run.stdout).toContain('hubspot preset carr_closed (token from $HUBSPOT_TOKEN)');
     expect(run.stdout).not.toContain('secret-token-value');
   });
 
@@ -122,7 +130,7 @@ describe('help, completion and suggestions', () => {
     expect(run.code).toBe(0);
     // A long name stands on a line of its own, its description below.
     const names = run.stdout.split('\n').map((line) => /^ {2}([A-Z_]+)(?: |$)/.exec(line)?.[1]).filter(Boolean);
-    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'KPI_DATA_DIR', 'KPI_ECB_URL', 'KPI_ALLOW_COMMANDS', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
+    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'HUBSPOT_TOKEN', 'HUBSPOT_API_URL', 'KPI_DATA_DIR', 'KPI_ECB_URL', 'KPI_ALLOW_COMMANDS', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
     expect(run.stdout).toContain('FORCE_COLOR turns it on');
     // Every variable the code reads by name is in the topic (HOME as the ~ of a default path).
     const read = new Set<string>();

@@ -11,19 +11,23 @@ import { runKpi } from '../support/run-kpi.js';
  * Monday 2026-11-16 00:00 UTC, so last week is 2026-11-09 to 2026-11-15 and this quarter Q4.
  * - Engineering Throughput: 8 pull requests merged last week (4099 and 4112 fall outside): red against 10
  *   (yellow would need 9, within 10 %).
- * - MQLs: c-001, c-002, c-004, c-005, c-009 = 5 (c-003 is SQL, c-006 too late, c-007 too early,
- *   c-008 unreadable): red against 6 (yellow from 5.4).
+ * - MQLs (the recorded HubSpot CRM, fixtures/demo/hubspot/crm.json): contacts whose MQL date is
+ *   in last week: 1001, 1002, 1004, 1005, 1009 = 5 (1003 and 1008 never were MQLs, 1006 at the
+ *   week's end is too late, 1007 a second before it too early): red against 6 (yellow from 5.4).
  * - NR Active Instances: 2290 against 2500: yellow (2250 or more).
- * - CARR Closed: 48,000 + 24,500 + 12,000 + 1,500 - 2,000 = 84,000 USD (Umbrella's "TBD" unreadable): red
- *   against the 150,000 goal.
- * - CARR Projected: the same plus Stark's 60,000 = 144,000: yellow (135,000 or more).
+ * - CARR Closed: closed-won deals closing in Q4: Acme 48,000 + Globex 24,500 + Initech 12,000 +
+ *   Soylent 5,000 EUR x 1.08 = 5,400 = 89,900 USD (Umbrella has no ARR, Hooli closed in Q3): red
+ *   against the 150,000 goal (yellow from 135,000).
+ * - CARR Projected: the same plus the open deals weighted: Stark 60,000 x 0.8 = 48,000, Wayne
+ *   18,000 x 0.4 = 7,200: 145,100 USD (Cyberdyne is closed lost): yellow (135,000 or more);
+ *   unweighted 89,900 + 60,000 + 18,000 = 167,900.
  */
 const EXPECTED = {
   engineering_throughput: { value: 8, target: 10, status: 'red' },
   mqls: { value: 5, target: 6, status: 'red' },
   nr_active_instances: { value: 2290, target: 2500, status: 'yellow' },
-  carr_closed: { value: 8_400_000, target: 15_000_000, status: 'red' },
-  carr_projected: { value: 14_400_000, target: 15_000_000, status: 'yellow' },
+  carr_closed: { value: 8_990_000, target: 15_000_000, status: 'red' },
+  carr_projected: { value: 14_510_000, target: 15_000_000, status: 'yellow' },
   carr_goal: { value: 15_000_000, target: null, status: 'no_target' },
   // Past due: 411.67 + 8,896.00 = 9,307.67 USD (kpi mrr --demo --at-risk) of the converted MRR
   // 121,847.44 USD: 930,767 / 12,184,744 = 7.6388 % -> 7.64, lower is better, beyond 5 + 10 %
@@ -45,8 +49,9 @@ describe('kpi report --demo', () => {
     const byId = Object.fromEntries(document.kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
     for (const [id, expected] of Object.entries(EXPECTED)) expect(byId[id]).toMatchObject(expected);
     expect(byId.mqls.period).toEqual({ name: 'last_week', start: '2026-11-09T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z' });
-    expect(byId.carr_closed.note).toBe('1 row of crm-deals.csv could not be read (line 5)');
-    expect(byId.carr_closed).toMatchObject({ unit: 'money', currency: 'usd', source: 'csv' });
+    expect(byId.carr_closed.note).toBe('5 closed-won deals; EUR converted to USD with the config\'s rates; 1 of 5 deals without "hs_arr" left out');
+    expect(byId.carr_closed).toMatchObject({ unit: 'money', currency: 'usd', source: 'hubspot' });
+    expect(byId.carr_projected.note).toMatch(/^5 closed-won and 2 open deals; weighted by stage probability; unweighted 167900\.00 USD; /);
     // MRR converted with the demo's rate: 120,041.68 USD + 1,672.00 EUR x 1.08 = 121,847.44 USD,
     // against the Q4 target of 125,000: yellow.
     expect(byId.mrr).toMatchObject({ value: 12_184_744, target: 12_500_000, status: 'yellow', currency: 'usd' });
@@ -79,7 +84,7 @@ describe('kpi report --demo', () => {
     const rows = csv.stdout.trim().split('\r\n');
     expect(rows[0]).toBe('id,name,status,value,unit,currency,target,period,period_start,period_end,trend,source,reason');
     expect(rows.find((row) => row.startsWith('carr_closed,'))).toBe(
-      'carr_closed,CARR Closed (This Q),red,84000.00,money,usd,150000.00,this_quarter,2026-10-01T00:00:00.000Z,2027-01-01T00:00:00.000Z,,csv,',
+      'carr_closed,CARR Closed (This Q),red,89900.00,money,usd,150000.00,this_quarter,2026-10-01T00:00:00.000Z,2027-01-01T00:00:00.000Z,,hubspot,',
     );
     const markdown = await runKpi(['report', '--demo', '--format', 'markdown']);
     expect(markdown.stdout.split('\n')[0]).toBe('# KPI report, 2026-11-16');
@@ -97,16 +102,16 @@ describe('kpi report --demo', () => {
     expect(lines.slice(2).map((line) => /^kpi: (\w+) \((\w+)\)/.exec(line)?.slice(1).join(' '))).toEqual([
       'engineering_throughput csv',
       'nr_active_instances json',
-      'mqls csv',
-      'carr_projected csv',
-      'carr_closed csv',
+      'mqls hubspot',
+      'carr_projected hubspot',
+      'carr_closed hubspot',
       'carr_goal value',
       'mrr stripe',
       'arr stripe',
       'nrr stripe',
       'past_due_share stripe',
     ]);
-    expect(run.stderr).toMatch(/kpi: mqls \(csv\): 9 rows \([\d.]+ (bytes|kB)\) from crm-contacts\.csv; \d+\.\d\d s/);
+    expect(run.stderr).toMatch(/kpi: mqls \(hubspot\): 1 request \(1 search page\), [\d.]+ (bytes|kB) from the demo CRM; \d+\.\d\d s/);
     expect(run.stderr).toMatch(/kpi: nr_active_instances \(json\): [\d.]+ (bytes|kB) from platform-stats\.json; /);
     expect(JSON.parse(run.stdout).kpis).toHaveLength(10);
   });
@@ -115,7 +120,8 @@ describe('kpi report --demo', () => {
     const run = await runKpi(['okr', 'status', '--demo', '--format', 'json', '--verbose']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^kpi: stripe: .+: \d+ subscriptions read; peak memory \d+ MB$/m);
-    expect(run.stderr).toMatch(/^kpi: carr_closed \(csv\): 10 rows \(\d+ bytes\) from crm-deals\.csv; \d+\.\d\d s$/m);
+    // The pipelines, one search page, and the properties (a deal without hs_arr: is the name right?).
+    expect(run.stderr).toMatch(/^kpi: carr_closed \(hubspot\): 3 requests \(1 search page\), [\d.]+ (bytes|kB) from the demo CRM; \d+\.\d\d s$/m);
     expect(run.stderr).toMatch(/^kpi: mrr \(stripe\): \d+ subscriptions \(one read shared by every stripe KPI\); /m);
   });
 

@@ -31,6 +31,8 @@ export function describeSource(source: KpiSource | null): string {
       return `command: ${source.run.length > 60 ? `${source.run.slice(0, 57)}...` : source.run} (timeout ${source.timeout_seconds} s${source.env.length > 0 ? `, gets ${source.env.map((name) => `$${name}`).join(', ')}` : ''}; runs only with --allow-commands)`;
     case 'value':
       return `value ${source.value}`;
+    case 'hubspot':
+      return `hubspot ${source.preset ? `preset ${source.preset}` : `${source.aggregate === 'sum' ? `sum of "${source.property}" over` : 'count of'} ${source.object}`}${source.filters.length > 0 ? ` (${source.filters.length} filter${source.filters.length === 1 ? '' : 's'})` : ''} (token from $${source.token_env})`;
   }
 }
 

@@ -11,6 +11,9 @@ export const HELP_TOPICS: Record<string, string> = {
   STRIPE_API_BASE   Another Stripe-compatible endpoint, e.g. http://127.0.0.1:12111.
   GITHUB_TOKEN      For report KPIs with source github.
   GITHUB_API_URL    GitHub Enterprise (default https://api.github.com).
+  HUBSPOT_TOKEN     A HubSpot private app token, for report KPIs with source hubspot
+                    (or the variable their token_env names).
+  HUBSPOT_API_URL   Another HubSpot-compatible API (default https://api.hubapi.com).
   KPI_DATA_DIR      Where snapshots and the report history are kept
                     (default $XDG_DATA_HOME/kpi, i.e. ~/.local/share/kpi); ECB rates are
                     cached in its rates/ folder.
@@ -26,8 +29,9 @@ export const HELP_TOPICS: Record<string, string> = {
   LC_ALL, LC_CTYPE, LANG
                     A locale that is not UTF-8 (or TERM=linux or dumb) draws charts,
                     sparklines and marks in ASCII, like --ascii.
-  Report sources may name more (json sources' auth.env, command sources' env).
-  Their values, GITHUB_TOKEN's and STRIPE_API_KEY's never appear in any output.
+  Report sources may name more (json sources' auth.env, command sources' env,
+  hubspot sources' token_env). Their values, GITHUB_TOKEN's, HUBSPOT_TOKEN's and
+  STRIPE_API_KEY's never appear in any output.
 `,
   formats: `Output formats (--format)
 

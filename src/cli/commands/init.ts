@@ -86,20 +86,22 @@ report:
       name: MQLs
       unit: count
       period: last_week
-      # source: { type: csv, file: contacts.csv, where: { Lifecycle Stage: MQL }, date_column: Became MQL }
+      # source: { type: hubspot, preset: mqls }   # needs HUBSPOT_TOKEN (scope crm.objects.contacts.read)
+      # or from an export: { type: csv, file: contacts.csv, where: { Lifecycle Stage: MQL }, date_column: Became MQL }
     - id: carr_projected
       name: CARR Projected (This Q)
       unit: money
       currency: usd
       period: this_quarter
-      # source: { type: csv, file: deals.csv, sum: Amount, where: { Forecast: Commit }, date_column: Close Date }
+      # source: { type: hubspot, preset: carr_projected }   # weighted by stage probability; needs crm.objects.deals.read
       target: { kpi: carr_goal }
     - id: carr_closed
       name: CARR Closed (This Q)
       unit: money
       currency: usd
       period: this_quarter
-      # source: { type: csv, file: deals.csv, sum: Amount, where: { Stage: Closed Won }, date_column: Close Date }
+      # source: { type: hubspot, preset: carr_closed, pipelines: [Sales Pipeline], amount_property: hs_arr }
+      # or from an export: { type: csv, file: deals.csv, sum: Amount, where: { Stage: Closed Won }, date_column: Close Date }
       target: { kpi: carr_goal }
     - id: carr_goal
       name: CARR Goal (This Q)

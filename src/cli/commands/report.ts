@@ -14,7 +14,8 @@ import { loadOkrFile, type OkrFile } from '../../okr/okr-file.js';
 import { scoreOkrs } from '../../app/okr-status.js';
 import { reportPictures } from '../../app/report-pictures.js';
 import { renderKpiReportHtml, type ReportPage } from '../../render/html/kpi-report.js';
-import { DEMO_CONFIG_FILE } from '../../package-root.js';
+import { DEMO_CONFIG_FILE, DEMO_HUBSPOT_FILE } from '../../package-root.js';
+import { datasetHubspotTransport, readCrmDataset } from '../../scoreboard/sources/hubspot/hubspot-transport.js';
 import { reportSchema, type ReportConfig } from '../../scoreboard/kpi-config.js';
 import { appendRecord, ensureRecordable, readRecords, type RecordedReport } from '../../scoreboard/history.js';
 import { failsOn } from '../../scoreboard/status.js';
@@ -214,6 +215,8 @@ export async function evaluateKpis(setup: ReportSetup, flags: KpiSourceFlags, co
     baseDir: setup.baseDir,
     history,
     allowCommands: commandsAllowed(flags.allowCommands, context.env),
+    rates: ratesAt,
+    hubspot: flags.demo ? datasetHubspotTransport(readCrmDataset(DEMO_HUBSPOT_FILE)) : undefined,
     stripe: () => (stripe ??= readStripe()),
     saasMetrics: (period) => {
       const periodKey = `${period.start.getTime()}/${period.end.getTime()}`;

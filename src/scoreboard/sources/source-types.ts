@@ -1,5 +1,6 @@
 import type { KpiDefinition } from '../kpi-config.js';
 import type { Period, CalendarSettings } from '../periods.js';
+import type { RatesAt } from '../../app/reporting-rates.js';
 
 /** A KPI's value: for money, integer minor units of `currency`. */
 export interface SourcedValue {
@@ -25,6 +26,10 @@ export interface SourceContext {
   allowCommands: boolean;
   /** The size limit of a file or HTTP body; MAX_BODY_BYTES unless a test lowers it. */
   maxBodyBytes: number;
+  /** The report's exchange rates (money from several currencies); none: such money has no value. */
+  rates?: RatesAt;
+  /** The report's moment (the demo's is frozen). */
+  now?: Date;
 }
 
 /** A source failed: the KPI becomes n/a with this reason, the rest of the report goes on. */
