@@ -3,16 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, KpiError, UsageError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { revenueCommand } from './commands/revenue.js';
-import { metricsCommand } from './commands/metrics.js';
-import { snapshotCommand } from './commands/snapshot.js';
-import { reportCommand, ReportExit } from './commands/report.js';
-import { okrCommand } from './commands/okr.js';
-import { completionCommand } from './commands/completion.js';
-import { helpCommand } from './commands/help-topics.js';
-import { initCommand } from './commands/init.js';
-import { configCommand } from './commands/config.js';
-import { reconcileCommand } from './commands/reconcile.js';
+import { ReportExit } from './report-exit.js';
 import type { CliContext } from './context.js';
 import { messagesTo } from '../terminal/messages.js';
 import { terminalSafeLines, terminalSafeMessage } from '../terminal/safe-text.js';
@@ -22,7 +13,36 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export function buildProgram(context: CliContext): Command {
+type CommandFactory = (context: CliContext, program: Command) => Command;
+
+/**
+ * Each command's module, loaded only when needed: a run loads the one command it runs
+ * (and what that imports), not every command's renderers, parsers and SDKs. Help,
+ * completion and a mistyped name need them all. In the order `kpi --help` lists them.
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<CommandFactory>]> = [
+  ['mrr', async () => { const { revenueCommand } = await import('./commands/revenue.js'); return (context) => revenueCommand(context, 'mrr'); }],
+  ['arr', async () => { const { revenueCommand } = await import('./commands/revenue.js'); return (context) => revenueCommand(context, 'arr'); }],
+  ['metrics', async () => (await import('./commands/metrics.js')).metricsCommand],
+  ['report', async () => (await import('./commands/report.js')).reportCommand],
+  ['okr', async () => (await import('./commands/okr.js')).okrCommand],
+  ['reconcile', async () => (await import('./commands/reconcile.js')).reconcileCommand],
+  ['init', async () => (await import('./commands/init.js')).initCommand],
+  ['config', async () => (await import('./commands/config.js')).configCommand],
+  ['completion', async () => (await import('./commands/completion.js')).completionCommand],
+  ['help', async () => (await import('./commands/help-topics.js')).helpCommand],
+  ['snapshot', async () => (await import('./commands/snapshot.js')).snapshotCommand],
+];
+
+/** The commands `argv` needs: the one it names, or all of them (help, completion, no or an unknown name). */
+export function commandsFor(argv: readonly string[]): string[] {
+  const named = argv[2];
+  const all = COMMANDS.map(([name]) => name);
+  return named && named !== 'help' && named !== 'completion' && all.includes(named) ? [named] : all;
+}
+
+export async function buildProgram(context: CliContext, commands: readonly string[] = commandsFor([])): Promise<Command> {
+  const factories = await Promise.all(COMMANDS.filter(([name]) => commands.includes(name)).map(async ([name, load]) => [name, await load()] as const));
   const program = new Command('kpi')
     .description("KPIs from Stripe by the company handbook's rules: MRR, ARR and their history, as a table, JSON or CSV")
     .version(packageVersion(), '-V, --version')
@@ -44,18 +64,8 @@ Examples:
 
 Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or OKR at or beyond --fail-on (kpi reconcile: a customer differs), 4 authentication failed, 70 internal error (a bug).`,
     );
-  program.addCommand(revenueCommand(context, 'mrr'));
-  program.addCommand(revenueCommand(context, 'arr'));
-  program.addCommand(metricsCommand(context));
-  program.addCommand(reportCommand(context));
-  program.addCommand(okrCommand(context));
-  program.addCommand(reconcileCommand(context));
-  program.addCommand(initCommand(context));
-  program.addCommand(configCommand(context));
-  program.addCommand(completionCommand(context, program));
   program.helpCommand(false);
-  program.addCommand(helpCommand(context, program));
-  program.addCommand(snapshotCommand(context));
+  for (const [, factory] of factories) program.addCommand(factory(context, program));
   const inherit = (command: Command) => {
     for (const child of command.commands) {
       child.exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true);
@@ -69,7 +79,7 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or O
 /** Runs the CLI and returns the exit code. Errors go to stderr; stdout gets output only on success. */
 export async function run(argv: string[], baseContext: CliContext): Promise<number> {
   const context = withClock(baseContext);
-  const program = buildProgram(context);
+  const program = await buildProgram(context, commandsFor(argv));
   try {
     context.now(); // an invalid KPI_NOW is a usage error before anything runs
     if (argv.length <= 2) {

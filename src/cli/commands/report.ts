@@ -36,6 +36,7 @@ import type { CliContext } from '../context.js';
 import { openRatesAt, type RatesFlags } from '../rates-options.js';
 import { notifier, renderFormatted, stageOutput } from '../output.js';
 import { addAsciiOption, addOutputOptions, addRatesOptions, addSourceOptions, ENVIRONMENT_HELP, type OutputFlags, type SourceFlags } from '../options.js';
+import { ReportExit } from '../report-exit.js';
 
 const REPORT_FORMATS = ['table', 'json', 'csv', 'tsv', 'markdown', 'html'] as const;
 
@@ -139,12 +140,7 @@ async function reportPage(view: ReportView, setup: ReportSetup, okrs: OkrFile | 
   return { view, ...pictures, okrs: okrReport };
 }
 
-/** Ends the run with a code after the report was printed: not an error message. */
-export class ReportExit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`report exit ${exitCode}`);
-  }
-}
+export { ReportExit };
 
 function toRecord(report: KpiReport): RecordedReport {
   return {

@@ -1,28 +1,19 @@
 import { Command, Option } from 'commander';
 import { computeRevenue } from '../../app/compute-revenue.js';
-import { mrrMovements } from '../../app/mrr-movements.js';
-import { weeklyArr } from '../../app/weekly-arr.js';
 import { ratesForFigures } from '../../app/figure-rates.js';
 import { requireReportingRates } from '../../app/reporting-rates.js';
 import type { KpiConfig } from '../../config/schema.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_AT_RISK_HORIZON_DAYS } from '../../rules/at-risk.js';
-import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } from '../../render/movements.js';
 import { renderRevenueDelimited } from '../../render/revenue-delimited.js';
 import { renderRevenueJson } from '../../render/revenue-json.js';
 import { renderRevenueTable } from '../../render/revenue-table.js';
-import { renderWeeklyArrHtml } from '../../render/html/weekly-arr.js';
-import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../render/weekly-arr.js';
 import type { Measure } from '../../revenue/revenue-report.js';
-import { readSnapshot } from '../../snapshots/snapshot-store.js';
 import { describeProgress, describeReadCost } from '../../terminal/read-summary.js';
 import { makeProgress } from '../../terminal/terminal.js';
 import { messagesTo } from '../../terminal/messages.js';
-import { historyNow, historySnapshots, openBillingSource, openStripeReader } from '../billing-source-options.js';
-import { takeSnapshot } from '../../snapshots/take-snapshot.js';
-import type { SnapshotFile } from '../../snapshots/snapshot-format.js';
+import { openBillingSource } from '../billing-source-options.js';
 import type { CliContext } from '../context.js';
-import { snapshotPeriod } from '../snapshot-period.js';
 import { emitFormatted, notifier, type Renderers } from '../output.js';
 import { commandConfig } from '../command-config.js';
 import { openRatesAt, type RatesFlags } from '../rates-options.js';
@@ -35,7 +26,7 @@ const parseHorizonDays = wholeNumberUpTo(MAX_AT_RISK_HORIZON_DAYS, 'days (ten ye
 const MAX_WEEKS = 522;
 const parseWeeks = wholeNumberUpTo(MAX_WEEKS, 'weeks (ten years)');
 
-interface RevenueFlags extends SourceFlags, Omit<OutputFlags, 'format'>, RatesFlags {
+export interface RevenueFlags extends SourceFlags, Omit<OutputFlags, 'format'>, RatesFlags {
   /** `html` with `--weekly` only. */
   format: TableFormat | 'html';
   explain?: boolean;
@@ -51,7 +42,7 @@ interface RevenueFlags extends SourceFlags, Omit<OutputFlags, 'format'>, RatesFl
 }
 
 
-const DEFAULT_WEEKS = 8;
+export const DEFAULT_WEEKS = 8;
 
 const EXAMPLES: Record<Measure, string> = {
   mrr: `
@@ -120,10 +111,11 @@ export function revenueCommand(context: CliContext, measure: Measure): Command {
       requireReportingRates(config, '--constant-currency');
     }
     if (flags.format === 'html' && !flags.weekly) throw new UsageError('--format html works with --weekly', 'Try `kpi arr --weekly --format html -o arr.html`.');
+    // History reads snapshots and renders charts: loaded only when asked for.
     const renderers = flags.from
-      ? await movements(context, config, flags)
+      ? await (await import('./revenue-history.js')).movements(context, config, flags)
       : flags.weekly
-        ? await weekly(context, config, flags)
+        ? await (await import('./revenue-history.js')).weekly(context, config, flags)
         : await figures(context, config, flags, measure);
     emitFormatted(context, flags, renderers);
   });
@@ -155,46 +147,5 @@ async function figures(context: CliContext, config: KpiConfig, flags: RevenueFla
     json: () => renderRevenueJson(report),
     table: (palette, screen) => renderRevenueTable(report, palette, screen),
     delimited: (format) => renderRevenueDelimited(report, format),
-  };
-}
-
-async function weekly(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
-  const { snapshots, directory, selection } = historySnapshots(flags, context.env, config, notifier(context));
-  if (snapshots.length === 0 && !flags.backfill) {
-    throw new UsageError(`no snapshots in ${directory}`, 'Take one a week with `kpi snapshot` (a scheduled CI job does it well), add --backfill to reconstruct the weeks from Stripe, or try `kpi arr --demo --weekly`.');
-  }
-  const now = historyNow(flags, snapshots, context.now);
-  // Without any snapshot, --backfill reconstructs every week from the account as it is now.
-  let newest: SnapshotFile | undefined;
-  if (snapshots.length === 0) {
-    const { reader, description, livemode } = await openStripeReader(flags, context.env, notifier(context));
-    newest = await takeSnapshot(reader, { takenAt: Math.floor(now.getTime() / 1000), source: description, livemode });
-  }
-  const series = await weeklyArr(config, {
-    now,
-    weeks: flags.weeks ?? DEFAULT_WEEKS,
-    backfill: flags.backfill ?? false,
-    snapshots,
-    newest,
-    load: (snapshot) => readSnapshot(snapshot.path),
-    ratesAt: openRatesAt(config, flags, context),
-    constantCurrency: flags.constantCurrency ?? false,
-  });
-  if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${directory} (${snapshots.length})`);
-  return {
-    json: () => renderWeeklyArrJson(series, context.now(), selection),
-    table: (palette, screen) => renderWeeklyArrTable(series, palette, screen),
-    delimited: (format) => renderWeeklyArrDelimited(series, format),
-    html: () => renderWeeklyArrHtml(series, context.now()),
-  };
-}
-
-async function movements(context: CliContext, config: KpiConfig, flags: RevenueFlags): Promise<Renderers> {
-  const { start, end, earlier, selection } = snapshotPeriod(context, config, { ...flags, from: flags.from as Date });
-  const report = await mrrMovements(config, start, end, context.now(), earlier, { ratesAt: openRatesAt(config, flags, context), constantCurrency: flags.constantCurrency ?? false });
-  return {
-    json: () => renderMovementsJson(report, selection),
-    table: (palette, screen) => renderMovementsTable(report, palette, screen),
-    delimited: (format) => renderMovementsDelimited(report, format),
   };
 }
