@@ -101,7 +101,12 @@ export async function accumulateRevenue(
   measures: readonly Measure[],
   options: Pick<ComputeRevenueOptions, 'explain' | 'onProgress' | 'atRiskHorizonDays' | 'rates'>,
 ): Promise<AccumulatedRevenue[]> {
-  const [products, pricing] = await Promise.all([source.listProducts(), source.loadPricing()]);
+  const catalog = Promise.all([source.listProducts(), source.loadPricing()]);
+  const atRiskRead = options.atRiskHorizonDays !== undefined && measures.includes('mrr');
+  const statuses = atRiskRead ? atRiskStatuses(config.countedStatuses) : config.countedStatuses;
+  // The first subscription pages are read while the catalog is: nothing waits for a round trip.
+  const subscriptions = source.subscriptions(statuses, catalog.then(([, pricing]) => pricing));
+  const [products, pricing] = await catalog;
   const perMeasure = measures.map((measure) => {
     const layout = resolveTierLayout(config, products, { otherRecurring: measure === 'arr' });
     const { churn, ...stripeDiscounts } = config.stripeSettings;
@@ -112,9 +117,8 @@ export async function accumulateRevenue(
     return { measure, layout, accumulator };
   });
   const atRisk = openAtRisk(perMeasure, config, source.asOf, options.atRiskHorizonDays);
-  const statuses = atRisk ? atRiskStatuses(config.countedStatuses) : config.countedStatuses;
   let read = 0;
-  for await (const subscription of source.subscriptions(statuses, pricing)) {
+  for await (const subscription of subscriptions) {
     try {
       if (config.countedStatuses.includes(subscription.status)) {
         for (const { accumulator } of perMeasure) accumulator.add(subscription);

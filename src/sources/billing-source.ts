@@ -22,8 +22,12 @@ export interface BillingSource {
   readonly asOf: number;
   listProducts(): Promise<Product[]>;
   loadPricing(): Promise<PricingCatalog>;
-  /** Subscriptions in the given statuses, streamed so memory does not grow with the account. */
-  subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog): AsyncIterable<Subscription>;
+  /**
+   * Subscriptions in the given statuses, streamed so memory does not grow with the account.
+   * Reading starts on the call: `pricing` may still be on its way (the catalog and the
+   * first pages are read at the same time).
+   */
+  subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog | PromiseLike<PricingCatalog>): AsyncIterable<Subscription>;
   /** Request counters when the source talks to an API (progress and `--verbose`). */
   readonly readStats?: ReadStats;
   /** ECB rates recorded with the data (a snapshot taken with `rates: ecb`): its figures convert with them. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { SubscriptionStatus } from '../../billing/model.js';
 import { DataSourceError } from '../../errors.js';
-import type { WireAccountReader } from './wire-source.js';
+import type { PageCompaction, WireAccountReader } from './wire-source.js';
 import type { StripeAccountFile, WireCoupon, WireDiscount, WireSubscription } from './wire.js';
 
 /**
@@ -42,9 +42,11 @@ export class AccountFileReader implements WireAccountReader {
     yield* this.account.coupons.filter((coupon: WireCoupon & { deleted?: boolean }) => !coupon.deleted);
   }
 
-  async *subscriptionPages(statuses: readonly SubscriptionStatus[]) {
+  subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]>;
+  subscriptionPages<T extends { id: string }>(statuses: readonly SubscriptionStatus[], compact: PageCompaction<T>): AsyncIterable<T[]>;
+  async *subscriptionPages(statuses: readonly SubscriptionStatus[], compact: PageCompaction<unknown> = (page) => page): AsyncIterable<unknown[]> {
     const wanted = new Set(statuses);
-    yield this.account.subscriptions.filter((subscription) => wanted.has(subscription.status)).map(asTheApiEmbedsIt);
+    yield await compact(this.account.subscriptions.filter((subscription) => wanted.has(subscription.status)).map(asTheApiEmbedsIt));
   }
 }
 

@@ -6,7 +6,8 @@ import { readSubscriptionSlices, type Slice } from './subscription-slices.js';
 import { RateLimiter, SYSTEM_CLOCK, type Clock } from './transport/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './transport/retry.js';
 import { StripeTransport, type ListPage } from './transport/stripe-transport.js';
-import type { WireAccountReader } from './wire-source.js';
+import type { PageCompaction, WireAccountReader } from './wire-source.js';
+import { requestsInFlight } from './transport/in-flight.js';
 import type { WireCoupon, WirePrice, WireProduct, WireSubscription, WireSubscriptionItem } from './wire.js';
 
 const PAGE_SIZE = 100;
@@ -88,10 +89,15 @@ export class StripeApiReader implements WireAccountReader {
     const listed = this.list<WirePrice>('prices', (after) =>
       this.stripe.prices.list({ limit: PAGE_SIZE, expand: ['data.tiers', 'data.currency_options'], ...after }),
     );
-    for await (const price of listed) {
-      const currencies = currenciesWithoutTiers(price);
-      yield currencies.length === 0 ? price : await this.priceWithTiersIn(price.id, currencies);
-    }
+    const prices: WirePrice[] = [];
+    for await (const price of listed) prices.push(price);
+    // The few prices read again are read at the same time, not one round trip each.
+    yield* await Promise.all(
+      prices.map((price) => {
+        const currencies = currenciesWithoutTiers(price);
+        return currencies.length === 0 ? price : this.priceWithTiersIn(price.id, currencies);
+      }),
+    );
   }
 
   /**
@@ -118,14 +124,18 @@ export class StripeApiReader implements WireAccountReader {
     }
   }
 
-  subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]> {
-    const maxRps = this.transport.limiter.ceiling;
+  subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]>;
+  subscriptionPages<T extends { id: string }>(statuses: readonly SubscriptionStatus[], compact: PageCompaction<T>): AsyncIterable<T[]>;
+  subscriptionPages(statuses: readonly SubscriptionStatus[], compact: PageCompaction<{ id: string }> = (page) => page): AsyncIterable<Array<{ id: string }>> {
     const pages = readSubscriptionSlices(statuses, (slice) => this.subscriptionSlicePage(slice), {
-      // Enough readers to use the whole rate while a page takes up to ~350 ms (Stripe answers a
-      // 100-item expanded page in a few hundred), capped because each one in flight holds a
-      // page (a few MB parsed) in memory: 12 keep 100,000 subscriptions under 200 MB.
-      concurrency: Math.min(12, Math.max(4, Math.ceil(maxRps * 0.35))),
-      densityFloor: Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400,
+      // Asked whenever a reader could start: the latency so far decides, and memory bounds it.
+      concurrency: () =>
+        requestsInFlight({ ratePerSecond: this.transport.limiter.currentRate, latencySeconds: this.transport.latency.seconds, heapBytes: process.memoryUsage().heapUsed }),
+      // The catalog is read meanwhile; its oldest object is known by the time a slice is cut.
+      densityFloor: () => (Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400),
+      // Compacted pages are small: readers rarely wait for the consumer.
+      buffer: 16,
+      compact,
     });
     return this.translatingErrors('subscriptions', withoutRepeats(pages));
   }
@@ -221,7 +231,7 @@ export class StripeApiReader implements WireAccountReader {
  * A subscription that changes status while the run reads (active to past_due, say) can
  * show up in two status lists; it counts once.
  */
-async function* withoutRepeats(pages: AsyncIterable<WireSubscription[]>): AsyncIterable<WireSubscription[]> {
+async function* withoutRepeats<T extends { id: string }>(pages: AsyncIterable<T[]>): AsyncIterable<T[]> {
   const seen = new Set<string>();
   for await (const page of pages) {
     const fresh = page.filter((subscription) => !seen.has(subscription.id));

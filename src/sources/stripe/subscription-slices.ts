@@ -22,16 +22,24 @@ export interface SlicePage {
   hasMore: boolean;
 }
 
-export interface SliceReaderOptions {
-  /** Slices read at the same time. */
-  concurrency: number;
+export interface SliceReaderOptions<T> {
+  /**
+   * Slices read at the same time: a number, or asked again whenever a reader could start
+   * (it may follow the measured latency and memory).
+   */
+  concurrency: number | (() => number);
   /**
    * Unix seconds before which few subscriptions are expected (e.g. the oldest catalog
    * object): only a hint for where to cut, never a bound on what is read.
    */
-  densityFloor: number;
+  densityFloor: number | (() => number);
   /** Pages held between the readers and the consumer. */
   buffer?: number;
+  /**
+   * What a page becomes as soon as it arrives (and its slice has been continued or cut):
+   * the wire objects are let go then, so a page waiting for the consumer holds only this.
+   */
+  compact?: (page: WireSubscription[]) => T[] | Promise<T[]>;
 }
 
 /**
@@ -41,17 +49,19 @@ export interface SliceReaderOptions {
  * judged from how much time its last page covered. Dense periods end up cut finely,
  * empty ones cost one request.
  */
-export function readSubscriptionSlices(
+export function readSubscriptionSlices<T = WireSubscription>(
   statuses: readonly SubscriptionStatus[],
   fetchPage: (slice: Slice) => Promise<SlicePage>,
-  options: SliceReaderOptions,
-): AsyncIterable<WireSubscription[]> {
-  const channel = new PageChannel<WireSubscription[]>(options.buffer ?? 4);
+  options: SliceReaderOptions<T>,
+): AsyncIterable<T[]> {
+  const channel = new PageChannel<T[]>(options.buffer ?? 4);
   const pending: Slice[] = statuses.map((status) => ({ status, createdGte: null, createdLt: null, startingAfter: null }));
+  const concurrency = typeof options.concurrency === 'number' ? () => options.concurrency as number : options.concurrency;
+  const compact = options.compact ?? ((page: WireSubscription[]) => page as unknown as T[]);
   let active = 0;
 
   const schedule = () => {
-    while (!channel.failed && active < options.concurrency && pending.length > 0) {
+    while (!channel.failed && active < concurrency() && pending.length > 0) {
       const slice = pending.shift() as Slice;
       active += 1;
       void readSlice(slice).then(
@@ -68,10 +78,23 @@ export function readSubscriptionSlices(
   const readSlice = async (first: Slice): Promise<void> => {
     let slice: Slice | null = first;
     while (slice && !channel.failed) {
-      const page = await fetchPage(slice);
-      if (page.data.length > 0) await channel.push(page.data);
-      slice = page.hasMore ? continueSlice(slice, page) : null;
+      const { values, next } = await readPage(slice);
+      if (values.length > 0) await channel.push(values);
+      slice = next;
+      // More readers than the concurrency allows now (memory is short, or latency fell):
+      // this one hands the rest of its slice back and stops.
+      if (slice && active > concurrency()) {
+        pending.unshift(slice);
+        return;
+      }
     }
+  };
+
+  /** The wire page lives only in here: continued or cut first (so other readers can start), then compacted. */
+  const readPage = async (slice: Slice): Promise<{ values: T[]; next: Slice | null }> => {
+    const page = await fetchPage(slice);
+    const next = page.hasMore ? continueSlice(slice, page) : null;
+    return { values: page.data.length > 0 ? await compact(page.data) : [], next };
   };
 
   const continueSlice = (slice: Slice, page: SlicePage): Slice | null => {
@@ -80,12 +103,12 @@ export function readSubscriptionSlices(
     const newest = page.data[0]?.created ?? last.created;
     const oldest = last.created;
     const rest: Slice = { ...slice, startingAfter: last.id };
-    const idle = options.concurrency - active - pending.length;
+    const idle = concurrency() - active - pending.length;
     if (idle <= 0) return rest;
 
     // What is left is created <= oldest (the cursor handles ties at `oldest` itself).
     const upper = oldest + 1;
-    const lower = slice.createdGte ?? Math.min(options.densityFloor, oldest);
+    const lower = slice.createdGte ?? Math.min(typeof options.densityFloor === 'number' ? options.densityFloor : options.densityFloor(), oldest);
     const span = upper - lower;
     const secondsPerPage = Math.max(1, newest - oldest + 1);
     // Every slice ends on a part-filled page, so a part is only worth cutting when it is

@@ -20,6 +20,8 @@ export interface WireAccountReader {
    * discounts expanded and every item present (even beyond what a subscription embeds).
    */
   subscriptionPages(statuses: readonly SubscriptionStatus[]): AsyncIterable<WireSubscription[]>;
+  /** The same, each page turned by `compact` as soon as it arrives, so the wire objects need not wait for the consumer. */
+  subscriptionPages<T extends { id: string }>(statuses: readonly SubscriptionStatus[], compact: PageCompaction<T>): AsyncIterable<T[]>;
   /**
    * The Stripe account id (`acct_...`) the data belongs to, when the reader can tell: null
    * when the key may not read it. Account files have none.
@@ -28,6 +30,8 @@ export interface WireAccountReader {
   /** Request counters, for readers that talk to an API. */
   readonly readStats?: ReadStats;
 }
+
+export type PageCompaction<T> = (page: WireSubscription[]) => T[] | Promise<T[]>;
 
 export class WireBillingSource implements BillingSource {
   constructor(
@@ -56,10 +60,19 @@ export class WireBillingSource implements BillingSource {
     };
   }
 
-  async *subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog): AsyncIterable<Subscription> {
-    for await (const page of this.reader.subscriptionPages(statuses)) {
-      for (const subscription of page) yield mapSubscription(subscription, subscription.items.data, pricing);
-    }
+  /**
+   * Starts reading at once, even while `pricing` is still being read: pages are mapped to
+   * the billing model as they arrive, once the catalog is there.
+   */
+  subscriptions(statuses: readonly SubscriptionStatus[], pricing: PricingCatalog | PromiseLike<PricingCatalog>): AsyncIterable<Subscription> {
+    const catalog = Promise.resolve(pricing);
+    // A catalog that fails is reported by whoever awaits it; the pages waiting for it just stop.
+    catalog.catch(() => {});
+    const pages = this.reader.subscriptionPages(statuses, async (page) => {
+      const prices = await catalog;
+      return page.map((subscription) => mapSubscription(subscription, subscription.items.data, prices));
+    });
+    return flatten(pages);
   }
 }
 
@@ -82,6 +95,10 @@ function mappedOnFirstUse<Wire extends { id: string }, Mapped>(objects: readonly
       return value;
     },
   };
+}
+
+async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
+  for await (const page of pages) yield* page;
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

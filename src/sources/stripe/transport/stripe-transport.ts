@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { RateLimiter, SYSTEM_CLOCK, type Clock } from './rate-limiter.js';
+import { LatencyAverage } from './in-flight.js';
 import { RequestStats } from './request-stats.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type FailureKind, type RetryPolicy } from './retry.js';
 
@@ -15,6 +16,8 @@ export interface ListPage<T> {
  */
 export class StripeTransport {
   readonly stats = new RequestStats();
+  /** Of successful requests, from sending to the parsed answer (what a reader waits per page). */
+  readonly latency = new LatencyAverage();
 
   constructor(
     readonly limiter: RateLimiter,
@@ -33,7 +36,10 @@ export class StripeTransport {
       async () => {
         await this.limiter.acquire();
         this.stats.requests += 1;
-        return request();
+        const sent = this.clock.now();
+        const answer = await request();
+        this.latency.observe((this.clock.now() - sent) / 1000);
+        return answer;
       },
       (error) => this.classify(error),
       this.policy,
