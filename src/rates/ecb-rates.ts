@@ -57,6 +57,13 @@ export function ecbBaseUrl(env: NodeJS.ProcessEnv): URL {
   return url;
 }
 
+/** One feed's file in the folder; a query on the folder (a mirror's token) goes with it, as a relative URL would drop it. */
+function feedUrl(base: URL, feed: EcbFeed): URL {
+  const url = new URL(ECB_FEED_FILES[feed], base);
+  url.search = base.search;
+  return url;
+}
+
 /** Feeds to try for `date`, smallest first: each larger one also holds what the smaller lacked. */
 function feedsFor(date: string, today: string): EcbFeed[] {
   const age = daysBetween(date, today);
@@ -112,7 +119,7 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
       if (failure) break;
       let days: EcbDay[];
       try {
-        days = await fetchFeed(new URL(ECB_FEED_FILES[feed], base), options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.maxBodyBytes ?? MAX_BODY_BYTES);
+        days = await fetchFeed(feedUrl(base, feed), options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.maxBodyBytes ?? MAX_BODY_BYTES);
       } catch (error) {
         if (!(error instanceof EcbRatesError)) throw error;
         failure = error.message;

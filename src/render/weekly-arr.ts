@@ -6,7 +6,8 @@ import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
-import { constantCurrencyPhrase } from './rates-text.js';
+import { quotesUsed, type ExchangeRates } from '../money/exchange-rates.js';
+import { constantCurrencyPhrase, ratesJson } from './rates-text.js';
 import { newTable, tableText } from './table-style.js';
 import { renderBarChart, type BarChart, type ChartBar } from './charts/terminal-chart.js';
 
@@ -14,13 +15,16 @@ export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
 
 /** `kpi arr --weekly` as JSON: one entry per week, missing weeks included and said so. */
 export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, selection: HistorySelection | null = null): string {
+  // Source, date and each quote a conversion relied on, so anyone can check a week's figure.
+  const named = (rates: ExchangeRates, reports: ReadonlyArray<WeeklyArrSeries['rows'][number]['report']>) =>
+    ratesJson({ source: rates.source, date: rates.date, quotes: quotesUsed(rates, [...new Set(reports.flatMap((report) => (report ? Object.keys(report.amount.byCurrency) : [])))]) });
   const document = {
     schema_version: WEEKLY_ARR_JSON_SCHEMA_VERSION,
     kind: 'arr_weekly',
     generated_at: generatedAt.toISOString(),
     target_growth_percent: series.targetPercent,
     reconstructed_from: series.reconstructedFrom ? series.reconstructedFrom.path : null,
-    constant_currency: series.constantCurrency ? { source: series.constantCurrency.source, date: series.constantCurrency.date } : null,
+    constant_currency: series.constantCurrency ? named(series.constantCurrency, series.rows.map((row) => row.report)) : null,
     ...historyJson(selection),
     weeks: series.rows.map((row) => ({
       week_start: isoDate(row.week.start),
@@ -34,7 +38,7 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
       growth_percent_by_currency: row.growthPercentByCurrency,
       met_target: row.met,
       met_target_by_currency: row.metByCurrency,
-      rates: row.rates ? { source: row.rates.source, date: row.rates.date } : null,
+      rates: row.rates ? named(row.rates, [row.report]) : null,
       fx: jsonIntegerOrNull(row.fx),
     })),
   };

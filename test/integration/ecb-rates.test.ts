@@ -201,6 +201,10 @@ describe('ECB rates: failures', () => {
     const ecb = await server();
     const withSecrets = ecb.url.replace('http://', 'http://reader:s3cret-pass@') + '?token=abcdef';
     expect((await rates(withSecrets).source.dayFor('2026-12-01')).date).toBe('2026-11-30');
+    // A mirror that wants a token in the query or a password gets both with each feed file.
+    expect(ecb.received).toEqual([
+      { path: '/stats/eurofxref/eurofxref-daily.xml', query: '?token=abcdef', authorization: `Basic ${Buffer.from('reader:s3cret-pass').toString('base64')}` },
+    ]);
     ecb.fault = 'http-500';
     const failure = await failureOf(rates(withSecrets).source.dayFor('2026-12-01'));
     expect(failure.message).toContain(`${ecb.url}eurofxref-daily.xml answered HTTP 500`);

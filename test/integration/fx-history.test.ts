@@ -234,8 +234,9 @@ describe('weekly ARR with rates that move from week to week', () => {
     const document = JSON.parse(renderWeeklyArrJson(weekly, new Date(END * 1000)));
     expect(weeklyArrOutputSchema.safeParse(document).success).toBe(true);
     expect(document.weeks.map((week: { fx: number | null; rates: unknown }) => [week.fx, week.rates])).toEqual([
-      [null, { source: 'ecb', date: dayOf(START) }],
-      [23_952, { source: 'ecb', date: dayOf(END) }],
+      // Each rate used is named: 1 EUR = 1.08 USD, then 1.10 (the euro's own quote, jpy not needed).
+      [null, { source: 'ecb', date: dayOf(START), quotes: { usd: '1.08' } }],
+      [23_952, { source: 'ecb', date: dayOf(END), quotes: { usd: '1.10' } }],
     ]);
     expect(document.constant_currency).toBeNull();
     const table = renderWeeklyArrTable(weekly, makePalette(false));
@@ -252,7 +253,7 @@ describe('weekly ARR with rates that move from week to week', () => {
       [1_803_408n, 0n, dayOf(START), 16.79],
     ]);
     expect(renderWeeklyArrTable(weekly, makePalette(false))).toContain(`at constant currency (rates of ${dayOf(START)})`);
-    expect(JSON.parse(renderWeeklyArrJson(weekly, new Date(END * 1000))).constant_currency).toEqual({ source: 'ecb', date: dayOf(START) });
+    expect(JSON.parse(renderWeeklyArrJson(weekly, new Date(END * 1000))).constant_currency).toEqual({ source: 'ecb', date: dayOf(START), quotes: { usd: '1.08' } });
   });
 });
 
