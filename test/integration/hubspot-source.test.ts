@@ -140,6 +140,36 @@ describe('hubspot source against the HubSpot-compatible test server', () => {
     );
   });
 
+  it('counts a date (not datetime) property by its calendar date in a zone west of UTC: 1 October and 31 December, not 1 January', async () => {
+    // HubSpot keeps a date property as midnight UTC of its date. In New York this quarter runs
+    // from 2026-10-01T04:00Z to 2027-01-01T05:00Z; filtering those instants would drop
+    // 1 October (00:00Z is before 04:00Z) and take 1 January (00:00Z is before 05:00Z).
+    // Datetime values still count by their instant: 2026-10-01T03:59Z is still September there.
+    const dataset: CrmDataset = {
+      properties: { contacts: [{ name: 'demo_booked_on', label: 'Demo booked on', type: 'date' }] },
+      pipelines: [],
+      objects: {
+        contacts: [
+          { id: '1', properties: { demo_booked_on: '2026-09-30' } },
+          { id: '2', properties: { demo_booked_on: '2026-10-01' } },
+          { id: '3', properties: { demo_booked_on: '2026-12-31' } },
+          { id: '4', properties: { demo_booked_on: '2027-01-01' } },
+          { id: '5', properties: { demo_booked_on: '2027-01-01' } },
+          { id: '6', properties: { demo_booked_on: '2026-10-01T03:59:59.999Z' } },
+          { id: '7', properties: { demo_booked_on: '2026-10-01T04:00:00.000Z' } },
+        ],
+      },
+    };
+    const newYork = { timeZone: 'America/New_York', fiscalYearStartMonth: 1 };
+    const kpi = kpiOf({ unit: 'count', source: { type: 'hubspot', object: 'contacts', date_property: 'demo_booked_on' } });
+    const value = await readHubspotSource(kpi.source as HubspotSource, contextFor(kpi, { period: resolvePeriod('this_quarter', now, newYork), calendar: newYork }), datasetHubspotTransport(dataset));
+    // Contacts 2, 3 and 7.
+    expect(value.value).toBe(3);
+    // East of UTC (Berlin) the same dates count the same (2 and 3), and so do both instants (6 and 7:
+    // 05:59 and 06:00 on 1 October there): 4.
+    expect((await read({ unit: 'count', source: { type: 'hubspot', object: 'contacts', date_property: 'demo_booked_on' } }, datasetHubspotTransport(dataset))).value).toBe(4);
+  });
+
   it('says a rejected token is rejected, and a missing token is missing', async () => {
     await expect(read({ unit: 'count', source: { type: 'hubspot', preset: 'mqls' } }, transport, { env: { HUBSPOT_TOKEN: 'pat-wrong-token' } })).rejects.toThrow('HubSpot rejected HUBSPOT_TOKEN (HTTP 401)');
     await expect(read({ unit: 'count', source: { type: 'hubspot', preset: 'mqls', token_env: 'CRM_TOKEN' } }, transport, { env: {} })).rejects.toThrow(/^CRM_TOKEN is not set/);

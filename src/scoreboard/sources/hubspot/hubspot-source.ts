@@ -8,6 +8,7 @@ import { minorUnitExponent } from '../../../money/currency.js';
 import { conversionFactor, rateOf, type ExchangeRates } from '../../../money/exchange-rates.js';
 import { decimalString, Rational } from '../../../money/rational.js';
 import type { KpiSource } from '../../kpi-config.js';
+import { localDate, localMidnight, type Period } from '../../periods.js';
 import { formatBytes } from '../bounded-read.js';
 import { SourceError, type SourceContext, type SourcedValue } from '../source-types.js';
 import type { CrmObject, HubspotFilterConfig } from './hubspot-config.js';
@@ -220,6 +221,28 @@ function stageProbabilities(configured: Record<string, number>, pipelines: CrmPi
   return new Map(Object.entries(configured).map(([name, probability]) => [findStage(name, pipelines), Rational.fromNumber(probability)]));
 }
 
+/**
+ * The instants to search between. HubSpot keeps a date property (no time) as midnight UTC
+ * of its date, so west of UTC the period's first date lies before its first instant (and
+ * east of UTC, while `last_N_days` runs, today's date after its last): the range covers
+ * both readings, and `isInPeriod` then judges each record by its own value.
+ */
+function searchedRange(period: Period, zone: string): { start: number; end: number } {
+  const firstDate = Date.parse(localDate(period.start, zone));
+  const lastDate = Date.parse(localDate(new Date(period.end.getTime() - 1), zone));
+  return { start: Math.min(period.start.getTime(), firstDate), end: Math.max(period.end.getTime(), lastDate + 1) };
+}
+
+/** A date counts when the local day it names starts in the period, a datetime by its instant. */
+function isInPeriod(value: string | null | undefined, period: Period, zone: string): boolean {
+  if (!value) return true;
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const instant = date ? localMidnight(Number(date[1]), Number(date[2]), Number(date[3]), zone).getTime() : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  // A value kpi cannot read is left to HubSpot's own filter.
+  if (Number.isNaN(instant)) return true;
+  return instant >= period.start.getTime() && instant < period.end.getTime();
+}
+
 /** Requests to HubSpot with the counts `--verbose` shows, and HubSpot's errors as messages. */
 class HubspotClient {
   requests = 0;
@@ -249,9 +272,10 @@ class HubspotClient {
    * page by page. A range over HubSpot's 10,000-result cap is halved until each part fits.
    */
   async searchPeriod(object: CrmObject, dateProperty: string | null, filters: SearchFilter[], properties: string[], context: SourceContext): Promise<CrmRecord[]> {
-    const { start, end } = context.period;
-    if (!dateProperty || start.getTime() === end.getTime()) return this.searchRange(object, null, filters, properties);
-    return this.searchRange(object, { property: dateProperty, start: start.getTime(), end: end.getTime() }, filters, properties);
+    const { period, calendar } = context;
+    if (!dateProperty || period.start.getTime() === period.end.getTime()) return this.searchRange(object, null, filters, properties);
+    const records = await this.searchRange(object, { property: dateProperty, ...searchedRange(period, calendar.timeZone) }, filters, properties);
+    return records.filter((record) => isInPeriod(record.properties[dateProperty], period, calendar.timeZone));
   }
 
   private async searchRange(object: CrmObject, range: { property: string; start: number; end: number } | null, filters: SearchFilter[], properties: string[]): Promise<CrmRecord[]> {
