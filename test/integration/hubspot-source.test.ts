@@ -189,6 +189,25 @@ describe('hubspot source: scopes, rate limits and the result cap', () => {
     }
   });
 
+  it('still reads without the schema scopes, which only serve the suggestions for unknown properties', async () => {
+    const dataset = handworkedCrm();
+    dataset.objects.deals!.find((deal) => deal.id === '201')!.properties.hs_arr = null;
+    const server = await startHubspotServer({ dataset, token: TOKEN, missingScopes: ['crm.schemas.deals.read', 'crm.schemas.contacts.read'] });
+    try {
+      const transport = httpHubspotTransport(new URL(server.url), { maxBodyBytes: MAX_BODY_BYTES, clock: fakeClock().clock });
+      // 201 (48,000) has no hs_arr: 10,000 x 1.08 + 5,000 = 15,800.00.
+      const value = await read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed', pipelines: ['default'] } }, transport);
+      expect(value.value).toBe(1_580_000);
+      expect(value.note).toContain('1 of 3 deals without "hs_arr" left out');
+      // An unknown filter property: HubSpot's own 400, not the scope of the lookup that would name the closest.
+      await expect(read({ unit: 'count', source: { type: 'hubspot', object: 'contacts', filters: [{ property: 'lifecyclestag', operator: 'EQ', value: 'lead' }] } }, transport)).rejects.toThrow(
+        /^HubSpot answered HTTP 400 to POST \/crm\/v3\/objects\/contacts\/search: There was a problem with the request/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it('waits out 429s as Retry-After says and then reads, and gives up within the bound', async () => {
     const server = await startHubspotServer({ dataset: handworkedCrm(), token: TOKEN, rateLimited: 2 });
     try {

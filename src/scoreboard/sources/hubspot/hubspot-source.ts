@@ -249,7 +249,7 @@ class HubspotClient {
   pages = 0;
   bytes = 0;
   splits = 0;
-  private checked = new Map<CrmObject, Promise<string[]>>();
+  private checked = new Map<CrmObject, Promise<string[] | null>>();
 
   constructor(
     private readonly transport: HubspotTransport,
@@ -329,13 +329,18 @@ class HubspotClient {
   async checkProperties(object: CrmObject, names: readonly string[]): Promise<void> {
     let known = this.checked.get(object);
     if (!known) {
-      known = this.ok({ method: 'GET', path: `/crm/v3/properties/${object}` }, `crm.schemas.${object}.read`).then((body) => {
-        const results = (body as { results?: Array<{ name?: unknown }> }).results;
+      const request: CrmRequest = { method: 'GET', path: `/crm/v3/properties/${object}` };
+      known = this.send(request).then((answer) => {
+        // Without the schema scope kpi cannot tell which properties exist: it leaves the check
+        // to HubSpot's own answer rather than failing a figure it could read.
+        if (answer.status === 403) return null;
+        const results = (this.accept(answer, request, `crm.schemas.${object}.read`) as { results?: Array<{ name?: unknown }> }).results;
         return Array.isArray(results) ? results.flatMap((property) => (typeof property.name === 'string' ? [property.name] : [])) : [];
       });
       this.checked.set(object, known);
     }
     const existing = await known;
+    if (existing === null) return;
     const unknown = names.find((name) => !existing.includes(name));
     if (unknown) {
       throw new SourceError(`HubSpot ${object} have no property "${unknown}"; closest: ${closestNames(unknown, existing, 3).map((name) => `"${name}"`).join(', ') || 'none'}`);
