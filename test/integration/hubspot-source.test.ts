@@ -94,6 +94,22 @@ describe('hubspot source against the HubSpot-compatible test server', () => {
     expect(value).toMatchObject({ value: 70_888_889, currency: 'eur' });
   });
 
+  it('takes a stage label to mean that stage in every pipeline that has it', async () => {
+    // Both pipelines call their won stage "Closed Won" (ids closedwon and 7002), as HubSpot's do
+    // by default: 63,800 in the Sales Pipeline + 3,000 (deal 210) in the partner one = 66,800.00.
+    const dataset = handworkedCrm();
+    dataset.pipelines[1]!.stages[0]!.label = 'Closed Won';
+    dataset.pipelines[1]!.stages[1]!.label = 'Contract Sent';
+    dataset.objects.deals!.push({ id: '211', properties: { dealstage: '7003', pipeline: '7001', hs_arr: '4000', deal_currency_code: 'USD', closedate: '2026-12-01T12:00:00Z', hs_deal_stage_probability: '0.5' } });
+    const sameLabels = datasetHubspotTransport(dataset);
+    const closed = await read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed', closed_won_stages: ['Closed Won'] } }, sameLabels);
+    expect(closed.value).toBe(6_680_000);
+    // "Contract Sent" at 0.25 in both pipelines: 66,800 + 20,000 x 0.25 (205) + 4,000 x 0.25 (211,
+    // not its own 0.5) + 10,000 GBP x 1.25 x 0.4 (206) = 66,800 + 5,000 + 1,000 + 5,000 = 77,800.00.
+    const projected = await read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_projected', closed_won_stages: ['Closed Won'], probabilities: { 'Contract Sent': 0.25 } } }, sameLabels);
+    expect(projected.value).toBe(7_780_000);
+  });
+
   it('makes a deal in another currency n/a without rates, naming the deal and currency', async () => {
     await expect(read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed', pipelines: ['default'] } }, transport, { rates: async () => null })).rejects.toThrow(
       'deal 202 is in EUR, not USD: converting it needs exchange rates (config "reporting")',

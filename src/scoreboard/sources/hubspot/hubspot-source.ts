@@ -203,22 +203,23 @@ export function selectPipelines(all: CrmPipeline[], wanted: readonly string[] | 
   });
 }
 
-function findStage(name: string, pipelines: CrmPipeline[]): string {
+/** The stage ids a name means: its id, or its label in every pipeline that has it (each has its own "Closed Won"). */
+function findStages(name: string, pipelines: CrmPipeline[]): string[] {
   const stages = pipelines.flatMap((pipeline) => pipeline.stages);
-  const found = stages.find((stage) => stage.id === name || stage.label.toLowerCase() === name.toLowerCase());
-  if (!found) {
+  const found = stages.filter((stage) => stage.id === name || stage.label.toLowerCase() === name.toLowerCase());
+  if (found.length === 0) {
     const closest = closestNames(name, stages.flatMap((stage) => [stage.label, stage.id]), 3);
     throw new SourceError(`no deal stage "${name}" in the pipeline${pipelines.length === 1 ? '' : 's'} ${pipelines.map((pipeline) => pipeline.label).join(', ')}; closest: ${closest.map((stage) => `"${stage}"`).join(', ')}`);
   }
-  return found.id;
+  return found.map((stage) => stage.id);
 }
 
 function resolveStages(names: readonly string[], pipelines: CrmPipeline[]): string[] {
-  return names.map((name) => findStage(name, pipelines));
+  return [...new Set(names.flatMap((name) => findStages(name, pipelines)))];
 }
 
 function stageProbabilities(configured: Record<string, number>, pipelines: CrmPipeline[]): Map<string, Rational> {
-  return new Map(Object.entries(configured).map(([name, probability]) => [findStage(name, pipelines), Rational.fromNumber(probability)]));
+  return new Map(Object.entries(configured).flatMap(([name, probability]) => findStages(name, pipelines).map((id) => [id, Rational.fromNumber(probability)] as const)));
 }
 
 /**
