@@ -205,20 +205,20 @@ describe('hubspot source: scopes, rate limits and the result cap', () => {
     }
   });
 
-  it('still reads without the schema scopes, which only serve the suggestions for unknown properties', async () => {
+  it('leaves out a deal without an amount without asking for the schema scope, since other deals show the property exists', async () => {
     const dataset = handworkedCrm();
     dataset.objects.deals!.find((deal) => deal.id === '201')!.properties.hs_arr = null;
-    const server = await startHubspotServer({ dataset, token: TOKEN, missingScopes: ['crm.schemas.deals.read', 'crm.schemas.contacts.read'] });
+    const server = await startHubspotServer({ dataset, token: TOKEN, missingScopes: ['crm.schemas.deals.read'] });
     try {
       const transport = httpHubspotTransport(new URL(server.url), { maxBodyBytes: MAX_BODY_BYTES, clock: fakeClock().clock });
       // 201 (48,000) has no hs_arr: 10,000 x 1.08 + 5,000 = 15,800.00.
       const value = await read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed', pipelines: ['default'] } }, transport);
       expect(value.value).toBe(1_580_000);
       expect(value.note).toContain('1 of 3 deals without "hs_arr" left out');
-      // An unknown filter property: HubSpot's own 400, not the scope of the lookup that would name the closest.
-      await expect(read({ unit: 'count', source: { type: 'hubspot', object: 'contacts', filters: [{ property: 'lifecyclestag', operator: 'EQ', value: 'lead' }] } }, transport)).rejects.toThrow(
-        /^HubSpot answered HTTP 400 to POST \/crm\/v3\/objects\/contacts\/search: There was a problem with the request/,
-      );
+      // A generic sum the same: 205 (20,000) and 206 (10,000) have hs_arr, a closed-lost 207 here has none.
+      dataset.objects.deals!.find((deal) => deal.id === '207')!.properties.hs_arr = null;
+      const sum = await read({ unit: 'count', source: { type: 'hubspot', object: 'deals', aggregate: 'sum', property: 'hs_arr', date_property: 'closedate', filters: [{ property: 'dealstage', operator: 'IN', values: ['contractsent', 'qualifiedtobuy', 'closedlost'] }] } }, transport);
+      expect(sum).toMatchObject({ value: 30_000, note: '1 of 3 deals without "hs_arr" counted as 0' });
     } finally {
       await server.close();
     }

@@ -73,7 +73,7 @@ async function generic(source: HubspotSource, context: SourceContext, client: Hu
     if (amount === null) missing += 1;
     else total = total.plus(amount);
   }
-  if (missing > 0) await client.checkProperties(object, [sum]);
+  if (missing > 0 && missing === records.length) await client.checkProperties(object, [sum]);
   return { value: Number(decimalString(total, 4)), note: missing > 0 ? `${missing} of ${records.length} ${object} without "${sum}" counted as 0` : undefined };
 }
 
@@ -148,7 +148,8 @@ async function sumMoney(records: CrmRecord[], rule: MoneyRule, object: CrmObject
     }
     total = total.plus(minor);
   }
-  if (missing > 0) await client.checkProperties(object, [rule.amountProperty]);
+  // Only when no record has the amount might the property not exist (a value elsewhere proves it does).
+  if (missing > 0 && missing === records.length) await client.checkProperties(object, [rule.amountProperty]);
   const notes: string[] = [];
   if (converted.size > 0 && rates) notes.push(`${[...converted].sort().join(', ')} converted to ${target.toUpperCase()} with ${rates.source === 'ecb' ? `the ECB rates of ${rates.date}` : "the config's rates"}`);
   if (missing > 0) notes.push(`${missing} of ${records.length} ${object} without "${rule.amountProperty}" left out`);
@@ -250,7 +251,7 @@ class HubspotClient {
   pages = 0;
   bytes = 0;
   splits = 0;
-  private checked = new Map<CrmObject, Promise<string[] | null>>();
+  private checked = new Map<CrmObject, Promise<string[]>>();
 
   constructor(
     private readonly transport: HubspotTransport,
@@ -325,23 +326,18 @@ class HubspotClient {
 
   /**
    * Names the first of `names` the object does not have, with the closest it has. HubSpot
-   * returns no value (not an error) for an unknown property, so an empty amount is checked.
+   * returns no value (not an error) for an unknown property, so an amount no record has is checked.
    */
   async checkProperties(object: CrmObject, names: readonly string[]): Promise<void> {
     let known = this.checked.get(object);
     if (!known) {
-      const request: CrmRequest = { method: 'GET', path: `/crm/v3/properties/${object}` };
-      known = this.send(request).then((answer) => {
-        // Without the schema scope kpi cannot tell which properties exist: it leaves the check
-        // to HubSpot's own answer rather than failing a figure it could read.
-        if (answer.status === 403) return null;
-        const results = (this.accept(answer, request, `crm.schemas.${object}.read`) as { results?: Array<{ name?: unknown }> }).results;
+      known = this.ok({ method: 'GET', path: `/crm/v3/properties/${object}` }, `crm.schemas.${object}.read`).then((body) => {
+        const results = (body as { results?: Array<{ name?: unknown }> }).results;
         return Array.isArray(results) ? results.flatMap((property) => (typeof property.name === 'string' ? [property.name] : [])) : [];
       });
       this.checked.set(object, known);
     }
     const existing = await known;
-    if (existing === null) return;
     const unknown = names.find((name) => !existing.includes(name));
     if (unknown) {
       throw new SourceError(`HubSpot ${object} have no property "${unknown}"; closest: ${closestNames(unknown, existing, 3).map((name) => `"${name}"`).join(', ') || 'none'}`);
