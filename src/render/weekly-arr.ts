@@ -8,7 +8,7 @@ import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimit
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
 import { quotesUsed, type ExchangeRates } from '../money/exchange-rates.js';
 import { constantCurrencyPhrase, ratesJson } from './rates-text.js';
-import { newTable, tableText } from './table-style.js';
+import { fitLines, fittedTableLines, type FitColumn } from './table-fit.js';
 import { renderBarChart, type BarChart, type ChartBar } from './charts/terminal-chart.js';
 
 export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
@@ -54,22 +54,23 @@ export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palett
   const dash = screen.unicode ? '–' : '-';
   // An FX column only when converting: in its own currency a week has no currency effect.
   const converting = series.rows.some((row) => row.rates !== null);
-  const fxCells = (cells: string[]) => (converting ? cells : []);
-  const table = newTable(['Week', 'Basis', 'ARR', 'Growth', ...fxCells(['FX']), 'Target', 'Met'], palette, converting ? [2, 3, 4, 5] : [2, 3, 4]);
+  const fxCells = <T>(cells: T[]) => (converting ? cells : []);
+  const rows: string[][] = [];
   for (const row of series.rows) {
     const week = `${isoDate(row.week.start)} ${dash} ${isoDate(row.week.end - 1)}`;
     if (!row.report) {
-      table.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', ...fxCells(['']), '', '']);
+      rows.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', ...fxCells(['']), '', '']);
       continue;
     }
     const basis = row.basis === 'reconstructed' ? palette.warning('reconstructed') : 'snapshot';
     for (const [code, amount, growth, met] of seriesOf(row)) {
       const fx = row.fx === null ? dash : formatChangeForHumans(row.fx, code);
-      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? dash : `${growth.toFixed(2)} %`, ...fxCells([fx]), `${series.targetPercent} %`, met === null ? dash : met ? 'yes' : palette.warning('no')]);
+      rows.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? dash : `${growth.toFixed(2)} %`, ...fxCells([fx]), `${series.targetPercent} %`, met === null ? dash : met ? 'yes' : palette.warning('no')]);
     }
   }
+  const columns = [...WEEKLY_COLUMNS.slice(0, 4), ...fxCells([FX_COLUMN]), ...WEEKLY_COLUMNS.slice(4)];
   const heading = ` ${screen.unicode ? '·' : '-'} target ${series.targetPercent} % growth a week${series.constantCurrency ? `, ${constantCurrencyPhrase(series.constantCurrency)}` : ''}`;
-  const lines = [palette.heading('ARR week over week') + palette.dim(heading), '', tableText(table)];
+  const lines = [palette.heading('ARR week over week') + palette.dim(heading), '', ...fittedTableLines(columns, rows, palette, screen)];
   for (const chart of weeklyCharts(series)) lines.push('', ...renderBarChart(chart, palette, screen));
   if (converting && !series.constantCurrency) {
     lines.push('', palette.dim("Each week is converted at its own snapshot's rates; FX is the week's ARR at its rates minus at last week's: the part of the growth from rates alone."));
@@ -77,8 +78,23 @@ export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palett
   if (series.reconstructedFrom) {
     lines.push('', palette.warning(`Reconstructed weeks are estimates from the lifecycle dates in ${series.reconstructedFrom.path}, with today's items and prices.`));
   }
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines.join('\n'), screen)}\n`;
 }
+
+/**
+ * On a narrow terminal the target goes first (the same on every row, and named in the
+ * heading), then the currency effect, then the basis (a missing week still says so in the
+ * ARR column); the week, ARR, growth and whether the target was met always stay.
+ */
+const WEEKLY_COLUMNS: FitColumn[] = [
+  { head: 'Week', role: 'keep' },
+  { head: 'Basis', role: 'keep', drop: 3 },
+  { head: 'ARR', role: 'numeric' },
+  { head: 'Growth', role: 'numeric' },
+  { head: 'Target', role: 'numeric', drop: 1 },
+  { head: 'Met', role: 'keep' },
+];
+const FX_COLUMN: FitColumn = { head: 'FX', role: 'numeric', drop: 2 };
 
 /**
  * The charts of a series: one per currency the table shows. A week's target is the week
