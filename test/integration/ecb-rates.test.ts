@@ -210,7 +210,8 @@ describe('ECB rates: failures', () => {
     ecb.fault = fault;
     ecb.days = businessDays('2026-12-03');
     const later = rates(ecb.url, { dataDir, now: hoursLater(48) });
-    expect((await later.source.dayFor('2026-12-03')).date).toBe('2026-11-30');
+    // Said to be a fallback: a snapshot must not pin rates that only stood in for the date.
+    expect(await later.source.dayFor('2026-12-03')).toEqual({ date: '2026-11-30', perEur: { usd: '1.0936', gbp: '0.8400' }, fallback: true });
     expect(readFileSync(ecbCachePath(dataDir)).equals(bytes)).toBe(true);
     expect(later.notes).toHaveLength(1);
     expect(later.notes[0]).toContain(`${ecb.url}eurofxref-daily.xml`);
@@ -295,7 +296,9 @@ describe('ECB rates: offline', () => {
     await online.source.dayFor('2026-12-01');
     const offline = rates(ecb.url, { dataDir: online.dataDir, offline: true, now: hoursLater(9 * 24) });
     // Thursday 10 December answered by Monday 30 November: 10 days older.
-    expect((await offline.source.dayFor('2026-12-10')).date).toBe('2026-11-30');
+    expect(await offline.source.dayFor('2026-12-10')).toEqual({ date: '2026-11-30', perEur: { usd: '1.0936', gbp: '0.8400' }, fallback: true });
+    // The day the cache holds for sure is an answer, not a fallback.
+    expect(await offline.source.dayFor('2026-11-30')).toEqual({ date: '2026-11-30', perEur: { usd: '1.0936', gbp: '0.8400' } });
     expect(offline.notes).toEqual(['offline: the ECB rates cache was last updated 9 days ago', 'the ECB rates used for 2026-12-10 are those of 2026-11-30, 10 days older']);
     const failure = await failureOf(offline.source.dayFor('2026-11-01'));
     expect(failure.message).toBe(`no ECB rates for 2026-11-01 offline: the rates cache ${ecbCachePath(online.dataDir)} has none on or before it (it starts on 2026-11-30)`);

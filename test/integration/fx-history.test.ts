@@ -164,7 +164,9 @@ describe('movements of a two-currency account whose ECB rates move between two s
 describe('rates pinned per snapshot', () => {
   it('a snapshot taken with rates: ecb records the whole publication of its day, and reads back with it', async () => {
     const ecb = fakeEcb({ [dayOf(END)]: '1.10' });
-    const pinned = await pinnedRates(ecbConfig, () => ecb, new Date(END * 1000));
+    const notes: string[] = [];
+    const pinned = await pinnedRates(ecbConfig, () => ecb, new Date(END * 1000), (note) => notes.push(note));
+    expect(notes).toEqual([]);
     expect(pinned).toEqual({ source: 'ecb', date: dayOf(END), per_eur: { usd: '1.10', jpy: '160.5' } });
     const directory = mkdtempSync(join(tmpdir(), 'kpi-pinned-'));
     const file = readSnapshot(writeSnapshot(directory, await endSnapshot(pinned)));
@@ -175,10 +177,23 @@ describe('rates pinned per snapshot', () => {
     expect(later.asked).toEqual([]);
   });
 
+  it('rates that only stood in for the date (the feed unreachable, the cache older) are not pinned: the note says so', async () => {
+    // The feed could not be read: the cache's rates of 13 days before the snapshot's day stood in.
+    const unreachable: EcbQuoteSource = { dayFor: async () => ({ date: '2026-11-03', perEur: { usd: '1.07' }, fallback: true }) };
+    const notes: string[] = [];
+    expect(await pinnedRates(ecbConfig, () => unreachable, new Date(END * 1000), (note) => notes.push(note))).toBeUndefined();
+    expect(notes).toEqual([
+      `the snapshot pins no exchange rates: the ECB rates of ${dayOf(END)} could not be read (those of 2026-11-03 stood in), so a history converts it at the ECB rates of ${dayOf(END)} once they can be read`,
+    ]);
+    // Read back later, the snapshot takes the rates of its own day, not the ones that stood in.
+    const file = await endSnapshot(undefined);
+    expect(await ratesForSnapshot(file, ecbConfig, ratesAtFor(ecbConfig, () => fakeEcb({ [dayOf(END)]: '1.10' })))).toMatchObject({ date: dayOf(END), quoted: { usd: '1.10' } });
+  });
+
   it('nothing is pinned for fixed rates or without reporting', async () => {
     const ecb = fakeEcb({});
-    expect(await pinnedRates(parseConfig({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08' } } }, 'test'), () => ecb, new Date(END * 1000))).toBeUndefined();
-    expect(await pinnedRates(parseConfig({ tiers }, 'test'), () => ecb, new Date(END * 1000))).toBeUndefined();
+    expect(await pinnedRates(parseConfig({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08' } } }, 'test'), () => ecb, new Date(END * 1000), () => {})).toBeUndefined();
+    expect(await pinnedRates(parseConfig({ tiers }, 'test'), () => ecb, new Date(END * 1000), () => {})).toBeUndefined();
     expect(ecb.asked).toEqual([]);
   });
 
