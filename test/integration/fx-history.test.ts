@@ -10,7 +10,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { DataSourceError, UsageError } from '../../src/errors.js';
 import { MOVEMENT_KINDS } from '../../src/history/movements.js';
 import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } from '../../src/render/movements.js';
-import { renderWeeklyArrJson, renderWeeklyArrTable } from '../../src/render/weekly-arr.js';
+import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../src/render/weekly-arr.js';
 import { movementsOutputSchema, weeklyArrOutputSchema } from '../../src/schemas/output-schemas.js';
 import type { PinnedRates, SnapshotFile } from '../../src/snapshots/snapshot-format.js';
 import { readSnapshot, writeSnapshot } from '../../src/snapshots/snapshot-store.js';
@@ -257,6 +257,35 @@ describe('weekly ARR with rates that move from week to week', () => {
     const table = renderWeeklyArrTable(weekly, makePalette(false));
     expect(table).toContain('FX');
     expect(table).toContain('18.34 %  +239.52 USD');
+    // CSV: the same fx and the rates' source and date, after the columns it always had.
+    const csv = renderWeeklyArrDelimited(weekly, 'csv').split('\r\n');
+    expect(csv[0]).toBe('week_start,week_end,basis,arr,currency,growth_percent,target_percent,met_target,fx,rates_source,rates_date');
+    expect(csv.slice(1, 3).map((line) => line.split(',').slice(3))).toEqual([
+      ['15442.08', 'usd', '', '10', '', '', 'ecb', dayOf(START)],
+      ['18273.60', 'usd', '18.34', '10', 'yes', '239.52', 'ecb', dayOf(END)],
+    ]);
+  });
+
+  it('CSV without reporting rates keeps each currency apart, its fx and rates columns empty', async () => {
+    const config = parseConfig({ tiers }, 'test');
+    const files = new Map([
+      ['start', await startSnapshot()],
+      ['end', await endSnapshot()],
+    ]);
+    const weekly = await weeklyArr(config, {
+      now: new Date(END * 1000),
+      weeks: 2,
+      backfill: false,
+      snapshots: [...files].map(([path, file]) => ({ path, takenAt: file.taken_at })),
+      load: (snapshot) => files.get(snapshot.path)!,
+    });
+    // ARR = 12 x MRR: EUR 12 x 798.00 = 9,576.00 then 12 x 998.00 = 11,976.00; USD 12 x 425.00 = 5,100.00 both weeks.
+    expect(renderWeeklyArrDelimited(weekly, 'tsv').split('\n').slice(1, 5).map((line) => line.split('\t').slice(3))).toEqual([
+      ['9576.00', 'eur', '', '10', '', '', '', ''],
+      ['5100.00', 'usd', '', '10', '', '', '', ''],
+      ['11976.00', 'eur', '25.06', '10', 'yes', '', '', ''],
+      ['5100.00', 'usd', '0.00', '10', 'no', '', '', ''],
+    ]);
   });
 
   it('at constant currency converts every week at the first week\'s rates: fx 0, growth without currency effects', async () => {
