@@ -143,12 +143,26 @@ describe('movements of a two-currency account whose ECB rates move between two s
       constant_currency: false,
       fx_adjustment: 1_996,
     });
+    // As `conversion.rates` in the mrr JSON: USD per unit of each converted currency, at the start rates.
+    expect(document.converted.rates).toEqual({ eur: '1.08' });
     expect(renderMovementsDelimited(report, 'csv')).toContain('Total in USD,fx,19.96,usd,,');
     const table = renderMovementsTable(report, makePalette(false));
     expect(table).toContain('FX');
     expect(table).toContain('+19.96 USD  1,522.80 USD');
     expect(table).toContain(`at the start with the ECB reference rates of ${dayOf(START)} (1 EUR = 1.08 USD) and at the end with the ECB reference rates of ${dayOf(END)} (1 EUR = 1.10 USD)`);
     expect(table).not.toContain('currency effects are 0');
+  });
+
+  it('gives converted.rates per unit of each currency, cross rates through the euro, as the mrr JSON does', async () => {
+    // Reporting in GBP: the euro converts at its own quote, USD through the euro.
+    const config = parseConfig({ tiers, reporting: { currency: 'gbp', rates: 'ecb' } }, 'test');
+    const quotes: EcbQuoteSource = { dayFor: async (date) => ({ date, perEur: { usd: '1.08', gbp: '0.864' } }) };
+    const [start, end] = await Promise.all([startSnapshot(), endSnapshot()]);
+    const report = await mrrMovements(config, dated(start, 'start'), dated(end, 'end'), new Date(END * 1000), undefined, { ratesAt: ratesAtFor(config, () => quotes) });
+    const converted = JSON.parse(renderMovementsJson(report)).converted;
+    // 1 EUR = 0.864 GBP as quoted; 1 USD = 0.864 / 1.08 = 0.8 GBP through the euro.
+    expect(converted.rates).toEqual({ eur: '0.864', usd: '0.800000' });
+    expect(converted.start_rates.quotes).toEqual({ gbp: '0.864', usd: '1.08' });
   });
 
   it('with fixed rates has no currency effect', async () => {
