@@ -13,7 +13,9 @@ import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } f
 import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../src/render/weekly-arr.js';
 import { movementsOutputSchema, weeklyArrOutputSchema } from '../../src/schemas/output-schemas.js';
 import type { PinnedRates, SnapshotFile } from '../../src/snapshots/snapshot-format.js';
+import { snapshotSchema } from '../../src/snapshots/snapshot-schema.js';
 import { readSnapshot, writeSnapshot } from '../../src/snapshots/snapshot-store.js';
+import { isIsoDate, isPositiveDecimal } from '../../src/rates/ecb-day.js';
 import { takeSnapshot } from '../../src/snapshots/take-snapshot.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import type { WireSubscription } from '../../src/sources/stripe/wire.js';
@@ -218,11 +220,11 @@ describe('rates pinned per snapshot', () => {
   });
 
   it.each([
-    [{ source: 'ecb', date: '2026-13-01', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a real calendar date'],
-    [{ source: 'ecb', date: '16/11/2026', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a date, YYYY-MM-DD'],
+    [{ source: 'ecb', date: '2026-13-01', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a real calendar date written YYYY-MM-DD'],
+    [{ source: 'ecb', date: '16/11/2026', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a real calendar date written YYYY-MM-DD'],
     [{ source: 'ecb', date: '2026-11-16', per_eur: { USD: '1.08' } }, 'exchange_rates.per_eur.USD'],
-    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '-1.08' } }, 'exchange_rates.per_eur.usd: must be a decimal number'],
-    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '0.000' } }, 'exchange_rates.per_eur.usd: must be positive'],
+    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '-1.08' } }, 'exchange_rates.per_eur.usd: must be a positive decimal number such as "1.0823"'],
+    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '0.000' } }, 'exchange_rates.per_eur.usd: must be a positive decimal number such as "1.0823"'],
     [{ source: 'bank', date: '2026-11-16', per_eur: { usd: '1.08' } }, 'exchange_rates.source'],
   ])('a snapshot with malformed exchange_rates %j is a data error naming the file and field', async (exchangeRates, field) => {
     const file = { ...(await startSnapshot()), exchange_rates: exchangeRates };
@@ -230,6 +232,20 @@ describe('rates pinned per snapshot', () => {
     writeFileSync(path, gzipSync(JSON.stringify(file)));
     expect(() => readSnapshot(path)).toThrow(DataSourceError);
     expect(() => readSnapshot(path)).toThrow(`snapshot ${path} is damaged: ${field}`);
+  });
+});
+
+describe('pinned rates are checked as the ECB feed is', () => {
+  // A snapshot pins what the feed gave: a date or rate the feed (and the rates cache) would
+  // refuse must not be taken from a snapshot, nor the other way round.
+  it.each(['2026-11-16', '2024-02-29', '2026-02-29', '2026-13-01', '0001-01-01', '16/11/2026', '2026-1-16'])('the date %s', async (date) => {
+    const file = { ...(await startSnapshot()), exchange_rates: { source: 'ecb', date, per_eur: { usd: '1.08' } } };
+    expect(snapshotSchema.safeParse(file).success).toBe(isIsoDate(date));
+  });
+
+  it.each(['1.08', '162.35', '0.000', '-1.08', '1e3', '.5', '1.', ' 1.08', '0.0001'])('the rate %j', async (rate) => {
+    const file = { ...(await startSnapshot()), exchange_rates: { source: 'ecb', date: '2026-11-16', per_eur: { usd: rate } } };
+    expect(snapshotSchema.safeParse(file).success).toBe(isPositiveDecimal(rate));
   });
 });
 
