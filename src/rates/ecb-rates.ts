@@ -49,15 +49,19 @@ export interface EcbRates {
 export function ecbBaseUrl(env: NodeJS.ProcessEnv): URL {
   const configured = env.KPI_ECB_URL?.trim();
   if (!configured) return new URL(DEFAULT_ECB_URL);
+  const hint = `Set it to an https URL of the folder holding the ECB feeds (plain http only to this machine), e.g. ${DEFAULT_ECB_URL}`;
+  // Only an http(s) URL is shown, and only as `shownLocation` redacts it: any other text may be
+  // a mistyped mirror address with its password or token ("user:pass@host" reads as scheme "user:").
   let url: URL;
   try {
     url = new URL(configured);
   } catch {
-    throw new UsageError(`KPI_ECB_URL is not a URL: ${JSON.stringify(shownLocation(configured))}`, `Set it to the folder of the ECB feeds, e.g. ${DEFAULT_ECB_URL}`);
+    throw new UsageError('KPI_ECB_URL is not a URL', hint);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
-    throw new UsageError(`KPI_ECB_URL must be an https URL (plain http only to this machine): got ${shownLocation(url.href)}`, `Set it to the folder of the ECB feeds, e.g. ${DEFAULT_ECB_URL}`);
+  if (url.protocol === 'http:' && !isLoopback(url)) {
+    throw new UsageError(`KPI_ECB_URL must be an https URL (plain http only to this machine): got ${shownLocation(url.href)}`, hint);
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('KPI_ECB_URL must be an https URL (plain http only to this machine)', hint);
   // The feeds are files in that folder: "…/eurofxref" means "…/eurofxref/".
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;

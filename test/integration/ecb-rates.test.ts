@@ -315,9 +315,13 @@ describe('KPI_ECB_URL', () => {
 
   it.each([
     ['http://mirror.example/ecb/', 'KPI_ECB_URL must be an https URL (plain http only to this machine): got http://mirror.example/ecb/'],
-    ['ftp://mirror.example/ecb/', 'KPI_ECB_URL must be an https URL (plain http only to this machine): got ftp://mirror.example/ecb/'],
+    ['ftp://mirror.example/ecb/', 'KPI_ECB_URL must be an https URL (plain http only to this machine)'],
     ['http://user:pw1234@mirror.example/?key=k3y-value', 'KPI_ECB_URL must be an https URL (plain http only to this machine): got http://mirror.example/'],
-    ['mirror.example/ecb', 'KPI_ECB_URL is not a URL: "mirror.example/ecb"'],
+    ['mirror.example/ecb', 'KPI_ECB_URL is not a URL'],
+    // No scheme: read as the scheme "reader:", or not a URL at all; either way no URL redaction would find
+    // the password and token in it, so the value is not repeated.
+    ['reader:s3cret-pass@mirror.example/ecb?token=abcdef', 'KPI_ECB_URL must be an https URL (plain http only to this machine)'],
+    ['https://reader:s3cret-pass@[mirror/?token=abcdef', 'KPI_ECB_URL is not a URL'],
   ])('refuses %s with exit 2', (value, message) => {
     let failure: unknown;
     try {
@@ -328,6 +332,8 @@ describe('KPI_ECB_URL', () => {
     expect(failure).toBeInstanceOf(UsageError);
     expect((failure as UsageError).exitCode).toBe(ExitCode.BadInput);
     expect((failure as UsageError).message).toBe(message);
+    expect((failure as UsageError).hint).toBe('Set it to an https URL of the folder holding the ECB feeds (plain http only to this machine), e.g. https://www.ecb.europa.eu/stats/eurofxref/');
+    expect(`${(failure as UsageError).message} ${(failure as UsageError).hint}`).not.toMatch(/reader|s3cret|abcdef/);
   });
 
   it('is checked when the rates are opened, before any request', () => {
