@@ -139,11 +139,16 @@ export function compactNumber(value: number): string {
   return `${Number(value.toPrecision(3))}`;
 }
 
+/**
+ * One row per week (and currency when there are several). `fx`, `rates_source` and
+ * `rates_date` came later than the other columns and go after them, so readers of the
+ * older layout find every column where it was; they are empty without conversion.
+ */
 export function renderWeeklyArrDelimited(series: WeeklyArrSeries, format: Delimited): string {
   const rows: Cell[][] = [];
   for (const row of series.rows) {
     if (!row.report) {
-      rows.push([isoDate(row.week.start), isoDate(row.week.end - 1), 'missing', '', '', '', series.targetPercent, '']);
+      rows.push([isoDate(row.week.start), isoDate(row.week.end - 1), 'missing', '', '', '', series.targetPercent, '', '', '', '']);
       continue;
     }
     for (const [code, amount, growth, met] of seriesOf(row)) {
@@ -156,10 +161,15 @@ export function renderWeeklyArrDelimited(series: WeeklyArrSeries, format: Delimi
         growth === null ? '' : { number: growth.toFixed(2) },
         series.targetPercent,
         met === null ? '' : met ? 'yes' : 'no',
+        // Only the converted series has a currency effect: it is the one row in the reporting currency.
+        row.fx === null ? '' : moneyCell(row.fx, code),
+        row.rates?.source ?? '',
+        row.rates?.date ?? '',
       ]);
     }
   }
-  return renderDelimited(format, ['week_start', 'week_end', 'basis', 'arr', 'currency', 'growth_percent', 'target_percent', 'met_target'], rows);
+  const header = ['week_start', 'week_end', 'basis', 'arr', 'currency', 'growth_percent', 'target_percent', 'met_target', 'fx', 'rates_source', 'rates_date'];
+  return renderDelimited(format, header, rows);
 }
 
 /** The headline figure when there is one currency (or a converted total), else one series per currency. */

@@ -201,7 +201,7 @@ export const movementsOutputSchema = z.strictObject({
   converted: z
     .strictObject({
       currency,
-      rates: z.record(currency, z.string()).describe("the start rates' quotes (the movements are converted at them)"),
+      rates: z.record(currency, z.string()).describe('units of the reporting currency one unit of each converted currency is worth at the start rates (the movements are converted at them), as conversion.rates in the mrr output; the quotes are in start_rates'),
       start_rates: ratesUsed,
       end_rates: ratesUsed,
       constant_currency: z.boolean().describe('both ends at the start rates: fx_adjustment is 0'),

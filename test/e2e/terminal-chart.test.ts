@@ -64,7 +64,7 @@ describe('kpi arr --demo --weekly draws a chart under the table', () => {
     const [json, csv] = await Promise.all([runKpi(['arr', '--demo', '--weekly', '--format', 'json']), runKpi(['arr', '--demo', '--weekly', '--format', 'csv', '--ascii'])]);
     expect(JSON.parse(json.stdout).weeks).toHaveLength(8);
     expect(csv.stdout).not.toContain('ARR in');
-    expect(csv.stdout.split('\r\n')[0]).toBe('week_start,week_end,basis,arr,currency,growth_percent,target_percent,met_target');
+    expect(csv.stdout.split('\r\n')[0]).toBe('week_start,week_end,basis,arr,currency,growth_percent,target_percent,met_target,fx,rates_source,rates_date');
   });
 
   it('--help of arr and report mention --ascii', async () => {
