@@ -1,7 +1,7 @@
 import type { KpiConfig, TierGroup } from '../config/schema.js';
 import { apportion, computeMovements, MOVEMENT_KINDS, type CustomerMrr, type GroupMovements, type MovementKind } from '../history/movements.js';
 import { Rational } from '../money/rational.js';
-import { conversionFactor, quotesUsed, type ExchangeRates } from '../money/exchange-rates.js';
+import { conversionFactor, quotesUsed, ratesPerUnit, type ExchangeRates } from '../money/exchange-rates.js';
 import { checkRates, NO_ECB_SOURCE, ratesAtFor, ratesForSnapshot, type RatesAt } from './reporting-rates.js';
 import type { SnapshotFile } from '../snapshots/snapshot-format.js';
 import { snapshotReader } from '../snapshots/snapshot-reader.js';
@@ -49,6 +49,8 @@ export interface RatesUsed {
 
 export interface ConvertedMovements {
   currency: string;
+  /** Units of `currency` one unit of each converted currency is worth at the start rates (which the movements use). */
+  startRatesPerUnit: Record<string, string>;
   startRates: RatesUsed;
   endRates: RatesUsed;
   constantCurrency: boolean;
@@ -219,6 +221,7 @@ function convertMovements(
   const [total, fxAdjustment] = roundLineWithFx('Total', 'self-service', exact, fx);
   return {
     currency: startRates.currency,
+    startRatesPerUnit: ratesPerUnit(startRates, currencies),
     startRates: ratesUsed(startRates, currencies),
     endRates: ratesUsed(endRates, currencies),
     constantCurrency,

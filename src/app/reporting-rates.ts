@@ -14,6 +14,8 @@ export interface EcbQuotes {
   /** The business day the rates are for, YYYY-MM-DD. */
   date: string;
   perEur: Record<string, string>;
+  /** The source could not say (feed unreachable, offline) and older cached rates stood in: good for a figure now, not to pin. */
+  fallback?: true;
 }
 
 /** Where ECB rates come from (the feed with its cache, or a fixed file such as the demo's). */
@@ -96,13 +98,20 @@ export function checkRates(currencies: readonly string[], rates: ExchangeRates |
 /**
  * What a snapshot taken at `moment` pins: with `rates: ecb`, the whole ECB publication in
  * force then (not only the currencies billed today, so later prices in other currencies
- * still convert); nothing for fixed rates or without `reporting`.
+ * still convert); nothing for fixed rates or without `reporting`. Rates that only stood in
+ * (`fallback`) are not pinned, or they would stay wrong forever: the snapshot then takes the
+ * ECB rates of its date when a history reads it (`ratesForSnapshot`), and `notify` says so.
  */
-export async function pinnedRates(config: KpiConfig, ecb: () => EcbQuoteSource, moment: Date): Promise<PinnedRates | undefined> {
+export async function pinnedRates(config: KpiConfig, ecb: () => EcbQuoteSource, moment: Date, notify: (note: string) => void): Promise<PinnedRates | undefined> {
   if (config.reporting?.rates !== 'ecb') return undefined;
-  // Through `ratesAtFor`, so a snapshot pins what a figure at the same moment would be converted with.
-  const rates = await ratesAtFor(config, ecb)(moment);
-  return rates?.date ? { source: 'ecb', date: rates.date, per_eur: { ...rates.quoted } } : undefined;
+  // The date a figure at the same moment is converted at (`ratesAtFor`).
+  const date = ecbDateAt(moment);
+  const day = await ecb().dayFor(date);
+  if (day.fallback) {
+    notify(`the snapshot pins no exchange rates: the ECB rates of ${date} could not be read (those of ${day.date} stood in), so a history converts it at the ECB rates of ${date} once they can be read`);
+    return undefined;
+  }
+  return { source: 'ecb', date: day.date, per_eur: { ...day.perEur } };
 }
 
 /**

@@ -25,7 +25,7 @@ export function openRatesAt(config: KpiConfig, flags: RatesFlags, context: CliCo
 
 /** The ECB rates a snapshot taken at `moment` pins (with `rates: ecb`), from the same quote source as `openRatesAt`. */
 export function pinnedQuotes(config: KpiConfig, flags: RatesFlags, context: CliContext, moment: Date): Promise<PinnedRates | undefined> {
-  return pinnedRates(config, () => openEcbQuotes(config, flags, context), moment);
+  return pinnedRates(config, () => openEcbQuotes(config, flags, context), moment, notifier(context));
 }
 
 function openEcbQuotes(config: KpiConfig, flags: RatesFlags, context: CliContext): EcbQuoteSource {

@@ -4,7 +4,7 @@
  * is exact (rationals) and rounded only when a figure is reported.
  */
 import { minorUnitExponent } from './currency.js';
-import { Rational } from './rational.js';
+import { decimalString, Rational } from './rational.js';
 
 export type RatesSource = 'config' | 'ecb';
 
@@ -61,6 +61,20 @@ export function quotesUsed(rates: ExchangeRates, currencies: readonly string[]):
   const needed = rates.source === 'ecb' ? [...currencies, rates.currency] : currencies.filter((code) => code !== rates.currency);
   const used = [...new Set(needed)].filter((code) => rates.quoted[code] !== undefined).sort();
   return Object.fromEntries(used.map((code) => [code, rates.quoted[code] as string]));
+}
+
+/** Decimal places a cross rate (ECB's, through the euro) is shown with; the conversion itself is exact. */
+const SHOWN_RATE_DECIMALS = 6;
+
+/**
+ * Units of the reporting currency one unit of each other currency in `currencies` buys, as
+ * the output shows them: fixed rates as configured, the ECB's euro rate as published, other
+ * ECB rates (cross or inverse) rounded for display.
+ */
+export function ratesPerUnit(rates: ExchangeRates, currencies: readonly string[]): Record<string, string> {
+  const shown = (code: string) =>
+    rates.source === 'config' ? (rates.quoted[code] as string) : code === 'eur' ? (rates.quoted[rates.currency] as string) : decimalString(rateOf(rates, code)!, SHOWN_RATE_DECIMALS);
+  return Object.fromEntries(currencies.filter((code) => code !== rates.currency).map((code) => [code, shown(code)]));
 }
 
 /** Whether two sets of rates convert alike (same source, date and quotes): a period between them has no currency effect. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { createDirectory, writeFileAtomically } from '../files/atomic-file.js';
-import { addDays, dayOnOrBefore, daysBetween, isIsoDate, isPositiveDecimal, type EcbDay } from './ecb-day.js';
+import { dayOnOrBefore, daysBetween, isIsoDate, isPositiveDecimal, type EcbDay } from './ecb-day.js';
 
 /**
  * What kpi keeps of ECB's rates between runs (`<dataDir>/rates/ecb-rates.json`): the days
@@ -62,14 +62,18 @@ export function loadCache(path: string): LoadedCache {
   } catch (error) {
     return { state: 'unusable', reason: error instanceof SyntaxError ? 'not JSON' : 'not a kpi rates cache of this version' };
   }
-  return {
-    state: 'read',
-    cache: {
-      fetchedAt: parsed.fetched_at,
-      covered: mergeRanges(parsed.covered),
-      days: parsed.days.map((day) => ({ date: day.date, perEur: day.per_eur })).sort((a, b) => (a.date < b.date ? -1 : 1)),
-    },
-  };
+  const days = parsed.days.map((day) => ({ date: day.date, perEur: day.per_eur })).sort((a, b) => (a.date < b.date ? -1 : 1));
+  return { state: 'read', cache: { fetchedAt: parsed.fetched_at, covered: mergeRanges(withinPublished(parsed.covered, days.at(-1)?.date)), days } };
+}
+
+/**
+ * Earlier versions counted a read as complete up to the day before the clock's date, so a
+ * clock ahead of time claimed days ECB had not yet published: nothing after the newest
+ * cached day is known complete.
+ */
+function withinPublished(ranges: readonly DateRange[], newest: string | undefined): DateRange[] {
+  if (newest === undefined) return [];
+  return ranges.filter((range) => range.from <= newest).map((range) => ({ from: range.from, to: range.to > newest ? newest : range.to }));
 }
 
 /** Complete under its final name or not there at all (a crash mid-write keeps the old cache). */
@@ -86,10 +90,10 @@ export function saveCache(path: string, cache: RatesCache): void {
 }
 
 /**
- * Adds what one feed returned. A feed lists every day it spans, and its newest day is the
- * newest ECB had published when it was read: ECB publishes each business day in the
- * afternoon (CET), so by the day of the read every earlier day is out, and the days after
- * the newest one up to the day before the read have none.
+ * Adds what one feed returned. A feed lists every day it spans, from its oldest to its
+ * newest, the newest ECB had published when it was read. Dates after that are left to the
+ * once-a-day rule (`answerFromCache`): the clock that dated the read may be wrong, the feed's
+ * own newest day is not.
  */
 export function mergeFeed(cache: RatesCache, feed: EcbFeed, days: readonly EcbDay[], now: Date): RatesCache {
   const byDate = new Map(cache.days.map((day) => [day.date, day]));
@@ -97,8 +101,7 @@ export function mergeFeed(cache: RatesCache, feed: EcbFeed, days: readonly EcbDa
   for (const day of days) byDate.set(day.date, day);
   const oldest = days[0]?.date;
   const newest = days.at(-1)?.date;
-  const dayBeforeRead = addDays(isoDay(now), -1);
-  const covered = oldest && newest ? [...cache.covered, { from: oldest, to: newest > dayBeforeRead ? newest : dayBeforeRead }] : cache.covered;
+  const covered = oldest && newest ? [...cache.covered, { from: oldest, to: newest }] : cache.covered;
   return {
     fetchedAt: { ...cache.fetchedAt, [feed]: now.toISOString() },
     covered: mergeRanges(covered),
@@ -120,10 +123,15 @@ function mergeRanges(ranges: readonly DateRange[]): DateRange[] {
   return merged;
 }
 
-/** The feed was read less than a day ago: reading it again could not tell anything new. */
+/**
+ * The feed was read less than a day ago: reading it again could not tell anything new. A
+ * read dated after now was stamped by a clock ahead of time and tells nothing about today.
+ */
 export function readWithinADay(cache: RatesCache, feed: EcbFeed, now: Date): boolean {
   const fetchedAt = cache.fetchedAt[feed];
-  return fetchedAt !== undefined && now.getTime() - Date.parse(fetchedAt) < ONE_DAY_MS;
+  if (fetchedAt === undefined) return false;
+  const age = now.getTime() - Date.parse(fetchedAt);
+  return age >= 0 && age < ONE_DAY_MS;
 }
 
 /**

@@ -31,9 +31,15 @@ export interface EcbRatesOptions {
   maxBodyBytes?: number;
 }
 
+/**
+ * `fallback`: the feed could not say (unreachable, or `--offline`) and the cache's latest
+ * day on or before the date stood in, which may not be the rates in force then.
+ */
+export type EcbAnswer = EcbDay & { fallback?: true };
+
 export interface EcbRates {
   /** The ECB rates in force on `date` (YYYY-MM-DD): the latest published on or before it. */
-  dayFor(date: string): Promise<EcbDay>;
+  dayFor(date: string): Promise<EcbAnswer>;
 }
 
 /**
@@ -43,17 +49,28 @@ export interface EcbRates {
 export function ecbBaseUrl(env: NodeJS.ProcessEnv): URL {
   const configured = env.KPI_ECB_URL?.trim();
   if (!configured) return new URL(DEFAULT_ECB_URL);
+  const hint = `Set it to an https URL of the folder holding the ECB feeds (plain http only to this machine), e.g. ${DEFAULT_ECB_URL}`;
+  // Only an http(s) URL is shown, and only as `shownLocation` redacts it: any other text may be
+  // a mistyped mirror address with its password or token ("user:pass@host" reads as scheme "user:").
   let url: URL;
   try {
     url = new URL(configured);
   } catch {
-    throw new UsageError(`KPI_ECB_URL is not a URL: ${JSON.stringify(shownLocation(configured))}`, `Set it to the folder of the ECB feeds, e.g. ${DEFAULT_ECB_URL}`);
+    throw new UsageError('KPI_ECB_URL is not a URL', hint);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
-    throw new UsageError(`KPI_ECB_URL must be an https URL (plain http only to this machine): got ${shownLocation(url.href)}`, `Set it to the folder of the ECB feeds, e.g. ${DEFAULT_ECB_URL}`);
+  if (url.protocol === 'http:' && !isLoopback(url)) {
+    throw new UsageError(`KPI_ECB_URL must be an https URL (plain http only to this machine): got ${shownLocation(url.href)}`, hint);
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError('KPI_ECB_URL must be an https URL (plain http only to this machine)', hint);
   // The feeds are files in that folder: "…/eurofxref" means "…/eurofxref/".
   if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+/** One feed's file in the folder; a query on the folder (a mirror's token) goes with it, as a relative URL would drop it. */
+function feedUrl(base: URL, feed: EcbFeed): URL {
+  const url = new URL(ECB_FEED_FILES[feed], base);
+  url.search = base.search;
   return url;
 }
 
@@ -93,7 +110,7 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
     return day;
   };
 
-  const resolveDay = async (date: string): Promise<EcbDay> => {
+  const resolveDay = async (date: string): Promise<EcbAnswer> => {
     if (!isIsoDate(date)) throw new UsageError(`not a date: ${JSON.stringify(date)} (expected YYYY-MM-DD)`);
     const { state } = cacheNow();
     let cache = cacheNow().cache;
@@ -103,7 +120,7 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
       const day = dayOnOrBefore(cache.days, date);
       if (!day) throw offlineError(date, cachePath, state, cache);
       notify(`offline: the ECB rates cache was last updated ${lastReadAgo(cache, options.now)}`);
-      return withAgeNote(day, date);
+      return { ...withAgeNote(day, date), fallback: true };
     }
     let failure: string | undefined;
     for (const feed of feedsFor(date, today)) {
@@ -112,7 +129,7 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
       if (failure) break;
       let days: EcbDay[];
       try {
-        days = await fetchFeed(new URL(ECB_FEED_FILES[feed], base), options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.maxBodyBytes ?? MAX_BODY_BYTES);
+        days = await fetchFeed(feedUrl(base, feed), options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.maxBodyBytes ?? MAX_BODY_BYTES);
       } catch (error) {
         if (!(error instanceof EcbRatesError)) throw error;
         failure = error.message;
@@ -133,7 +150,7 @@ export function openEcbRates(options: EcbRatesOptions): EcbRates {
     if (failure) {
       if (!fallback) throw unreachableError(date, failure, cachePath);
       notify(`${failure}: using the cached ECB rates of ${fallback.date} for ${date} (the cache was last updated ${lastReadAgo(cache, options.now)})`);
-      return withAgeNote(fallback, date);
+      return { ...withAgeNote(fallback, date), fallback: true };
     }
     if (fallback) return withAgeNote(fallback, date);
     throw new EcbRatesError(`ECB published no reference rates on or before ${date}${cache.days[0] ? ` (its series starts on ${cache.days[0].date})` : ''}`);

@@ -54,8 +54,8 @@ export function renderMovementsJson(report: MovementsReport, selection: HistoryS
     converted: report.converted
       ? {
           currency: report.converted.currency,
-          // The start's quotes: the movements are converted at them.
-          rates: report.converted.startRates.quotes,
+          // Per unit, as `conversion.rates` in the mrr JSON, at the start rates the movements are converted at.
+          rates: report.converted.startRatesPerUnit,
           start_rates: ratesJson(report.converted.startRates),
           end_rates: ratesJson(report.converted.endRates),
           constant_currency: report.converted.constantCurrency,

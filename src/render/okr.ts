@@ -62,15 +62,16 @@ export function renderOkrJson(report: OkrStatusReport): string {
 
 /**
  * At a narrow terminal the owner goes first (it is the same for all of an objective's key
- * results), then titles are shortened and progress breaks into more lines.
+ * results), then the confidence (a judgement beside the measured score), so that at 60
+ * columns titles are shortened and progress breaks into more lines instead.
  */
 const OKR_COLUMNS: FitColumn[] = [
   { head: 'Objective / key result', role: 'text', min: 28 },
   { head: 'Owner', role: 'text', min: 10, drop: 1 },
   { head: 'Score', role: 'numeric' },
   { head: 'Status', role: 'keep' },
-  { head: 'Confidence', role: 'keep' },
-  { head: 'Progress', role: 'wrap', min: 14 },
+  { head: 'Confidence', role: 'keep', drop: 2 },
+  { head: 'Progress', role: 'wrap', min: 10 },
 ];
 
 export function renderOkrTable(rawReport: OkrStatusReport, palette: Palette, screen: Screen = UNFITTED): string {

@@ -38,13 +38,34 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 /**
  * Terminal columns a string takes: colour codes take none, combining marks none, East Asian
- * wide characters and emoji two (the ranges of Unicode's East_Asian_Width W/F that occur in
- * names and text).
+ * wide characters two (the ranges of Unicode's East_Asian_Width W/F that occur in names and
+ * text), and so does an emoji: one drawn as a picture by default, or a sequence of them
+ * (skin tone, a family joined by U+200D, a flag, a symbol followed by U+FE0F). cli-table3
+ * pads cells counting emoji so too; a column counted narrower would break the line.
  */
 export function displayWidth(text: string): number {
+  const plain = text.replace(ANSI, '');
+  if (PRINTABLE_ASCII.test(plain)) return plain.length;
   let width = 0;
-  for (const char of text.replace(ANSI, '')) width += charWidth(char.codePointAt(0)!);
+  for (const picture of pictures(plain)) width += picture.width;
   return width;
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const EMOJI = /\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F/u;
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** What a terminal draws as one thing (a character with its combining marks, an emoji sequence) and its width. */
+function* pictures(text: string): Generator<{ text: string; width: number }> {
+  for (const { segment } of GRAPHEMES.segment(text)) {
+    if (EMOJI.test(segment)) {
+      yield { text: segment, width: 2 };
+      continue;
+    }
+    let width = 0;
+    for (const char of segment) width += charWidth(char.codePointAt(0)!);
+    yield { text: segment, width };
+  }
 }
 
 function charWidth(code: number): number {
@@ -89,15 +110,14 @@ export function shorten(text: string, width: number, ellipsis: string): string {
       continue;
     }
     if (cut) continue;
-    for (const char of piece) {
-      const charColumns = charWidth(char.codePointAt(0)!);
-      if (used + charColumns > room) {
+    for (const picture of pictures(piece)) {
+      if (used + picture.width > room) {
         kept += ellipsis;
         cut = true;
         break;
       }
-      kept += char;
-      used += charColumns;
+      kept += picture.text;
+      used += picture.width;
     }
   }
   return kept;
@@ -197,13 +217,17 @@ export function fittedTableLines(columns: readonly FitColumn[], rows: readonly (
 
 /**
  * A line broken at spaces into lines of at most `width` display columns; continuation lines
- * keep the first line's indentation. A word longer than a line is broken inside (nothing of
- * it is lost). Colour codes count as nothing (a colour open across a break carries over, as
+ * keep the first line's indentation (unless it takes more than half the line). A word longer
+ * than a line is broken inside (nothing of it is lost). Colour codes count as nothing (a colour open across a break carries over, as
  * terminals keep attributes across lines).
  */
 export function wrapLine(line: string, width: number | null, ellipsis: string): string[] {
   if (width === null || displayWidth(line) <= width) return [line];
-  const indent = /^ */.exec(line.replace(ANSI, ''))![0];
+  const leading = /^ */.exec(line.replace(ANSI, ''))![0];
+  // An indentation that leaves less than half the line (a table cell's continuation when the
+  // table is wider than the screen) is dropped: the words start at the left edge instead of
+  // being broken into slivers or cut down to an ellipsis.
+  const indent = leading.length * 2 <= width ? leading : '';
   const room = Math.max(1, width - indent.length);
   const lines: string[] = [];
   let current = '';
@@ -215,7 +239,7 @@ export function wrapLine(line: string, width: number | null, ellipsis: string): 
     } else current = candidate;
   }
   lines.push(current);
-  // Only an indentation wider than the screen leaves something to cut.
+  // Only a wide character in a room of one column can still pass the width.
   return lines.map((part) => shorten(part, width, ellipsis));
 }
 
@@ -230,15 +254,14 @@ function breakWord(word: string, room: number): string[] {
       piece += part;
       continue;
     }
-    for (const char of part) {
-      const columns = charWidth(char.codePointAt(0)!);
-      if (used + columns > room && used > 0) {
+    for (const picture of pictures(part)) {
+      if (used + picture.width > room && used > 0) {
         pieces.push(piece);
         piece = '';
         used = 0;
       }
-      piece += char;
-      used += columns;
+      piece += picture.text;
+      used += picture.width;
     }
   }
   pieces.push(piece);

@@ -6,21 +6,25 @@ import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonIntegerOrNull, jsonMoneyMap } from './json-values.js';
-import { constantCurrencyPhrase } from './rates-text.js';
-import { newTable, tableText } from './table-style.js';
+import { quotesUsed, type ExchangeRates } from '../money/exchange-rates.js';
+import { constantCurrencyPhrase, ratesJson } from './rates-text.js';
+import { fitLines, fittedTableLines, type FitColumn } from './table-fit.js';
 import { renderBarChart, type BarChart, type ChartBar } from './charts/terminal-chart.js';
 
 export const WEEKLY_ARR_JSON_SCHEMA_VERSION = 1;
 
 /** `kpi arr --weekly` as JSON: one entry per week, missing weeks included and said so. */
 export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, selection: HistorySelection | null = null): string {
+  // Source, date and each quote a conversion relied on, so anyone can check a week's figure.
+  const named = (rates: ExchangeRates, reports: ReadonlyArray<WeeklyArrSeries['rows'][number]['report']>) =>
+    ratesJson({ source: rates.source, date: rates.date, quotes: quotesUsed(rates, [...new Set(reports.flatMap((report) => (report ? Object.keys(report.amount.byCurrency) : [])))]) });
   const document = {
     schema_version: WEEKLY_ARR_JSON_SCHEMA_VERSION,
     kind: 'arr_weekly',
     generated_at: generatedAt.toISOString(),
     target_growth_percent: series.targetPercent,
     reconstructed_from: series.reconstructedFrom ? series.reconstructedFrom.path : null,
-    constant_currency: series.constantCurrency ? { source: series.constantCurrency.source, date: series.constantCurrency.date } : null,
+    constant_currency: series.constantCurrency ? named(series.constantCurrency, series.rows.map((row) => row.report)) : null,
     ...historyJson(selection),
     weeks: series.rows.map((row) => ({
       week_start: isoDate(row.week.start),
@@ -34,7 +38,7 @@ export function renderWeeklyArrJson(series: WeeklyArrSeries, generatedAt: Date, 
       growth_percent_by_currency: row.growthPercentByCurrency,
       met_target: row.met,
       met_target_by_currency: row.metByCurrency,
-      rates: row.rates ? { source: row.rates.source, date: row.rates.date } : null,
+      rates: row.rates ? named(row.rates, [row.report]) : null,
       fx: jsonIntegerOrNull(row.fx),
     })),
   };
@@ -50,22 +54,23 @@ export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palett
   const dash = screen.unicode ? '–' : '-';
   // An FX column only when converting: in its own currency a week has no currency effect.
   const converting = series.rows.some((row) => row.rates !== null);
-  const fxCells = (cells: string[]) => (converting ? cells : []);
-  const table = newTable(['Week', 'Basis', 'ARR', 'Growth', ...fxCells(['FX']), 'Target', 'Met'], palette, converting ? [2, 3, 4, 5] : [2, 3, 4]);
+  const fxCells = <T>(cells: T[]) => (converting ? cells : []);
+  const rows: string[][] = [];
   for (const row of series.rows) {
     const week = `${isoDate(row.week.start)} ${dash} ${isoDate(row.week.end - 1)}`;
     if (!row.report) {
-      table.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', ...fxCells(['']), '', '']);
+      rows.push([week, palette.dim('missing'), palette.dim('no snapshot'), '', ...fxCells(['']), '', '']);
       continue;
     }
     const basis = row.basis === 'reconstructed' ? palette.warning('reconstructed') : 'snapshot';
     for (const [code, amount, growth, met] of seriesOf(row)) {
       const fx = row.fx === null ? dash : formatChangeForHumans(row.fx, code);
-      table.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? dash : `${growth.toFixed(2)} %`, ...fxCells([fx]), `${series.targetPercent} %`, met === null ? dash : met ? 'yes' : palette.warning('no')]);
+      rows.push([week, basis, formatMoneyForHumans(amount, code), growth === null ? dash : `${growth.toFixed(2)} %`, ...fxCells([fx]), `${series.targetPercent} %`, met === null ? dash : met ? 'yes' : palette.warning('no')]);
     }
   }
+  const columns = [...WEEKLY_COLUMNS.slice(0, 4), ...fxCells([FX_COLUMN]), ...WEEKLY_COLUMNS.slice(4)];
   const heading = ` ${screen.unicode ? '·' : '-'} target ${series.targetPercent} % growth a week${series.constantCurrency ? `, ${constantCurrencyPhrase(series.constantCurrency)}` : ''}`;
-  const lines = [palette.heading('ARR week over week') + palette.dim(heading), '', tableText(table)];
+  const lines = [palette.heading('ARR week over week') + palette.dim(heading), '', ...fittedTableLines(columns, rows, palette, screen)];
   for (const chart of weeklyCharts(series)) lines.push('', ...renderBarChart(chart, palette, screen));
   if (converting && !series.constantCurrency) {
     lines.push('', palette.dim("Each week is converted at its own snapshot's rates; FX is the week's ARR at its rates minus at last week's: the part of the growth from rates alone."));
@@ -73,8 +78,23 @@ export function renderWeeklyArrTable(rawSeries: WeeklyArrSeries, palette: Palett
   if (series.reconstructedFrom) {
     lines.push('', palette.warning(`Reconstructed weeks are estimates from the lifecycle dates in ${series.reconstructedFrom.path}, with today's items and prices.`));
   }
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines.join('\n'), screen)}\n`;
 }
+
+/**
+ * On a narrow terminal the target goes first (the same on every row, and named in the
+ * heading), then the currency effect, then the basis (a missing week still says so in the
+ * ARR column); the week, ARR, growth and whether the target was met always stay.
+ */
+const WEEKLY_COLUMNS: FitColumn[] = [
+  { head: 'Week', role: 'keep' },
+  { head: 'Basis', role: 'keep', drop: 3 },
+  { head: 'ARR', role: 'numeric' },
+  { head: 'Growth', role: 'numeric' },
+  { head: 'Target', role: 'numeric', drop: 1 },
+  { head: 'Met', role: 'keep' },
+];
+const FX_COLUMN: FitColumn = { head: 'FX', role: 'numeric', drop: 2 };
 
 /**
  * The charts of a series: one per currency the table shows. A week's target is the week
@@ -119,11 +139,16 @@ export function compactNumber(value: number): string {
   return `${Number(value.toPrecision(3))}`;
 }
 
+/**
+ * One row per week (and currency when there are several). `fx`, `rates_source` and
+ * `rates_date` came later than the other columns and go after them, so readers of the
+ * older layout find every column where it was; they are empty without conversion.
+ */
 export function renderWeeklyArrDelimited(series: WeeklyArrSeries, format: Delimited): string {
   const rows: Cell[][] = [];
   for (const row of series.rows) {
     if (!row.report) {
-      rows.push([isoDate(row.week.start), isoDate(row.week.end - 1), 'missing', '', '', '', series.targetPercent, '']);
+      rows.push([isoDate(row.week.start), isoDate(row.week.end - 1), 'missing', '', '', '', series.targetPercent, '', '', '', '']);
       continue;
     }
     for (const [code, amount, growth, met] of seriesOf(row)) {
@@ -136,10 +161,15 @@ export function renderWeeklyArrDelimited(series: WeeklyArrSeries, format: Delimi
         growth === null ? '' : { number: growth.toFixed(2) },
         series.targetPercent,
         met === null ? '' : met ? 'yes' : 'no',
+        // Only the converted series has a currency effect: it is the one row in the reporting currency.
+        row.fx === null ? '' : moneyCell(row.fx, code),
+        row.rates?.source ?? '',
+        row.rates?.date ?? '',
       ]);
     }
   }
-  return renderDelimited(format, ['week_start', 'week_end', 'basis', 'arr', 'currency', 'growth_percent', 'target_percent', 'met_target'], rows);
+  const header = ['week_start', 'week_end', 'basis', 'arr', 'currency', 'growth_percent', 'target_percent', 'met_target', 'fx', 'rates_source', 'rates_date'];
+  return renderDelimited(format, header, rows);
 }
 
 /** The headline figure when there is one currency (or a converted total), else one series per currency. */

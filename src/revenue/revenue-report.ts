@@ -4,7 +4,7 @@
  * exact total (ARR is 12 x the exact MRR, not 12 x the rounded one).
  */
 import { decimalString, percentText, Rational } from '../money/rational.js';
-import { conversionFactor, missingRates, rateOf, type ExchangeRates } from '../money/exchange-rates.js';
+import { conversionFactor, missingRates, ratesPerUnit, type ExchangeRates } from '../money/exchange-rates.js';
 import type { TierGroup, TierLayout } from '../catalog/tier-layout.js';
 import type { MrrRule, StripeSettings } from '../config/schema.js';
 import type { AmountsByCurrency, CauseTotal, Contribution, ContributionCause, DiscountWarningSummary, MrrTotals } from '../rules/mrr-totals.js';
@@ -243,26 +243,13 @@ export function makeConverter(currencies: string[], rates: ExchangeRates | null,
   const factors = new Map<string, Rational>(currencies.map((code) => [code, conversionFactor(code, rates)]));
   return {
     currency: rates.currency,
-    rates: displayedRates(rates, currencies),
+    rates: ratesPerUnit(rates, currencies),
     report: (amounts) => {
       let total = Rational.ZERO;
       for (const [code, amount] of amounts) total = total.plus(amount.times(factors.get(code) ?? Rational.ONE));
       return { byCurrency: byCurrency(amounts), total: total.roundHalfUp() };
     },
   };
-}
-
-/** Decimal places a cross rate (ECB's, through the euro) is shown with; the conversion itself is exact. */
-const SHOWN_RATE_DECIMALS = 6;
-
-/**
- * Units of the reporting currency one unit of each other currency buys: fixed rates as
- * configured, the ECB's euro rate as published, other ECB rates (cross or inverse) rounded for display.
- */
-function displayedRates(rates: ExchangeRates, currencies: readonly string[]): Record<string, string> {
-  const shown = (code: string) =>
-    rates.source === 'config' ? (rates.quoted[code] as string) : code === 'eur' ? (rates.quoted[rates.currency] as string) : decimalString(rateOf(rates, code)!, SHOWN_RATE_DECIMALS);
-  return Object.fromEntries(currencies.filter((code) => code !== rates.currency).map((code) => [code, shown(code)]));
 }
 
 /** Every currency the totals hold an amount in, sorted. */

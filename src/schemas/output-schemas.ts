@@ -143,6 +143,8 @@ export const mrrOutputSchema = revenueSchema('mrr');
 export const arrOutputSchema = revenueSchema('arr');
 
 const ratesOfDay = z.strictObject({ source: z.enum(['config', 'ecb']), date: isoDate.nullable() });
+/** Rates as an output names them: config quotes are reporting-currency units per unit of the key; ECB quotes are units of the key per euro. */
+const ratesUsed = ratesOfDay.extend({ quotes: z.record(currency, z.string()) });
 
 export const weeklyArrOutputSchema = z.strictObject({
   ...envelope,
@@ -150,7 +152,7 @@ export const weeklyArrOutputSchema = z.strictObject({
   ...historyFields,
   target_growth_percent: z.number(),
   reconstructed_from: z.string().nullable(),
-  constant_currency: ratesOfDay.nullable().describe('with --constant-currency: the rates every week is converted with (the first shown week\'s)'),
+  constant_currency: ratesUsed.nullable().describe('with --constant-currency: the rates every week is converted with (the first shown week\'s)'),
   weeks: z.array(
     z.strictObject({
       week_start: isoDate,
@@ -164,7 +166,7 @@ export const weeklyArrOutputSchema = z.strictObject({
       growth_percent_by_currency: z.record(currency, z.number().nullable()),
       met_target: z.boolean().nullable(),
       met_target_by_currency: z.record(currency, z.boolean().nullable()),
-      rates: ratesOfDay.nullable().describe("the rates the week's arr is converted with; null without conversion"),
+      rates: ratesUsed.nullable().describe("the rates the week's arr is converted with; null without conversion"),
       fx: minorUnits.nullable().describe("the part of the growth from rates alone: this week's ARR at its rates minus at last week's; null without conversion or a last week"),
     }),
   ),
@@ -186,8 +188,6 @@ const movementLine = z.strictObject({
     ),
   ),
 });
-/** Rates as an output names them: config quotes are reporting-currency units per unit of the key; ECB quotes are units of the key per euro. */
-const ratesUsed = ratesOfDay.extend({ quotes: z.record(currency, z.string()) });
 const movementEnd = z.strictObject({ requested: isoTimestamp, snapshot: z.string(), taken_at: isoTimestamp });
 
 export const movementsOutputSchema = z.strictObject({
@@ -201,7 +201,7 @@ export const movementsOutputSchema = z.strictObject({
   converted: z
     .strictObject({
       currency,
-      rates: z.record(currency, z.string()).describe("the start rates' quotes (the movements are converted at them)"),
+      rates: z.record(currency, z.string()).describe('units of the reporting currency one unit of each converted currency is worth at the start rates (the movements are converted at them), as conversion.rates in the mrr output; the quotes are in start_rates'),
       start_rates: ratesUsed,
       end_rates: ratesUsed,
       constant_currency: z.boolean().describe('both ends at the start rates: fx_adjustment is 0'),

@@ -40,10 +40,15 @@ export function isValidTimeZone(zone: string): boolean {
 }
 
 /** Midnight at the start of a local calendar day in the zone, as an instant. */
-function localMidnight(year: number, month: number, day: number, zone: string): Date {
+export function localMidnight(year: number, month: number, day: number, zone: string): Date {
   // Let dayjs normalise overflowing days and months (day 0, month 13) before reading it in the zone.
   const normalised = dayjs.utc(Date.UTC(year, month - 1, day));
   return dayjs.tz(normalised.format('YYYY-MM-DD') + ' 00:00:00', zone).toDate();
+}
+
+/** The calendar date (YYYY-MM-DD) an instant falls on in the zone. */
+export function localDate(instant: Date, zone: string): string {
+  return dayjs.utc(instant).tz(zone).format('YYYY-MM-DD');
 }
 
 export function resolvePeriod(name: string, now: Date, calendar: CalendarSettings): Period {

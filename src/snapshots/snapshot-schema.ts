@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SUBSCRIPTION_STATUSES } from '../billing/model.js';
+import { isIsoDate, isPositiveDecimal } from '../rates/ecb-day.js';
 import { SNAPSHOT_OBJECT, SNAPSHOT_VERSION } from './snapshot-format.js';
 import { wireCouponSchema, wireFields, wirePriceSchema } from '../sources/stripe/wire-schema.js';
 
@@ -17,13 +18,16 @@ const discount = z.union([
     end: z.number().nullable(),
   }),
 ]);
-/** Pinned ECB rates: a real calendar date and, per lower-case currency code, a positive decimal (units per euro). */
+/**
+ * Pinned ECB rates: a real calendar date and, per lower-case currency code, a positive
+ * decimal (units per euro), by the same rules as the feed they were read from.
+ */
 const pinnedRates = z.strictObject({
   source: z.literal('ecb'),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD').refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), 'must be a real calendar date'),
+  date: z.string().refine(isIsoDate, 'must be a real calendar date written YYYY-MM-DD'),
   per_eur: z.record(
     z.string().regex(/^[a-z]{3}$/, 'must be a lower-case 3-letter currency code').refine((code) => code !== 'eur', 'the euro is the base of ECB rates, not one of them'),
-    z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as "1.0823"').refine((rate) => /[1-9]/.test(rate), 'must be positive'),
+    z.string().refine(isPositiveDecimal, 'must be a positive decimal number such as "1.0823"'),
   ),
 });
 

@@ -106,11 +106,21 @@ async function checkWeeklyCharts(page: Page, json: WeeklyJson): Promise<void> {
 }
 
 describe('kpi arr --demo --weekly --format html', { timeout: 120_000 }, () => {
-  it('loads with no console error and no request, draws a bar per week and states every figure', async () => {
-    const file = await htmlFile('arr.html', ['arr', '--demo', '--weekly']);
-    const json = JSON.parse(await kpi(['arr', '--demo', '--weekly', '--format', 'json'])) as WeeklyJson;
-    // The demo without a reporting currency: a chart for EUR and one for USD, 8 weeks each.
-    expect(expectedWeekly(json).size).toBe(2);
+  it.each([
+    // The demo's config converts EUR and USD to USD at ECB rates: one chart, in USD, 8 weeks.
+    { config: 'the demo config (ECB rates)', yaml: null, currencies: ['usd'] },
+    // Without a reporting currency: a chart for EUR and one for USD, 8 weeks each.
+    { config: 'a config without reporting', yaml: 'version: 1\n', currencies: ['eur', 'usd'] },
+  ])('with $config: loads with no console error and no request, draws a bar per week and states every figure', async ({ yaml, currencies }) => {
+    const configArgs: string[] = [];
+    if (yaml !== null) {
+      const config = join(work, 'no-reporting.yaml');
+      writeFileSync(config, yaml);
+      configArgs.push('--config', config);
+    }
+    const file = await htmlFile(`arr-${currencies.join('-')}.html`, ['arr', '--demo', '--weekly', ...configArgs]);
+    const json = JSON.parse(await kpi(['arr', '--demo', '--weekly', ...configArgs, '--format', 'json'])) as WeeklyJson;
+    expect([...expectedWeekly(json).keys()]).toEqual(currencies);
     expect(json.weeks).toHaveLength(8);
     const opened = await open(file);
     try {
@@ -170,11 +180,16 @@ describe('kpi report --demo --format html', { timeout: 120_000 }, () => {
 
       const total = movements.converted!.total;
       const currency = movements.converted!.currency;
-      // Start, new, reactivation, expansion, contraction, churn, end.
-      expect(await page.locator('figure.waterfall svg rect.step').count()).toBe(7);
+      // The two snapshots convert at different ECB days (2026-11-09 00:00 at 2026-11-06's 1.0922,
+      // 2026-11-16 00:00 at 2026-11-13's 1.0926): the EUR end amount at the end rate minus at the
+      // start rate is 1,672.00 x (1.0926 - 1.0922) = 0.6688 -> +0.67 USD, a step of its own.
+      expect(movements.converted!.fx_adjustment).toBe(67);
+      // Start, new, reactivation, expansion, contraction, churn, FX, end.
+      expect(await page.locator('figure.waterfall svg rect.step').count()).toBe(8);
       expect(await cellTexts(page, 'figure.waterfall td.amount')).toEqual([
         money(total.start_mrr, currency),
         ...['new', 'reactivation', 'expansion', 'contraction', 'churn'].map((kind) => signed(total.movements[kind]!.mrr, currency)),
+        '+0.67 USD',
         money(total.end_mrr, currency),
       ]);
       expect(await page.locator('#okrs td.objective').count()).toBe(3);

@@ -1,18 +1,32 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT_FILE, DEMO_CONFIG_FILE } from '../../src/package-root.js';
+import { DEMO_ACCOUNT_FILE, DEMO_CONFIG_FILE, DEMO_RATES_FILE } from '../../src/package-root.js';
+import { parseEcbXml } from '../../src/rates/ecb-xml.js';
 import type { StripeAccountFile, WireSubscription } from '../../src/sources/stripe/wire.js';
+import { startEcbServer, type EcbServer } from '../support/ecb-server.js';
 import { runKpi } from '../support/run-kpi.js';
 import { startStripeServer, type RunningStripeServer } from '../support/stripe-server/index.js';
 
 const demo = JSON.parse(readFileSync(DEMO_ACCOUNT_FILE, 'utf8')) as StripeAccountFile;
 const KEY = 'sk_test_demoAccountKey0000000';
+/** When the newest demo snapshot was taken: `--demo` figures are as of this moment. */
+const NEWEST_SNAPSHOT_AT = '2026-11-16T00:00:00Z';
 let server: RunningStripeServer;
+let ecb: EcbServer;
+let dataDir: string;
 
 beforeAll(async () => {
   server = await startStripeServer({ account: demo, apiKeys: [KEY] });
+  // The live path reads the ECB feed: the same days the demo's bundled file holds.
+  ecb = await startEcbServer(parseEcbXml(readFileSync(DEMO_RATES_FILE, 'utf8'), 'the demo rates file'));
+  dataDir = mkdtempSync(join(tmpdir(), 'kpi-demo-live-'));
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await Promise.all([server.close(), ecb.close()]);
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 /**
  * An independent reckoning of the Starter tier straight from the raw file, in plain
@@ -56,12 +70,16 @@ describe('kpi mrr --demo', () => {
     // The demo's products carry the Pro names.
     expect(document.tiers.map((tier: { name: string }) => tier.name)).toEqual(['Starter', 'Pro']);
     expect(document.currencies).toEqual(['eur', 'usd']);
-    // One total in USD by the demo config's fixed rate, each currency still apart beside it:
-    // 1,672.00 EUR x 1.08 = 1,805.76 USD; + 120,041.68 USD = 121,847.44 USD.
+    // One total in USD at the ECB rates in force at the snapshot (Monday 2026-11-16 00:00 UTC,
+    // before that day's 16:00 UTC publication, so Friday 2026-11-13's: 1 EUR = 1.0926 USD),
+    // each currency still apart beside it. The total converts the exact amounts and rounds once:
+    // USD is exactly 120,041.675 (self-service ARR 1,440,500.10 / 12, see the ARR test), shown
+    // as 120,041.68; 1,672.00 EUR x 1.0926 = 1,826.8272 USD;
+    // 1,826.8272 + 120,041.675 = 121,868.5022 -> 121,868.50 USD (not .51 from the rounded parts).
     expect(document.mrr_by_currency).toEqual({ eur: 167_200, usd: 12_004_168 });
     expect(document.currency).toBe('usd');
-    expect(document.mrr).toBe(12_184_744);
-    expect(document.conversion).toEqual({ currency: 'usd', source: 'config', date: null, quoted: { eur: '1.08' }, rates: { eur: '1.08' } });
+    expect(document.mrr).toBe(12_186_850);
+    expect(document.conversion).toEqual({ currency: 'usd', source: 'ecb', date: '2026-11-13', quoted: { usd: '1.0926' }, rates: { eur: '1.0926' } });
   });
 
   it("shows the planted subscription set to end as a scheduled-to-end cause of the Stripe column", async () => {
@@ -93,17 +111,26 @@ describe('kpi mrr --demo', () => {
     expect(byName.Starter.group).toBe('self-service');
     // Five yearly enterprise licences at 2,000,000 cents a year each.
     expect(byName.Enterprise).toMatchObject({ group: 'other-recurring', arr_by_currency: { usd: 10_000_000 }, subscriptions: 5 });
-    // 20,064.00 EUR (12 x 1,672.00) x 1.08 = 21,669.12 USD; + 1,540,500.10 USD = 1,562,169.22 USD.
+    // At the ECB rates of 2026-11-13 (1 EUR = 1.0926 USD): 20,064.00 EUR (12 x 1,672.00) x 1.0926
+    // = 21,921.9264 USD; + 1,540,500.10 USD = 1,562,422.0264 -> 1,562,422.03 USD.
+    // (The self-service USD, 1,540,500.10 - 100,000.00 enterprise = 1,440,500.10, / 12 = 120,041.675: the MRR test's exact USD.)
     expect(document.arr_by_currency).toEqual({ eur: 2_006_400, usd: 154_050_010 });
-    expect(document.arr).toBe(156_216_922);
+    expect(byName.Starter.arr_by_currency.usd + byName.Pro.arr_by_currency.usd).toBe(144_050_010);
+    expect(document.arr).toBe(156_242_203);
   });
 
   it('gives exactly what the same account gives through the Stripe API', async () => {
     const [offline, live] = await Promise.all([
       runKpi(['mrr', '--demo', '--format', 'json', '--explain']),
-      runKpi(['mrr', '--format', 'json', '--explain', '--config', DEMO_CONFIG_FILE], { env: { STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url } }),
+      // The demo config converts at ECB rates: live, they come from the (loopback) feed, and at
+      // the snapshot's moment the same day applies as to --demo (2026-11-13).
+      runKpi(['mrr', '--format', 'json', '--explain', '--config', DEMO_CONFIG_FILE], {
+        env: { STRIPE_API_KEY: KEY, STRIPE_API_BASE: server.url, KPI_ECB_URL: ecb.url, KPI_DATA_DIR: dataDir, KPI_NOW: NEWEST_SNAPSHOT_AT },
+      }),
     ]);
     expect(live.code).toBe(0);
+    expect(JSON.parse(live.stdout).conversion).toMatchObject({ source: 'ecb', date: '2026-11-13' });
+    expect(ecb.requestCount()).toBeGreaterThanOrEqual(1);
     const strip = (text: string) => {
       const { generated_at: _generated, source: _source, as_of: _asOf, ...rest } = JSON.parse(text);
       return rest;
@@ -118,9 +145,10 @@ describe('kpi mrr --demo', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Self-service MRR · snapshot of demo account \(fictional data\)/);
     expect(table.stdout).toContain("Compared with Stripe's MRR definition");
-    // The total row: each currency, then the sum in USD (1,805.76 + 120,041.68).
-    expect(table.stdout).toMatch(/^Total +339 +1,672\.00 EUR\n +120,041\.68 USD\n +=\s121,847\.44 USD$/m);
-    expect(table.stdout).toContain('Converted to USD at the configured rates: 1 EUR = 1.08 USD.');
+    // The total row: each currency, then the sum in USD of the exact amounts, rounded once:
+    // 1,672.00 EUR x 1.0926 = 1,826.8272; + 120,041.675 (exact, shown .68) = 121,868.5022 -> 121,868.50.
+    expect(table.stdout).toMatch(/^Total +339 +1,672\.00 EUR\n +120,041\.68 USD\n +=\s121,868\.50 USD$/m);
+    expect(table.stdout).toContain('Converted to USD at the ECB reference rates of 2026-11-13: 1 EUR = 1.0926 USD.');
     const help = await runKpi(['mrr', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');

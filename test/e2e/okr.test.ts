@@ -11,11 +11,12 @@ describe('kpi okr status --demo', () => {
     const document = JSON.parse(run.stdout);
     expect(document).toMatchObject({ kind: 'okr_status', period: '2026-Q4', as_of: '2026-11-16T00:00:00.000Z', elapsed: 0.5 });
     const [revenue, platform, dashboard] = document.objectives;
-    // MRR from the report's KPI: 121,847.44 USD; (121847.44 - 100000) / 30000 = 0.728
-    expect(revenue.key_results[0]).toMatchObject({ current: 121847.44, basis: 'kpi', score: 0.73, status: 'On-Track', confidence: 8, confidence_trend: 'up' });
-    // CARR closed 89,900 of 150,000 (the demo CRM's, see report.test.ts): 0.5993
-    expect(revenue.key_results[1]).toMatchObject({ current: 89900, score: 0.6, status: 'On-Track' });
-    // (0.7282 + 0.5993 + 1) / 3 = 0.7758
+    // MRR from the report's KPI, at the ECB rates of 2026-11-13 (see report.test.ts): 121,868.50 USD;
+    // (121868.50 - 100000) / 30000 = 0.72895
+    expect(revenue.key_results[0]).toMatchObject({ current: 121868.5, basis: 'kpi', score: 0.73, status: 'On-Track', confidence: 8, confidence_trend: 'up' });
+    // CARR closed 89,963 of 150,000 (the demo CRM's, 5,000 EUR x 1.0926 among it, see report.test.ts): 0.59975
+    expect(revenue.key_results[1]).toMatchObject({ current: 89963, score: 0.6, status: 'On-Track' });
+    // (0.72895 + 0.59975 + 1) / 3 = 0.7762
     expect(revenue).toMatchObject({ score: 0.78, status: 'On-Track', band: 'green', confidence: 7 });
     // 2290 active instances: (2290 - 2000) / 1000 = 0.29 < 0.35 (aspirational pace half-way): Off-Track
     expect(platform.key_results[0]).toMatchObject({ current: 2290, score: 0.29, status: 'Off-Track' });

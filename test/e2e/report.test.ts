@@ -9,6 +9,8 @@ import { runKpi } from '../support/run-kpi.js';
 /**
  * The demo company's scoreboard (fixtures/demo), worked out by hand; the demo is frozen at
  * Monday 2026-11-16 00:00 UTC, so last week is 2026-11-09 to 2026-11-15 and this quarter Q4.
+ * Money converts at the ECB rates in force then (the demo's bundled file; a day's rates count
+ * from 16:00 UTC, so Monday 00:00 takes Friday 2026-11-13's): 1 EUR = 1.0926 USD.
  * - Engineering Throughput: 8 pull requests merged last week (4099 and 4112 fall outside): red against 10
  *   (yellow would need 9, within 10 %).
  * - MQLs (the recorded HubSpot CRM, fixtures/demo/hubspot/crm.json): contacts whose MQL date is
@@ -16,22 +18,22 @@ import { runKpi } from '../support/run-kpi.js';
  *   week's end is too late, 1007 a second before it too early): red against 6 (yellow from 5.4).
  * - NR Active Instances: 2290 against 2500: yellow (2250 or more).
  * - CARR Closed: closed-won deals closing in Q4: Acme 48,000 + Globex 24,500 + Initech 12,000 +
- *   Soylent 5,000 EUR x 1.08 = 5,400 = 89,900 USD (Umbrella has no ARR, Hooli closed in Q3): red
- *   against the 150,000 goal (yellow from 135,000).
+ *   Soylent 5,000 EUR x 1.0926 = 5,463 = 89,963 USD (Umbrella has no ARR, Hooli closed in Q3):
+ *   red against the 150,000 goal (yellow from 135,000).
  * - CARR Projected: the same plus the open deals weighted: Stark 60,000 x 0.8 = 48,000, Wayne
- *   18,000 x 0.4 = 7,200: 145,100 USD (Cyberdyne is closed lost): yellow (135,000 or more);
- *   unweighted 89,900 + 60,000 + 18,000 = 167,900.
+ *   18,000 x 0.4 = 7,200: 89,963 + 55,200 = 145,163 USD (Cyberdyne is closed lost): yellow
+ *   (135,000 or more); unweighted 89,963 + 60,000 + 18,000 = 167,963.
  */
 const EXPECTED = {
   engineering_throughput: { value: 8, target: 10, status: 'red' },
   mqls: { value: 5, target: 6, status: 'red' },
   nr_active_instances: { value: 2290, target: 2500, status: 'yellow' },
-  carr_closed: { value: 8_990_000, target: 15_000_000, status: 'red' },
-  carr_projected: { value: 14_510_000, target: 15_000_000, status: 'yellow' },
+  carr_closed: { value: 8_996_300, target: 15_000_000, status: 'red' },
+  carr_projected: { value: 14_516_300, target: 15_000_000, status: 'yellow' },
   carr_goal: { value: 15_000_000, target: null, status: 'no_target' },
   // Past due: 411.67 + 8,896.00 = 9,307.67 USD (kpi mrr --demo --at-risk) of the converted MRR
-  // 121,847.44 USD: 930,767 / 12,184,744 = 7.6388 % -> 7.64, lower is better, beyond 5 + 10 %
-  // of 5 = 5.5: red.
+  // 121,868.50 USD (see below): 930,767 / 12,186,850 = 7.6375 % -> 7.64, lower is better,
+  // beyond 5 + 10 % of 5 = 5.5: red.
   past_due_share: { value: 7.64, target: 5, status: 'red', unit: 'percent' },
   // Last 28 days = the snapshots of 2026-10-19 and 2026-11-16; USD customers paying on
   // 2026-10-19 held 112,864.93 USD then and 109,747.43 USD at the end: 10,974,743 /
@@ -49,22 +51,24 @@ describe('kpi report --demo', () => {
     const byId = Object.fromEntries(document.kpis.map((kpi: { id: string }) => [kpi.id, kpi]));
     for (const [id, expected] of Object.entries(EXPECTED)) expect(byId[id]).toMatchObject(expected);
     expect(byId.mqls.period).toEqual({ name: 'last_week', start: '2026-11-09T00:00:00.000Z', end: '2026-11-16T00:00:00.000Z' });
-    expect(byId.carr_closed.note).toBe('5 closed-won deals; EUR converted to USD with the config\'s rates; 1 of 5 deals without "hs_arr" left out');
+    expect(byId.carr_closed.note).toBe('5 closed-won deals; EUR converted to USD with the ECB rates of 2026-11-13; 1 of 5 deals without "hs_arr" left out');
     expect(byId.carr_closed).toMatchObject({ unit: 'money', currency: 'usd', source: 'hubspot' });
-    expect(byId.carr_projected.note).toMatch(/^5 closed-won and 2 open deals; weighted by stage probability; unweighted 167900\.00 USD; /);
-    // MRR converted with the demo's rate: 120,041.68 USD + 1,672.00 EUR x 1.08 = 121,847.44 USD,
-    // against the Q4 target of 125,000: yellow.
-    expect(byId.mrr).toMatchObject({ value: 12_184_744, target: 12_500_000, status: 'yellow', currency: 'usd' });
+    expect(byId.carr_projected.note).toMatch(/^5 closed-won and 2 open deals; weighted by stage probability; unweighted 167963\.00 USD; EUR converted to USD with the ECB rates of 2026-11-13; /);
+    // MRR converted at the ECB rate of 2026-11-13, the exact amounts rounded once:
+    // 120,041.675 USD (shown 120,041.68) + 1,672.00 EUR x 1.0926 (= 1,826.8272) = 121,868.5022
+    // -> 121,868.50 USD, against the Q4 target of 125,000: yellow (112,500 or more).
+    expect(byId.mrr).toMatchObject({ value: 12_186_850, target: 12_500_000, status: 'yellow', currency: 'usd' });
     // ARR now (the 2026-11-16 snapshot, as `kpi arr --demo --weekly` shows it): 1,540,500.10 USD
-    // + 20,064.00 EUR x 1.08 (= 21,669.12) = 1,562,169.22 USD.
-    // Its target: last week's ARR (the 2026-11-09 snapshot: 1,527,128.10 USD + 21,669.12 =
-    // 1,548,797.22 USD) plus 10 % = 1,703,676.942, rounded 1,703,676.94 USD.
-    // Short of it by 141,507.72, within 10 % of it (170,367.69): yellow.
-    expect(byId.arr).toMatchObject({ value: 156_216_922, target: 170_367_694, status: 'yellow', currency: 'usd' });
-    // Both say they are in the reporting currency, and by which rates (the demo's are fixed).
+    // + 20,064.00 EUR x 1.0926 (= 21,921.9264) = 1,562,422.0264 -> 1,562,422.03 USD.
+    // Its target: last week's ARR at the rates in force when that snapshot was taken (Monday
+    // 2026-11-09 00:00 UTC: Friday 2026-11-06's, 1 EUR = 1.0922 USD): 1,527,128.10 USD +
+    // 20,064.00 x 1.0922 (= 21,913.9008) = 1,549,042.0008 USD, plus 10 % = 1,703,946.20088,
+    // rounded 1,703,946.20 USD. Short of it by 141,524.17, within 10 % of it (170,394.62): yellow.
+    expect(byId.arr).toMatchObject({ value: 156_242_203, target: 170_394_620, status: 'yellow', currency: 'usd' });
+    // Both say they are in the reporting currency, and by which rates (the demo's are ECB's).
     const spring10 = 'coupon SPRING10 is no longer listed (deleted?), so its product restriction is unknown; it was applied to every product on 2 subscriptions';
-    expect(byId.mrr.note).toBe(`USD at configured rates; ${spring10}`);
-    expect(byId.arr.note).toBe(`USD at configured rates; ${spring10}`);
+    expect(byId.mrr.note).toBe(`USD at ECB rates of 2026-11-13; ${spring10}`);
+    expect(byId.arr.note).toBe(`USD at ECB rates of 2026-11-13; ${spring10}`);
   });
 
   it('prints a table that reads without colour, off-track first', async () => {
@@ -76,7 +80,7 @@ describe('kpi report --demo', () => {
     const statusOrder = lines.filter((line) => /^(✖|▲|✔|·|\?) /.test(line)).map((line) => line.split(/\s+/)[1]);
     expect(statusOrder.slice(0, 3)).toEqual(['RED', 'RED', 'RED']);
     expect(statusOrder.at(-1)).toBe('no');
-    expect(run.stdout).toMatch(/^MRR: USD at configured rates; coupon SPRING10/m);
+    expect(run.stdout).toMatch(/^MRR: USD at ECB rates of 2026-11-13; coupon SPRING10/m);
   });
 
   it('writes CSV and Markdown for the pre-read doc', async () => {
@@ -84,12 +88,13 @@ describe('kpi report --demo', () => {
     const rows = csv.stdout.trim().split('\r\n');
     expect(rows[0]).toBe('id,name,status,value,unit,currency,target,period,period_start,period_end,trend,source,reason');
     expect(rows.find((row) => row.startsWith('carr_closed,'))).toBe(
-      'carr_closed,CARR Closed (This Q),red,89900.00,money,usd,150000.00,this_quarter,2026-10-01T00:00:00.000Z,2027-01-01T00:00:00.000Z,,hubspot,',
+      // 48,000 + 24,500 + 12,000 + 5,000 EUR x 1.0926 (= 5,463) = 89,963 USD (see EXPECTED).
+      'carr_closed,CARR Closed (This Q),red,89963.00,money,usd,150000.00,this_quarter,2026-10-01T00:00:00.000Z,2027-01-01T00:00:00.000Z,,hubspot,',
     );
     const markdown = await runKpi(['report', '--demo', '--format', 'markdown']);
     expect(markdown.stdout.split('\n')[0]).toBe('# KPI report, 2026-11-16');
     expect(markdown.stdout).toContain('| ✖ RED | Engineering Throughput | 8 | 10 |');
-    expect(markdown.stdout).toMatch(/^- ARR: USD at configured rates; coupon SPRING10/m);
+    expect(markdown.stdout).toMatch(/^- ARR: USD at ECB rates of 2026-11-13; coupon SPRING10/m);
     expect(markdown.stdout.indexOf('RED')).toBeLessThan(markdown.stdout.indexOf('no target'));
   });
 
@@ -120,8 +125,9 @@ describe('kpi report --demo', () => {
     const run = await runKpi(['okr', 'status', '--demo', '--format', 'json', '--verbose']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^kpi: stripe: .+: \d+ subscriptions read; peak memory \d+ MB$/m);
-    // The pipelines, one search page, and the properties (a deal without hs_arr: is the name right?).
-    expect(run.stderr).toMatch(/^kpi: carr_closed \(hubspot\): 3 requests \(1 search page\), [\d.]+ (bytes|kB) from the demo CRM; \d+\.\d\d s$/m);
+    // The pipelines and one search page; no properties read: other deals carry hs_arr, so
+    // the name is right even where one deal lacks it.
+    expect(run.stderr).toMatch(/^kpi: carr_closed \(hubspot\): 2 requests \(1 search page\), [\d.]+ (bytes|kB) from the demo CRM; \d+\.\d\d s$/m);
     expect(run.stderr).toMatch(/^kpi: mrr \(stripe\): \d+ subscriptions \(one read shared by every stripe KPI\); /m);
   });
 

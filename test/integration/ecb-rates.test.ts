@@ -139,6 +139,61 @@ describe('ECB rates: fetching once a day', () => {
   });
 });
 
+describe('ECB rates: a clock that was wrong', () => {
+  /** A run on 5 January 2027 (a clock ahead of time) against a feed whose newest day is Monday 30 November 2026. */
+  async function cachedFromTheFuture(): Promise<{ ecb: EcbServer; dataDir: string }> {
+    const ecb = await server('2026-11-30');
+    const future = rates(ecb.url, { now: new Date('2027-01-05T10:00:00Z') });
+    // Nothing newer than 30 November was published: 5 January 2027 takes it.
+    expect((await future.source.dayFor('2027-01-05')).date).toBe('2026-11-30');
+    return { ecb, dataDir: future.dataDir };
+  }
+
+  it('a read by a clock ahead of time does not make the cache answer later dates once the clock is right', async () => {
+    const { ecb, dataDir } = await cachedFromTheFuture();
+    // The clock is right again: Friday 11 December 2026, the feed now up to Thursday 10 December.
+    ecb.days = businessDays('2026-12-10');
+    const fixed = rates(ecb.url, { dataDir, now: new Date('2026-12-11T10:00:00Z') });
+    // Weekdays before 10 December: 236 up to 27 November (see above), then 30 November to 9 December = 8: 1.0700 + 0.0244.
+    expect(await fixed.source.dayFor('2026-12-10')).toEqual({ date: '2026-12-10', perEur: { usd: '1.0944', gbp: '0.8400' } });
+    // The days between the two reads were never read: the 90-day feed fills them in.
+    expect((await fixed.source.dayFor('2026-12-04')).date).toBe('2026-12-04');
+    expect(fixed.notes).toEqual([]);
+  });
+
+  it('a read stamped later than now is stale: the next run reads the feed again', async () => {
+    const { ecb, dataDir } = await cachedFromTheFuture();
+    expect(ecb.requestCount()).toBe(1);
+    ecb.days = businessDays('2026-12-10');
+    const fixed = rates(ecb.url, { dataDir, now: new Date('2026-12-11T10:00:00Z') });
+    // Past the newest cached day: "read less than a day ago" must not hold for a read dated 2027.
+    expect((await fixed.source.dayFor('2026-12-11')).date).toBe('2026-12-10');
+    expect(ecb.requestCount('eurofxref-daily.xml')).toBe(2);
+    // The new read replaces the future stamp: an hour later nothing is read again.
+    const hourLater = rates(ecb.url, { dataDir, now: new Date('2026-12-11T11:00:00Z') });
+    expect((await hourLater.source.dayFor('2026-12-11')).date).toBe('2026-12-10');
+    expect(ecb.requestCount()).toBe(2);
+  });
+
+  it('a cache written before coverage ended at the newest published day answers nothing past that day', async () => {
+    const ecb = await server('2026-12-10');
+    const dataDir = mkdtempSync(join(tmpdir(), 'kpi-ecb-'));
+    mkdirSync(join(dataDir, 'rates'));
+    // As kpi wrote it when a read on 5 January 2027 counted everything up to the day before as complete.
+    const poisoned = {
+      format: 'kpi-ecb-rates',
+      version: 1,
+      fetched_at: { daily: '2027-01-05T10:00:00.000Z' },
+      covered: [{ from: '2026-11-30', to: '2027-01-04' }],
+      days: [{ date: '2026-11-30', per_eur: { usd: '1.0936', gbp: '0.8400' } }],
+    };
+    writeFileSync(ecbCachePath(dataDir), JSON.stringify(poisoned));
+    const { source } = rates(ecb.url, { dataDir, now: new Date('2026-12-11T10:00:00Z') });
+    expect((await source.dayFor('2026-12-10')).date).toBe('2026-12-10');
+    expect((await source.dayFor('2026-12-04')).date).toBe('2026-12-04');
+  });
+});
+
 describe('ECB rates: failures', () => {
   async function cachedOnTuesday(): Promise<{ ecb: EcbServer; dataDir: string; bytes: Buffer }> {
     const ecb = await server();
@@ -155,7 +210,8 @@ describe('ECB rates: failures', () => {
     ecb.fault = fault;
     ecb.days = businessDays('2026-12-03');
     const later = rates(ecb.url, { dataDir, now: hoursLater(48) });
-    expect((await later.source.dayFor('2026-12-03')).date).toBe('2026-11-30');
+    // Said to be a fallback: a snapshot must not pin rates that only stood in for the date.
+    expect(await later.source.dayFor('2026-12-03')).toEqual({ date: '2026-11-30', perEur: { usd: '1.0936', gbp: '0.8400' }, fallback: true });
     expect(readFileSync(ecbCachePath(dataDir)).equals(bytes)).toBe(true);
     expect(later.notes).toHaveLength(1);
     expect(later.notes[0]).toContain(`${ecb.url}eurofxref-daily.xml`);
@@ -201,6 +257,10 @@ describe('ECB rates: failures', () => {
     const ecb = await server();
     const withSecrets = ecb.url.replace('http://', 'http://reader:s3cret-pass@') + '?token=abcdef';
     expect((await rates(withSecrets).source.dayFor('2026-12-01')).date).toBe('2026-11-30');
+    // A mirror that wants a token in the query or a password gets both with each feed file.
+    expect(ecb.received).toEqual([
+      { path: '/stats/eurofxref/eurofxref-daily.xml', query: '?token=abcdef', authorization: `Basic ${Buffer.from('reader:s3cret-pass').toString('base64')}` },
+    ]);
     ecb.fault = 'http-500';
     const failure = await failureOf(rates(withSecrets).source.dayFor('2026-12-01'));
     expect(failure.message).toContain(`${ecb.url}eurofxref-daily.xml answered HTTP 500`);
@@ -236,7 +296,9 @@ describe('ECB rates: offline', () => {
     await online.source.dayFor('2026-12-01');
     const offline = rates(ecb.url, { dataDir: online.dataDir, offline: true, now: hoursLater(9 * 24) });
     // Thursday 10 December answered by Monday 30 November: 10 days older.
-    expect((await offline.source.dayFor('2026-12-10')).date).toBe('2026-11-30');
+    expect(await offline.source.dayFor('2026-12-10')).toEqual({ date: '2026-11-30', perEur: { usd: '1.0936', gbp: '0.8400' }, fallback: true });
+    // The day the cache holds for sure is an answer, not a fallback.
+    expect(await offline.source.dayFor('2026-11-30')).toEqual({ date: '2026-11-30', perEur: { usd: '1.0936', gbp: '0.8400' } });
     expect(offline.notes).toEqual(['offline: the ECB rates cache was last updated 9 days ago', 'the ECB rates used for 2026-12-10 are those of 2026-11-30, 10 days older']);
     const failure = await failureOf(offline.source.dayFor('2026-11-01'));
     expect(failure.message).toBe(`no ECB rates for 2026-11-01 offline: the rates cache ${ecbCachePath(online.dataDir)} has none on or before it (it starts on 2026-11-30)`);
@@ -253,9 +315,13 @@ describe('KPI_ECB_URL', () => {
 
   it.each([
     ['http://mirror.example/ecb/', 'KPI_ECB_URL must be an https URL (plain http only to this machine): got http://mirror.example/ecb/'],
-    ['ftp://mirror.example/ecb/', 'KPI_ECB_URL must be an https URL (plain http only to this machine): got ftp://mirror.example/ecb/'],
+    ['ftp://mirror.example/ecb/', 'KPI_ECB_URL must be an https URL (plain http only to this machine)'],
     ['http://user:pw1234@mirror.example/?key=k3y-value', 'KPI_ECB_URL must be an https URL (plain http only to this machine): got http://mirror.example/'],
-    ['mirror.example/ecb', 'KPI_ECB_URL is not a URL: "mirror.example/ecb"'],
+    ['mirror.example/ecb', 'KPI_ECB_URL is not a URL'],
+    // No scheme: read as the scheme "reader:", or not a URL at all; either way no URL redaction would find
+    // the password and token in it, so the value is not repeated.
+    ['reader:s3cret-pass@mirror.example/ecb?token=abcdef', 'KPI_ECB_URL must be an https URL (plain http only to this machine)'],
+    ['https://reader:s3cret-pass@[mirror/?token=abcdef', 'KPI_ECB_URL is not a URL'],
   ])('refuses %s with exit 2', (value, message) => {
     let failure: unknown;
     try {
@@ -266,6 +332,8 @@ describe('KPI_ECB_URL', () => {
     expect(failure).toBeInstanceOf(UsageError);
     expect((failure as UsageError).exitCode).toBe(ExitCode.BadInput);
     expect((failure as UsageError).message).toBe(message);
+    expect((failure as UsageError).hint).toBe('Set it to an https URL of the folder holding the ECB feeds (plain http only to this machine), e.g. https://www.ecb.europa.eu/stats/eurofxref/');
+    expect(`${(failure as UsageError).message} ${(failure as UsageError).hint}`).not.toMatch(/reader|s3cret|abcdef/);
   });
 
   it('is checked when the rates are opened, before any request', () => {

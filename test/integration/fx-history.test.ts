@@ -10,10 +10,12 @@ import { parseConfig } from '../../src/config/load.js';
 import { DataSourceError, UsageError } from '../../src/errors.js';
 import { MOVEMENT_KINDS } from '../../src/history/movements.js';
 import { renderMovementsDelimited, renderMovementsJson, renderMovementsTable } from '../../src/render/movements.js';
-import { renderWeeklyArrJson, renderWeeklyArrTable } from '../../src/render/weekly-arr.js';
+import { renderWeeklyArrDelimited, renderWeeklyArrJson, renderWeeklyArrTable } from '../../src/render/weekly-arr.js';
 import { movementsOutputSchema, weeklyArrOutputSchema } from '../../src/schemas/output-schemas.js';
 import type { PinnedRates, SnapshotFile } from '../../src/snapshots/snapshot-format.js';
+import { snapshotSchema } from '../../src/snapshots/snapshot-schema.js';
 import { readSnapshot, writeSnapshot } from '../../src/snapshots/snapshot-store.js';
+import { isIsoDate, isPositiveDecimal } from '../../src/rates/ecb-day.js';
 import { takeSnapshot } from '../../src/snapshots/take-snapshot.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import type { WireSubscription } from '../../src/sources/stripe/wire.js';
@@ -143,12 +145,26 @@ describe('movements of a two-currency account whose ECB rates move between two s
       constant_currency: false,
       fx_adjustment: 1_996,
     });
+    // As `conversion.rates` in the mrr JSON: USD per unit of each converted currency, at the start rates.
+    expect(document.converted.rates).toEqual({ eur: '1.08' });
     expect(renderMovementsDelimited(report, 'csv')).toContain('Total in USD,fx,19.96,usd,,');
     const table = renderMovementsTable(report, makePalette(false));
     expect(table).toContain('FX');
     expect(table).toContain('+19.96 USD  1,522.80 USD');
     expect(table).toContain(`at the start with the ECB reference rates of ${dayOf(START)} (1 EUR = 1.08 USD) and at the end with the ECB reference rates of ${dayOf(END)} (1 EUR = 1.10 USD)`);
     expect(table).not.toContain('currency effects are 0');
+  });
+
+  it('gives converted.rates per unit of each currency, cross rates through the euro, as the mrr JSON does', async () => {
+    // Reporting in GBP: the euro converts at its own quote, USD through the euro.
+    const config = parseConfig({ tiers, reporting: { currency: 'gbp', rates: 'ecb' } }, 'test');
+    const quotes: EcbQuoteSource = { dayFor: async (date) => ({ date, perEur: { usd: '1.08', gbp: '0.864' } }) };
+    const [start, end] = await Promise.all([startSnapshot(), endSnapshot()]);
+    const report = await mrrMovements(config, dated(start, 'start'), dated(end, 'end'), new Date(END * 1000), undefined, { ratesAt: ratesAtFor(config, () => quotes) });
+    const converted = JSON.parse(renderMovementsJson(report)).converted;
+    // 1 EUR = 0.864 GBP as quoted; 1 USD = 0.864 / 1.08 = 0.8 GBP through the euro.
+    expect(converted.rates).toEqual({ eur: '0.864', usd: '0.800000' });
+    expect(converted.start_rates.quotes).toEqual({ gbp: '0.864', usd: '1.08' });
   });
 
   it('with fixed rates has no currency effect', async () => {
@@ -164,7 +180,9 @@ describe('movements of a two-currency account whose ECB rates move between two s
 describe('rates pinned per snapshot', () => {
   it('a snapshot taken with rates: ecb records the whole publication of its day, and reads back with it', async () => {
     const ecb = fakeEcb({ [dayOf(END)]: '1.10' });
-    const pinned = await pinnedRates(ecbConfig, () => ecb, new Date(END * 1000));
+    const notes: string[] = [];
+    const pinned = await pinnedRates(ecbConfig, () => ecb, new Date(END * 1000), (note) => notes.push(note));
+    expect(notes).toEqual([]);
     expect(pinned).toEqual({ source: 'ecb', date: dayOf(END), per_eur: { usd: '1.10', jpy: '160.5' } });
     const directory = mkdtempSync(join(tmpdir(), 'kpi-pinned-'));
     const file = readSnapshot(writeSnapshot(directory, await endSnapshot(pinned)));
@@ -175,10 +193,23 @@ describe('rates pinned per snapshot', () => {
     expect(later.asked).toEqual([]);
   });
 
+  it('rates that only stood in for the date (the feed unreachable, the cache older) are not pinned: the note says so', async () => {
+    // The feed could not be read: the cache's rates of 13 days before the snapshot's day stood in.
+    const unreachable: EcbQuoteSource = { dayFor: async () => ({ date: '2026-11-03', perEur: { usd: '1.07' }, fallback: true }) };
+    const notes: string[] = [];
+    expect(await pinnedRates(ecbConfig, () => unreachable, new Date(END * 1000), (note) => notes.push(note))).toBeUndefined();
+    expect(notes).toEqual([
+      `the snapshot pins no exchange rates: the ECB rates of ${dayOf(END)} could not be read (those of 2026-11-03 stood in), so a history converts it at the ECB rates of ${dayOf(END)} once they can be read`,
+    ]);
+    // Read back later, the snapshot takes the rates of its own day, not the ones that stood in.
+    const file = await endSnapshot(undefined);
+    expect(await ratesForSnapshot(file, ecbConfig, ratesAtFor(ecbConfig, () => fakeEcb({ [dayOf(END)]: '1.10' })))).toMatchObject({ date: dayOf(END), quoted: { usd: '1.10' } });
+  });
+
   it('nothing is pinned for fixed rates or without reporting', async () => {
     const ecb = fakeEcb({});
-    expect(await pinnedRates(parseConfig({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08' } } }, 'test'), () => ecb, new Date(END * 1000))).toBeUndefined();
-    expect(await pinnedRates(parseConfig({ tiers }, 'test'), () => ecb, new Date(END * 1000))).toBeUndefined();
+    expect(await pinnedRates(parseConfig({ tiers, reporting: { currency: 'usd', rates: { eur: '1.08' } } }, 'test'), () => ecb, new Date(END * 1000), () => {})).toBeUndefined();
+    expect(await pinnedRates(parseConfig({ tiers }, 'test'), () => ecb, new Date(END * 1000), () => {})).toBeUndefined();
     expect(ecb.asked).toEqual([]);
   });
 
@@ -189,11 +220,11 @@ describe('rates pinned per snapshot', () => {
   });
 
   it.each([
-    [{ source: 'ecb', date: '2026-13-01', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a real calendar date'],
-    [{ source: 'ecb', date: '16/11/2026', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a date, YYYY-MM-DD'],
+    [{ source: 'ecb', date: '2026-13-01', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a real calendar date written YYYY-MM-DD'],
+    [{ source: 'ecb', date: '16/11/2026', per_eur: { usd: '1.08' } }, 'exchange_rates.date: must be a real calendar date written YYYY-MM-DD'],
     [{ source: 'ecb', date: '2026-11-16', per_eur: { USD: '1.08' } }, 'exchange_rates.per_eur.USD'],
-    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '-1.08' } }, 'exchange_rates.per_eur.usd: must be a decimal number'],
-    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '0.000' } }, 'exchange_rates.per_eur.usd: must be positive'],
+    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '-1.08' } }, 'exchange_rates.per_eur.usd: must be a positive decimal number such as "1.0823"'],
+    [{ source: 'ecb', date: '2026-11-16', per_eur: { usd: '0.000' } }, 'exchange_rates.per_eur.usd: must be a positive decimal number such as "1.0823"'],
     [{ source: 'bank', date: '2026-11-16', per_eur: { usd: '1.08' } }, 'exchange_rates.source'],
   ])('a snapshot with malformed exchange_rates %j is a data error naming the file and field', async (exchangeRates, field) => {
     const file = { ...(await startSnapshot()), exchange_rates: exchangeRates };
@@ -201,6 +232,20 @@ describe('rates pinned per snapshot', () => {
     writeFileSync(path, gzipSync(JSON.stringify(file)));
     expect(() => readSnapshot(path)).toThrow(DataSourceError);
     expect(() => readSnapshot(path)).toThrow(`snapshot ${path} is damaged: ${field}`);
+  });
+});
+
+describe('pinned rates are checked as the ECB feed is', () => {
+  // A snapshot pins what the feed gave: a date or rate the feed (and the rates cache) would
+  // refuse must not be taken from a snapshot, nor the other way round.
+  it.each(['2026-11-16', '2024-02-29', '2026-02-29', '2026-13-01', '0001-01-01', '16/11/2026', '2026-1-16'])('the date %s', async (date) => {
+    const file = { ...(await startSnapshot()), exchange_rates: { source: 'ecb', date, per_eur: { usd: '1.08' } } };
+    expect(snapshotSchema.safeParse(file).success).toBe(isIsoDate(date));
+  });
+
+  it.each(['1.08', '162.35', '0.000', '-1.08', '1e3', '.5', '1.', ' 1.08', '0.0001'])('the rate %j', async (rate) => {
+    const file = { ...(await startSnapshot()), exchange_rates: { source: 'ecb', date: '2026-11-16', per_eur: { usd: rate } } };
+    expect(snapshotSchema.safeParse(file).success).toBe(isPositiveDecimal(rate));
   });
 });
 
@@ -234,13 +279,43 @@ describe('weekly ARR with rates that move from week to week', () => {
     const document = JSON.parse(renderWeeklyArrJson(weekly, new Date(END * 1000)));
     expect(weeklyArrOutputSchema.safeParse(document).success).toBe(true);
     expect(document.weeks.map((week: { fx: number | null; rates: unknown }) => [week.fx, week.rates])).toEqual([
-      [null, { source: 'ecb', date: dayOf(START) }],
-      [23_952, { source: 'ecb', date: dayOf(END) }],
+      // Each rate used is named: 1 EUR = 1.08 USD, then 1.10 (the euro's own quote, jpy not needed).
+      [null, { source: 'ecb', date: dayOf(START), quotes: { usd: '1.08' } }],
+      [23_952, { source: 'ecb', date: dayOf(END), quotes: { usd: '1.10' } }],
     ]);
     expect(document.constant_currency).toBeNull();
     const table = renderWeeklyArrTable(weekly, makePalette(false));
     expect(table).toContain('FX');
     expect(table).toContain('18.34 %  +239.52 USD');
+    // CSV: the same fx and the rates' source and date, after the columns it always had.
+    const csv = renderWeeklyArrDelimited(weekly, 'csv').split('\r\n');
+    expect(csv[0]).toBe('week_start,week_end,basis,arr,currency,growth_percent,target_percent,met_target,fx,rates_source,rates_date');
+    expect(csv.slice(1, 3).map((line) => line.split(',').slice(3))).toEqual([
+      ['15442.08', 'usd', '', '10', '', '', 'ecb', dayOf(START)],
+      ['18273.60', 'usd', '18.34', '10', 'yes', '239.52', 'ecb', dayOf(END)],
+    ]);
+  });
+
+  it('CSV without reporting rates keeps each currency apart, its fx and rates columns empty', async () => {
+    const config = parseConfig({ tiers }, 'test');
+    const files = new Map([
+      ['start', await startSnapshot()],
+      ['end', await endSnapshot()],
+    ]);
+    const weekly = await weeklyArr(config, {
+      now: new Date(END * 1000),
+      weeks: 2,
+      backfill: false,
+      snapshots: [...files].map(([path, file]) => ({ path, takenAt: file.taken_at })),
+      load: (snapshot) => files.get(snapshot.path)!,
+    });
+    // ARR = 12 x MRR: EUR 12 x 798.00 = 9,576.00 then 12 x 998.00 = 11,976.00; USD 12 x 425.00 = 5,100.00 both weeks.
+    expect(renderWeeklyArrDelimited(weekly, 'tsv').split('\n').slice(1, 5).map((line) => line.split('\t').slice(3))).toEqual([
+      ['9576.00', 'eur', '', '10', '', '', '', ''],
+      ['5100.00', 'usd', '', '10', '', '', '', ''],
+      ['11976.00', 'eur', '25.06', '10', 'yes', '', '', ''],
+      ['5100.00', 'usd', '0.00', '10', 'no', '', '', ''],
+    ]);
   });
 
   it('at constant currency converts every week at the first week\'s rates: fx 0, growth without currency effects', async () => {
@@ -252,7 +327,7 @@ describe('weekly ARR with rates that move from week to week', () => {
       [1_803_408n, 0n, dayOf(START), 16.79],
     ]);
     expect(renderWeeklyArrTable(weekly, makePalette(false))).toContain(`at constant currency (rates of ${dayOf(START)})`);
-    expect(JSON.parse(renderWeeklyArrJson(weekly, new Date(END * 1000))).constant_currency).toEqual({ source: 'ecb', date: dayOf(START) });
+    expect(JSON.parse(renderWeeklyArrJson(weekly, new Date(END * 1000))).constant_currency).toEqual({ source: 'ecb', date: dayOf(START), quotes: { usd: '1.08' } });
   });
 });
 

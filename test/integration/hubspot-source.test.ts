@@ -94,6 +94,22 @@ describe('hubspot source against the HubSpot-compatible test server', () => {
     expect(value).toMatchObject({ value: 70_888_889, currency: 'eur' });
   });
 
+  it('takes a stage label to mean that stage in every pipeline that has it', async () => {
+    // Both pipelines call their won stage "Closed Won" (ids closedwon and 7002), as HubSpot's do
+    // by default: 63,800 in the Sales Pipeline + 3,000 (deal 210) in the partner one = 66,800.00.
+    const dataset = handworkedCrm();
+    dataset.pipelines[1]!.stages[0]!.label = 'Closed Won';
+    dataset.pipelines[1]!.stages[1]!.label = 'Contract Sent';
+    dataset.objects.deals!.push({ id: '211', properties: { dealstage: '7003', pipeline: '7001', hs_arr: '4000', deal_currency_code: 'USD', closedate: '2026-12-01T12:00:00Z', hs_deal_stage_probability: '0.5' } });
+    const sameLabels = datasetHubspotTransport(dataset);
+    const closed = await read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed', closed_won_stages: ['Closed Won'] } }, sameLabels);
+    expect(closed.value).toBe(6_680_000);
+    // "Contract Sent" at 0.25 in both pipelines: 66,800 + 20,000 x 0.25 (205) + 4,000 x 0.25 (211,
+    // not its own 0.5) + 10,000 GBP x 1.25 x 0.4 (206) = 66,800 + 5,000 + 1,000 + 5,000 = 77,800.00.
+    const projected = await read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_projected', closed_won_stages: ['Closed Won'], probabilities: { 'Contract Sent': 0.25 } } }, sameLabels);
+    expect(projected.value).toBe(7_780_000);
+  });
+
   it('makes a deal in another currency n/a without rates, naming the deal and currency', async () => {
     await expect(read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed', pipelines: ['default'] } }, transport, { rates: async () => null })).rejects.toThrow(
       'deal 202 is in EUR, not USD: converting it needs exchange rates (config "reporting")',
@@ -140,6 +156,36 @@ describe('hubspot source against the HubSpot-compatible test server', () => {
     );
   });
 
+  it('counts a date (not datetime) property by its calendar date in a zone west of UTC: 1 October and 31 December, not 1 January', async () => {
+    // HubSpot keeps a date property as midnight UTC of its date. In New York this quarter runs
+    // from 2026-10-01T04:00Z to 2027-01-01T05:00Z; filtering those instants would drop
+    // 1 October (00:00Z is before 04:00Z) and take 1 January (00:00Z is before 05:00Z).
+    // Datetime values still count by their instant: 2026-10-01T03:59Z is still September there.
+    const dataset: CrmDataset = {
+      properties: { contacts: [{ name: 'demo_booked_on', label: 'Demo booked on', type: 'date' }] },
+      pipelines: [],
+      objects: {
+        contacts: [
+          { id: '1', properties: { demo_booked_on: '2026-09-30' } },
+          { id: '2', properties: { demo_booked_on: '2026-10-01' } },
+          { id: '3', properties: { demo_booked_on: '2026-12-31' } },
+          { id: '4', properties: { demo_booked_on: '2027-01-01' } },
+          { id: '5', properties: { demo_booked_on: '2027-01-01' } },
+          { id: '6', properties: { demo_booked_on: '2026-10-01T03:59:59.999Z' } },
+          { id: '7', properties: { demo_booked_on: '2026-10-01T04:00:00.000Z' } },
+        ],
+      },
+    };
+    const newYork = { timeZone: 'America/New_York', fiscalYearStartMonth: 1 };
+    const kpi = kpiOf({ unit: 'count', source: { type: 'hubspot', object: 'contacts', date_property: 'demo_booked_on' } });
+    const value = await readHubspotSource(kpi.source as HubspotSource, contextFor(kpi, { period: resolvePeriod('this_quarter', now, newYork), calendar: newYork }), datasetHubspotTransport(dataset));
+    // Contacts 2, 3 and 7.
+    expect(value.value).toBe(3);
+    // East of UTC (Berlin) the same dates count the same (2 and 3), and so do both instants (6 and 7:
+    // 05:59 and 06:00 on 1 October there): 4.
+    expect((await read({ unit: 'count', source: { type: 'hubspot', object: 'contacts', date_property: 'demo_booked_on' } }, datasetHubspotTransport(dataset))).value).toBe(4);
+  });
+
   it('says a rejected token is rejected, and a missing token is missing', async () => {
     await expect(read({ unit: 'count', source: { type: 'hubspot', preset: 'mqls' } }, transport, { env: { HUBSPOT_TOKEN: 'pat-wrong-token' } })).rejects.toThrow('HubSpot rejected HUBSPOT_TOKEN (HTTP 401)');
     await expect(read({ unit: 'count', source: { type: 'hubspot', preset: 'mqls', token_env: 'CRM_TOKEN' } }, transport, { env: {} })).rejects.toThrow(/^CRM_TOKEN is not set/);
@@ -154,6 +200,25 @@ describe('hubspot source: scopes, rate limits and the result cap', () => {
       await expect(read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed' } }, transport)).rejects.toThrow(
         'HUBSPOT_TOKEN lacks the scope crm.objects.deals.read that GET /crm/v3/pipelines/deals needs (HTTP 403): add it to the private app',
       );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('leaves out a deal without an amount without asking for the schema scope, since other deals show the property exists', async () => {
+    const dataset = handworkedCrm();
+    dataset.objects.deals!.find((deal) => deal.id === '201')!.properties.hs_arr = null;
+    const server = await startHubspotServer({ dataset, token: TOKEN, missingScopes: ['crm.schemas.deals.read'] });
+    try {
+      const transport = httpHubspotTransport(new URL(server.url), { maxBodyBytes: MAX_BODY_BYTES, clock: fakeClock().clock });
+      // 201 (48,000) has no hs_arr: 10,000 x 1.08 + 5,000 = 15,800.00.
+      const value = await read({ unit: 'money', currency: 'usd', source: { type: 'hubspot', preset: 'carr_closed', pipelines: ['default'] } }, transport);
+      expect(value.value).toBe(1_580_000);
+      expect(value.note).toContain('1 of 3 deals without "hs_arr" left out');
+      // A generic sum the same: 205 (20,000) and 206 (10,000) have hs_arr, a closed-lost 207 here has none.
+      dataset.objects.deals!.find((deal) => deal.id === '207')!.properties.hs_arr = null;
+      const sum = await read({ unit: 'count', source: { type: 'hubspot', object: 'deals', aggregate: 'sum', property: 'hs_arr', date_property: 'closedate', filters: [{ property: 'dealstage', operator: 'IN', values: ['contractsent', 'qualifiedtobuy', 'closedlost'] }] } }, transport);
+      expect(sum).toMatchObject({ value: 30_000, note: '1 of 3 deals without "hs_arr" counted as 0' });
     } finally {
       await server.close();
     }

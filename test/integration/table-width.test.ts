@@ -27,7 +27,9 @@ const widest = (text: string) => Math.max(...text.split('\n').map(displayWidth))
 // report, okr status, the movements, --explain and config check; the others by their prose lines.
 const COMMANDS: Array<[string[], number]> = [
   [['report', '--demo'], 119],
-  [['okr', 'status', '--demo'], 149],
+  // The MRR key result's line: "121,868.5 of 130,000 (from 100,000)" (the demo's MRR at ECB rates;
+  // a key result's figures drop trailing zeros).
+  [['okr', 'status', '--demo'], 148],
   [['mrr', '--demo', '--from', '2026-10-01', '--to', '2026-11-16'], 133],
   [['mrr', '--demo', '--explain'], 130],
   [['mrr', '--demo'], 160],
@@ -67,17 +69,23 @@ describe('tables fit the terminal', () => {
     expect(fitted.stdout).toContain('column Period hidden to fit 80 columns; --wide shows all');
   });
 
-  it('the movement table first loses the counts, then turns to one row per movement (120, then 80 columns)', async () => {
+  it('the movement table first loses the counts, then turns to one row per movement (130, then 120 and 80 columns)', async () => {
     const args = ['mrr', '--demo', '--from', '2026-10-01', '--to', '2026-11-16'];
-    // Without the counts the amounts take Start 14 + New 14 + Reactivation 13 + Expansion 11 +
-    // Contraction 11 + Churn 13 + End 14 = 90, with 7 gaps of 2: 104; the tier (24, "Enterprise
-    // (outside MRR)") gets 120 - 104 = 16. With the counts ("29 cust. / 29 subs", 18 each under
-    // New, ...) the movements alone need more than 120.
+    // The demo converts to USD at ECB rates, so the "Total in USD" row brings an FX column
+    // ("+23.58 USD", 10). Without the counts the amounts take Start 14 + New 14 + Reactivation 13
+    // + Expansion 11 + Contraction 11 + Churn 13 + FX 10 + End 14 = 100, with 8 gaps of 2: 116;
+    // the tier (24, "Enterprise (outside MRR)", at least 10) gets 130 - 116 = 14. With the counts
+    // ("29 cust. / 29 subs", 18 each under New, ...) the movements alone need more than 130.
+    const at130 = (await runCli(args, 130)).stdout;
+    expect(at130).toContain('customer and subscription counts hidden to fit 130 columns; --wide shows all');
+    expect(at130).not.toContain('cust. /');
+    expect(at130).toMatch(/^Pro +104,285\.51 USD +\+12,105\.17 USD +\+1,418\.33 USD/m);
+    expect(at130).toMatch(/^Total in USD +111,448\.76 USD .* \+23\.58 USD +121,868\.50 USD$/m);
+    expect(at130).toMatch(/^Enterprise \(o… +8,333\.33 USD/m);
+    // At 120 even the narrowest tier (10 + 116 = 126) does not fit: one row per movement.
     const at120 = (await runCli(args, 120)).stdout;
-    expect(at120).toContain('customer and subscription counts hidden to fit 120 columns; --wide shows all');
-    expect(at120).not.toContain('cust. /');
-    expect(at120).toMatch(/^Pro +104,285\.51 USD +\+12,105\.17 USD +\+1,418\.33 USD/m);
-    expect(at120).toMatch(/^Enterprise \(out… +8,333\.33 USD/m);
+    expect(at120).toMatch(/^Tier +Movement +MRR +Customers +Subscriptions$/m);
+    expect(at120).toMatch(/^ +FX +\+23\.58 USD$/m);
     const at80 = (await runCli(args, 80)).stdout;
     expect(at80).toMatch(/^Tier +Movement +MRR +Customers +Subscriptions$/m);
     // Pro (USD) from the snapshots of 2026-09-28 and 2026-11-16: 18 new customers on 18 subscriptions.

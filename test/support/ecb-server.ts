@@ -12,6 +12,8 @@ export interface EcbServer {
   fault: EcbFault;
   /** Requests per path ("/stats/eurofxref/eurofxref-daily.xml"). */
   requests: Map<string, number>;
+  /** What each request carried besides its path: the query and the Authorization header. */
+  received: Array<{ path: string; query: string; authorization: string | undefined }>;
   requestCount(file?: string): number;
   close(): Promise<void>;
 }
@@ -26,11 +28,13 @@ const FOLDER = '/stats/eurofxref/';
  */
 export async function startEcbServer(initialDays: EcbDay[]): Promise<EcbServer> {
   const requests = new Map<string, number>();
+  const received: EcbServer['received'] = [];
   const state: EcbServer = {
     url: '',
     days: initialDays,
     fault: 'none',
     requests,
+    received,
     requestCount: (file) => (file ? (requests.get(FOLDER + file) ?? 0) : [...requests.values()].reduce((sum, count) => sum + count, 0)),
     close: async () => {
       server.closeAllConnections();
@@ -38,8 +42,9 @@ export async function startEcbServer(initialDays: EcbDay[]): Promise<EcbServer> 
     },
   };
   const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const { pathname: path, search } = new URL(request.url ?? '/', 'http://localhost');
     requests.set(path, (requests.get(path) ?? 0) + 1);
+    received.push({ path, query: search, authorization: request.headers.authorization });
     if (state.fault === 'hang') return;
     if (state.fault === 'http-500') {
       response.writeHead(500, { 'content-type': 'text/plain' });

@@ -44,6 +44,25 @@ describe('growth target path', () => {
   });
 });
 
+describe('week labels under the bars', () => {
+  // The report's chart: 640 wide, 64 for the axis on the left and 12 on the right leave 564.
+  const CHART: PlotBox = { width: 640, height: 260, left: 64, top: 12, bottom: 28, right: 12 };
+  const weeks = (count: number) => Array.from({ length: count }, (_, index) => ({ label: `10-${String(index).padStart(2, '0')}`, value: 100, target: null }));
+  const labelled = (count: number) => barChartGeometry(weeks(count), CHART).slots.filter((slot) => slot.labelled).map((slot) => slot.label);
+
+  it('labels every week while the labels have room: 8 weeks, slots 564 / 8 = 70.5 wide', () => {
+    expect(labelled(8)).toHaveLength(8);
+  });
+
+  it('labels every n-th week, the newest always, when they would overlap', () => {
+    // 30 weeks: slots 564 / 30 = 18.8; a 5-character label 5 x 6.6 + 6 = 39 -> every 3rd (56.4 >= 39).
+    expect(labelled(30)).toEqual(['10-02', '10-05', '10-08', '10-11', '10-14', '10-17', '10-20', '10-23', '10-26', '10-29']);
+    // The SVG draws only those: one <text class="category"> per labelled week.
+    const svg = barChartSvg({ label: 'x', points: weeks(30), formatTick: String });
+    expect(svg.match(/class="category"/g)).toHaveLength(10);
+  });
+});
+
 describe('barChartGeometry', () => {
   it('draws a bar per known value from zero, none for a missing week, and the target line over every slot from the first value', () => {
     const geometry = barChartGeometry(

@@ -24,8 +24,8 @@ export interface Bar {
 export interface BarChartGeometry {
   scale: LinearScale;
   bars: Bar[];
-  /** Where each category's label is centred, missing values included. */
-  slots: Array<{ label: string; x: number }>;
+  /** Where each category's label is centred, missing values included; `labelled` when its label is drawn. */
+  slots: Array<{ label: string; x: number; labelled: boolean }>;
   /** The target path, one point per category from the first value on. */
   target: Array<{ label: string; value: number; x: number; y: number }>;
   zeroY: number;
@@ -48,13 +48,30 @@ export function growthTargets(values: ReadonlyArray<number | null>, growthPercen
   return values.map((_, index) => (index < first ? null : base * (1 + growthPercent / 100) ** (index - first)));
 }
 
-/** Bars for a series with gaps (a week without a snapshot has no bar, never a zero one) and a target line. */
+/**
+ * About how wide a category label's character is drawn (11 px text, in the chart's own units
+ * whatever its size on screen) and the space kept between two labels.
+ */
+const LABEL_CHARACTER_WIDTH = 6.6;
+const LABEL_GAP = 6;
+
+/** Every how many slots a label fits without overlapping the next: 1 while there is room. */
+export function labelStride(slotWidth: number, labelLength: number): number {
+  return Math.max(1, Math.ceil((labelLength * LABEL_CHARACTER_WIDTH + LABEL_GAP) / slotWidth));
+}
+
+/**
+ * Bars for a series with gaps (a week without a snapshot has no bar, never a zero one) and a
+ * target line. With many weeks only every n-th is labelled, counted back from the newest
+ * (as the terminal chart does), so the labels never run into each other.
+ */
 export function barChartGeometry(points: ReadonlyArray<{ label: string; value: number | null; target: number | null }>, box: PlotBox): BarChartGeometry {
   const known = points.flatMap((point) => [point.value, point.target]).filter((value): value is number => value !== null);
   const scale = niceScale(known, box.top, box.height - box.bottom);
   const slotWidth = (box.width - box.left - box.right) / Math.max(1, points.length);
   const barWidth = slotWidth * 0.7;
-  const slots = points.map((point, index) => ({ label: point.label, x: box.left + slotWidth * (index + 0.5) }));
+  const stride = labelStride(slotWidth, Math.max(0, ...points.map((point) => point.label.length)));
+  const slots = points.map((point, index) => ({ label: point.label, x: box.left + slotWidth * (index + 0.5), labelled: (points.length - 1 - index) % stride === 0 }));
   const bars: Bar[] = [];
   const target: BarChartGeometry['target'] = [];
   points.forEach((point, index) => {

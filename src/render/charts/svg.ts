@@ -39,7 +39,7 @@ export function barChartSvg(input: BarChartInput, box: PlotBox = CHART_BOX): str
   const content = [
     ...valueAxis(geometry.scale, box, input.formatTick),
     ...geometry.bars.map((bar) => `<rect class="bar" x="${px(bar.x)}" y="${px(bar.y)}" width="${px(bar.width)}" height="${px(bar.height)}"/>`),
-    ...geometry.slots.map((slot) => categoryLabel(slot.label, slot.x, box)),
+    ...geometry.slots.filter((slot) => slot.labelled).map((slot) => categoryLabel(slot.label, slot.x, box)),
   ];
   if (geometry.target.length > 0) {
     content.push(`<polyline class="target" points="${geometry.target.map((point) => `${px(point.x)},${px(point.y)}`).join(' ')}"/>`);

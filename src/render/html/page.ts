@@ -1,14 +1,16 @@
 import { escapeHtml } from './escape.js';
 
 /**
- * Light colours first, dark ones when the reader's system asks; every text colour keeps at
- * least 4.5:1 against its background. Status is never colour alone: a word and a symbol go
- * with it. Print: A4, no dark background, and no chart or table row split across pages.
+ * Light colours first, dark ones when the reader's system asks, on screen only (paper is
+ * white: printed from a dark-mode laptop, the light-background colours must apply); every
+ * text colour keeps at least 4.5:1 against its background. Status is never colour alone: a
+ * word and a symbol go with it. Print: A4, no dark background, and no chart or table row
+ * split across pages.
  */
 const STYLE = `
 :root { color-scheme: light dark; --bg: #ffffff; --fg: #1b1f24; --muted: #57606a; --rule: #d0d7de; --panel: #f6f8fa;
   --red: #b42318; --yellow: #7a5200; --green: #1a7f37; --bar: #2f6fb3; --target: #b42318; --increase: #1a7f37; --decrease: #b42318; --total: #57606a; }
-@media (prefers-color-scheme: dark) {
+@media screen and (prefers-color-scheme: dark) {
   :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9da7b3; --rule: #30363d; --panel: #161b22;
     --red: #ff7b72; --yellow: #e3b341; --green: #3fb950; --bar: #58a6ff; --target: #ff7b72; --increase: #3fb950; --decrease: #ff7b72; --total: #9da7b3; }
 }

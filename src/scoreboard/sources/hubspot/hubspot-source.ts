@@ -8,6 +8,7 @@ import { minorUnitExponent } from '../../../money/currency.js';
 import { conversionFactor, rateOf, type ExchangeRates } from '../../../money/exchange-rates.js';
 import { decimalString, Rational } from '../../../money/rational.js';
 import type { KpiSource } from '../../kpi-config.js';
+import { localDate, localMidnight, type Period } from '../../periods.js';
 import { formatBytes } from '../bounded-read.js';
 import { SourceError, type SourceContext, type SourcedValue } from '../source-types.js';
 import type { CrmObject, HubspotFilterConfig } from './hubspot-config.js';
@@ -72,7 +73,7 @@ async function generic(source: HubspotSource, context: SourceContext, client: Hu
     if (amount === null) missing += 1;
     else total = total.plus(amount);
   }
-  if (missing > 0) await client.checkProperties(object, [sum]);
+  if (missing > 0 && missing === records.length) await client.checkProperties(object, [sum]);
   return { value: Number(decimalString(total, 4)), note: missing > 0 ? `${missing} of ${records.length} ${object} without "${sum}" counted as 0` : undefined };
 }
 
@@ -147,7 +148,8 @@ async function sumMoney(records: CrmRecord[], rule: MoneyRule, object: CrmObject
     }
     total = total.plus(minor);
   }
-  if (missing > 0) await client.checkProperties(object, [rule.amountProperty]);
+  // Only when no record has the amount might the property not exist (a value elsewhere proves it does).
+  if (missing > 0 && missing === records.length) await client.checkProperties(object, [rule.amountProperty]);
   const notes: string[] = [];
   if (converted.size > 0 && rates) notes.push(`${[...converted].sort().join(', ')} converted to ${target.toUpperCase()} with ${rates.source === 'ecb' ? `the ECB rates of ${rates.date}` : "the config's rates"}`);
   if (missing > 0) notes.push(`${missing} of ${records.length} ${object} without "${rule.amountProperty}" left out`);
@@ -202,22 +204,45 @@ export function selectPipelines(all: CrmPipeline[], wanted: readonly string[] | 
   });
 }
 
-function findStage(name: string, pipelines: CrmPipeline[]): string {
+/** The stage ids a name means: its id, or its label in every pipeline that has it (each has its own "Closed Won"). */
+function findStages(name: string, pipelines: CrmPipeline[]): string[] {
   const stages = pipelines.flatMap((pipeline) => pipeline.stages);
-  const found = stages.find((stage) => stage.id === name || stage.label.toLowerCase() === name.toLowerCase());
-  if (!found) {
+  const found = stages.filter((stage) => stage.id === name || stage.label.toLowerCase() === name.toLowerCase());
+  if (found.length === 0) {
     const closest = closestNames(name, stages.flatMap((stage) => [stage.label, stage.id]), 3);
     throw new SourceError(`no deal stage "${name}" in the pipeline${pipelines.length === 1 ? '' : 's'} ${pipelines.map((pipeline) => pipeline.label).join(', ')}; closest: ${closest.map((stage) => `"${stage}"`).join(', ')}`);
   }
-  return found.id;
+  return found.map((stage) => stage.id);
 }
 
 function resolveStages(names: readonly string[], pipelines: CrmPipeline[]): string[] {
-  return names.map((name) => findStage(name, pipelines));
+  return [...new Set(names.flatMap((name) => findStages(name, pipelines)))];
 }
 
 function stageProbabilities(configured: Record<string, number>, pipelines: CrmPipeline[]): Map<string, Rational> {
-  return new Map(Object.entries(configured).map(([name, probability]) => [findStage(name, pipelines), Rational.fromNumber(probability)]));
+  return new Map(Object.entries(configured).flatMap(([name, probability]) => findStages(name, pipelines).map((id) => [id, Rational.fromNumber(probability)] as const)));
+}
+
+/**
+ * The instants to search between. HubSpot keeps a date property (no time) as midnight UTC
+ * of its date, so west of UTC the period's first date lies before its first instant (and
+ * east of UTC, while `last_N_days` runs, today's date after its last): the range covers
+ * both readings, and `isInPeriod` then judges each record by its own value.
+ */
+function searchedRange(period: Period, zone: string): { start: number; end: number } {
+  const firstDate = Date.parse(localDate(period.start, zone));
+  const lastDate = Date.parse(localDate(new Date(period.end.getTime() - 1), zone));
+  return { start: Math.min(period.start.getTime(), firstDate), end: Math.max(period.end.getTime(), lastDate + 1) };
+}
+
+/** A date counts when the local day it names starts in the period, a datetime by its instant. */
+function isInPeriod(value: string | null | undefined, period: Period, zone: string): boolean {
+  if (!value) return true;
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const instant = date ? localMidnight(Number(date[1]), Number(date[2]), Number(date[3]), zone).getTime() : /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  // A value kpi cannot read is left to HubSpot's own filter.
+  if (Number.isNaN(instant)) return true;
+  return instant >= period.start.getTime() && instant < period.end.getTime();
 }
 
 /** Requests to HubSpot with the counts `--verbose` shows, and HubSpot's errors as messages. */
@@ -249,9 +274,10 @@ class HubspotClient {
    * page by page. A range over HubSpot's 10,000-result cap is halved until each part fits.
    */
   async searchPeriod(object: CrmObject, dateProperty: string | null, filters: SearchFilter[], properties: string[], context: SourceContext): Promise<CrmRecord[]> {
-    const { start, end } = context.period;
-    if (!dateProperty || start.getTime() === end.getTime()) return this.searchRange(object, null, filters, properties);
-    return this.searchRange(object, { property: dateProperty, start: start.getTime(), end: end.getTime() }, filters, properties);
+    const { period, calendar } = context;
+    if (!dateProperty || period.start.getTime() === period.end.getTime()) return this.searchRange(object, null, filters, properties);
+    const records = await this.searchRange(object, { property: dateProperty, ...searchedRange(period, calendar.timeZone) }, filters, properties);
+    return records.filter((record) => isInPeriod(record.properties[dateProperty], period, calendar.timeZone));
   }
 
   private async searchRange(object: CrmObject, range: { property: string; start: number; end: number } | null, filters: SearchFilter[], properties: string[]): Promise<CrmRecord[]> {
@@ -300,7 +326,7 @@ class HubspotClient {
 
   /**
    * Names the first of `names` the object does not have, with the closest it has. HubSpot
-   * returns no value (not an error) for an unknown property, so an empty amount is checked.
+   * returns no value (not an error) for an unknown property, so an amount no record has is checked.
    */
   async checkProperties(object: CrmObject, names: readonly string[]): Promise<void> {
     let known = this.checked.get(object);
