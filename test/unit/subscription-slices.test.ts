@@ -87,4 +87,49 @@ describe('reading subscriptions in parallel slices', () => {
     };
     await expect(readAll(['active'], flaky, 8)).rejects.toThrow('slice failed for good');
   });
+
+  it('follows a concurrency that changes during the read: never more readers than it allows once they could yield, every subscription once', async () => {
+    const stripe = fakeStripe(account);
+    let inFlight = 0;
+    let peakAfterDrop = 0;
+    let pages = 0;
+    // 12 readers for the first 10 pages, then 3: readers beyond 3 hand their slice back.
+    const concurrency = () => (pages < 10 ? 12 : 3);
+    const counted = async (slice: Slice) => {
+      inFlight += 1;
+      if (pages >= 14) peakAfterDrop = Math.max(peakAfterDrop, inFlight);
+      try {
+        return await stripe.fetchPage(slice);
+      } finally {
+        inFlight -= 1;
+        pages += 1;
+      }
+    };
+    const seen: string[] = [];
+    for await (const page of readSubscriptionSlices(['active', 'past_due'], counted, { concurrency, densityFloor: 1_600_000_000 })) seen.push(...page.map((s) => s.id));
+    expect(seen).toHaveLength(5000 + 300 + 450);
+    expect(new Set(seen).size).toBe(5750);
+    // Readers in flight when the limit fell finish their page first: a few pages later at most 3 remain.
+    expect(peakAfterDrop).toBeLessThanOrEqual(3);
+    expect(peakAfterDrop).toBeGreaterThan(0);
+  });
+
+  it('compacts each page as it arrives, before the consumer takes it', async () => {
+    const stripe = fakeStripe(account);
+    const compacted: number[] = [];
+    const pages = readSubscriptionSlices(['past_due'], stripe.fetchPage, {
+      concurrency: 2,
+      densityFloor: 1_600_000_000,
+      compact: (page) => {
+        compacted.push(page.length);
+        return page.map((subscription) => ({ id: subscription.id, short: true }));
+      },
+    });
+    const seen: Array<{ id: string; short: boolean }> = [];
+    for await (const page of pages) seen.push(...page);
+    // 300 past_due subscriptions: three full pages (one slice or more, nothing twice).
+    expect(compacted.reduce((sum, count) => sum + count, 0)).toBe(300);
+    expect(seen.every((entry) => entry.short)).toBe(true);
+    expect(new Set(seen.map((entry) => entry.id)).size).toBe(300);
+  });
 });

@@ -128,9 +128,8 @@ export class StripeApiReader implements WireAccountReader {
   subscriptionPages<T extends { id: string }>(statuses: readonly SubscriptionStatus[], compact: PageCompaction<T>): AsyncIterable<T[]>;
   subscriptionPages(statuses: readonly SubscriptionStatus[], compact: PageCompaction<{ id: string }> = (page) => page): AsyncIterable<Array<{ id: string }>> {
     const pages = readSubscriptionSlices(statuses, (slice) => this.subscriptionSlicePage(slice), {
-      // Asked whenever a reader could start: the latency so far decides, and memory bounds it.
-      concurrency: () =>
-        requestsInFlight({ ratePerSecond: this.transport.limiter.currentRate, latencySeconds: this.transport.latency.seconds, heapBytes: process.memoryUsage().heapUsed }),
+      // Asked whenever a reader could start: the rate allowed and the latency so far decide.
+      concurrency: () => requestsInFlight({ ratePerSecond: this.transport.limiter.currentRate, latencySeconds: this.transport.latency.seconds }),
       // The catalog is read meanwhile; its oldest object is known by the time a slice is cut.
       densityFloor: () => (Number.isFinite(this.oldestCatalogObject) ? this.oldestCatalogObject : Math.floor(Date.now() / 1000) - 10 * 365 * 86_400),
       // Compacted pages are small: readers rarely wait for the consumer.
