@@ -289,7 +289,10 @@ function mergeInto(target: Map<string, Rational>, source: AmountsByCurrency): vo
  */
 function reportCauses(causes: Map<string, CauseTotal[]>, difference: ReportedAmount, factor: number, settings: StripeSettings): DifferenceCause[] {
   const lines: DifferenceCause[] = [];
-  for (const [currency, totals] of [...causes].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [currency, unordered] of [...causes].sort(([a], [b]) => a.localeCompare(b))) {
+    // Causes are collected in the order subscriptions arrive, which parallel reads change
+    // from run to run: a spare minor unit between equal remainders goes by name instead.
+    const totals = [...unordered].sort((a, b) => causeKey(a).localeCompare(causeKey(b)));
     const amounts = apportion(totals.map((total) => total.amount.times(factor)), difference.byCurrency[currency] ?? 0n);
     totals.forEach((total, index) =>
       lines.push({
@@ -310,6 +313,10 @@ function explainCauses(causes: readonly ContributionCause[], difference: bigint,
   return causes
     .map((cause, index) => ({ kind: cause.kind, couponId: cause.coupon?.id ?? null, amount: amounts[index] as bigint }))
     .sort(largestFirst);
+}
+
+function causeKey(cause: { kind: string; coupon: Coupon | null }): string {
+  return `${cause.kind}/${cause.coupon?.id ?? ''}`;
 }
 
 function largestFirst(a: { amount: bigint; kind: string; couponId: string | null }, b: { amount: bigint; kind: string; couponId: string | null }): number {

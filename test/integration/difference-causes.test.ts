@@ -15,7 +15,7 @@ import type { StripeAccountFile } from '../../src/sources/stripe/wire.js';
 import { generateDemoAccount } from '../../scripts/demo-account/generate.js';
 import { minimiseSubscription } from '../../src/snapshots/snapshot-format.js';
 import { HANDWORKED_ACCOUNT, withSubscriptionsSetToEnd } from '../support/handworked-account.js';
-import { coupon, discount, subscription } from '../support/account-builder.js';
+import { account, coupon, discount, price, subscription } from '../support/account-builder.js';
 
 const NOW = new Date('2026-11-16T12:00:00Z');
 
@@ -223,5 +223,29 @@ describe('snapshots keep what the churn setting reads', () => {
     const minimised = minimiseSubscription(setToEnd, new Set());
     expect(minimised.cancel_at_period_end).toBe(true);
     expect(minimised.cancel_at).toBe(setToEnd.cancel_at);
+  });
+});
+
+describe('causes do not depend on the order subscriptions arrive in', () => {
+  it('two causes with equal remainders get the spare cent by name, not by which was read first', async () => {
+    // The configured tiers need every product they name; only Starter's are used.
+    const starter = HANDWORKED_ACCOUNT.products.find((candidate) => candidate.name === 'FlowFuse Cloud - Starter')!;
+    const cheap = price(starter, { unitAmount: 5 });
+    const dear = price(starter, { unitAmount: 15 });
+    const alpha = coupon({ id: 'ALPHA10', percentOff: 10 });
+    const beta = coupon({ id: 'BETA10', percentOff: 10 });
+    // Starter's list-price rule ignores both forever coupons: ALPHA10 takes 5 x 10 % = 0.5,
+    // BETA10 15 x 10 % = 1.5. Handbook 5 + 15 = 20, Stripe 4.5 + 13.5 = 18: a difference of 2.
+    // Floors 0 and 1 leave 1 to hand out, and both remainders are 1/2.
+    const first = subscription({ items: [{ price: cheap }], discounts: [discount(alpha)] });
+    const second = subscription({ items: [{ price: dear }], discounts: [discount(beta)] });
+    const parts = { products: HANDWORKED_ACCOUNT.products, prices: [cheap, dear], coupons: [alpha, beta] };
+    const forward = causesOf(await json(account({ ...parts, subscriptions: [first, second] })), 0);
+    const backward = causesOf(await json(account({ ...parts, subscriptions: [second, first] })), 0);
+    expect(forward.map((cause: { coupon: string; mrr: number }) => [cause.coupon, cause.mrr])).toEqual([
+      ['ALPHA10', 1],
+      ['BETA10', 1],
+    ]);
+    expect(backward).toEqual(forward);
   });
 });
