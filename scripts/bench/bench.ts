@@ -1,57 +1,96 @@
 /**
- * `npm run bench`: kpi's Stripe reads against the naive sequential baseline, on the
- * project's Stripe-compatible server with a generated account, a per-request latency and
- * a rate limit. Every number comes from this one run on this machine; compare ratios.
+ * `npm run bench`: kpi's Stripe reads against the rate-limit floor and the naive
+ * sequential baseline, on the project's Stripe-compatible server with a generated
+ * account, a per-request latency and a rate limit; then kpi's start-up. Every number
+ * comes from this one run on this machine: compare ratios, not seconds.
  *
- *   npm run bench                       both scenarios of BENCHMARKS.md
- *   npm run bench -- --only 20k         one of them (20k or 100k)
+ *   npm run bench                          every scenario of BENCHMARKS.md, then start-up
+ *   npm run bench -- --only 20k            one of them (20k, 100k-live, 100k-test, startup)
+ *   npm run bench -- --compare DIR         also measure the kpi built in DIR (before/after)
+ *   npm run bench -- --baseline            the sequential baseline in every scenario (slow)
  *   npm run bench -- --subscriptions N --latency-ms L --rate-limit R [--skip-baseline]
+ *
+ * Each run's JSON is checked against the figures computed from the served account itself
+ * (generated in this process, valued by the same rules without any network): a fast read
+ * that lost or repeated a subscription fails the bench.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { DEFAULT_AS_OF, generateDemoAccount } from '../demo-account/generate.js';
+import { computeRevenue } from '../../src/app/compute-revenue.js';
+import { DEFAULT_CONFIG } from '../../src/config/defaults.js';
+import { parseConfig } from '../../src/config/load.js';
+import { renderRevenueJson } from '../../src/render/revenue-json.js';
+import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
+import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
+import { measureStartup } from './startup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CPU_REPORTER = fileURLToPath(new URL('./report-cpu.mjs', import.meta.url));
+/** The generated account's own moment: kpi values it then, so figures do not drift with the clock. */
+const AS_OF_ISO = new Date(DEFAULT_AS_OF * 1000).toISOString();
 
 interface Scenario {
   name: string;
   subscriptions: number;
   latencyMs: number;
   rateLimit: number;
-  skipBaseline: boolean;
+  baseline: boolean;
 }
 
 interface Measurement {
+  label: string;
   seconds: number;
   requests: number;
   peakRssMb: number;
   subscriptions: number;
+  /** Processor seconds the whole process used, start-up included (kpi only). */
+  cpuSeconds: number | null;
+  /** Where the run's figures first differ from the served account's; null when they are equal. */
+  figuresDiffer?: string | null;
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: '20k', subscriptions: 20_000, latencyMs: 200, rateLimit: 100, skipBaseline: false },
-  { name: '100k', subscriptions: 100_000, latencyMs: 200, rateLimit: 25, skipBaseline: false },
+  { name: '20k', subscriptions: 20_000, latencyMs: 200, rateLimit: 100, baseline: true },
+  { name: '100k-live', subscriptions: 100_000, latencyMs: 200, rateLimit: 100, baseline: false },
+  { name: '100k-test', subscriptions: 100_000, latencyMs: 200, rateLimit: 25, baseline: false },
 ];
 
-function parseArgs(argv: string[]): Scenario[] {
+interface Options {
+  scenarios: Scenario[];
+  startup: boolean;
+  compare: string | null;
+}
+
+function parseArgs(argv: string[]): Options {
   const value = (flag: string) => {
     const index = argv.indexOf(flag);
     return index >= 0 ? argv[index + 1] : undefined;
   };
-  const skipBaseline = argv.includes('--skip-baseline');
+  const compare = value('--compare') ?? null;
+  if (compare !== null && !existsSync(`${compare}/bin/kpi.js`)) throw new Error(`--compare ${compare}: no bin/kpi.js there (build it first)`);
+  const baseline = (scenario: Scenario) => !argv.includes('--skip-baseline') && (scenario.baseline || argv.includes('--baseline'));
   if (value('--subscriptions')) {
-    return [
-      {
-        name: 'custom',
-        subscriptions: Number(value('--subscriptions')),
-        latencyMs: Number(value('--latency-ms') ?? 200),
-        rateLimit: Number(value('--rate-limit') ?? 100),
-        skipBaseline,
-      },
-    ];
+    const custom: Scenario = {
+      name: 'custom',
+      subscriptions: Number(value('--subscriptions')),
+      latencyMs: Number(value('--latency-ms') ?? 200),
+      rateLimit: Number(value('--rate-limit') ?? 100),
+      baseline: true,
+    };
+    return { scenarios: [{ ...custom, baseline: baseline(custom) }], startup: false, compare };
   }
   const only = value('--only');
-  return SCENARIOS.filter((scenario) => !only || scenario.name === only).map((scenario) => ({ ...scenario, skipBaseline: skipBaseline || scenario.skipBaseline }));
+  const known = [...SCENARIOS.map((scenario) => scenario.name), 'startup'];
+  if (only && !known.includes(only)) throw new Error(`--only ${only}: expected one of ${known.join(', ')}`);
+  return {
+    scenarios: SCENARIOS.filter((scenario) => !only || scenario.name === only).map((scenario) => ({ ...scenario, baseline: baseline(scenario) })),
+    startup: !only || only === 'startup',
+    compare,
+  };
 }
 
 /** Starts the test server in its own process (so its memory is not counted) and waits for its URL. */
@@ -74,10 +113,10 @@ async function startServer(scenario: Scenario, key: string): Promise<{ url: stri
   throw new Error('the test server exited before printing its URL');
 }
 
-function run(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; seconds: number; code: number | null }> {
+function run(args: string[], env: Record<string, string>, cwd = ROOT): Promise<{ stdout: string; stderr: string; seconds: number; code: number | null }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -90,50 +129,112 @@ function run(args: string[], env: Record<string, string>): Promise<{ stdout: str
 async function measureBaseline(url: string, key: string): Promise<Measurement> {
   const result = await run(['scripts/bench/baseline.mjs', url, key], {});
   if (result.code !== 0) throw new Error(`baseline failed: ${result.stderr}`);
-  const summary = JSON.parse(result.stdout) as Measurement;
-  return { ...summary, seconds: result.seconds };
+  const summary = JSON.parse(result.stdout) as Omit<Measurement, 'label' | 'cpuSeconds'>;
+  return { ...summary, label: 'baseline (SDK auto-pagination, sequential)', seconds: result.seconds, cpuSeconds: null };
 }
 
-async function measureKpi(url: string, key: string): Promise<Measurement> {
-  const result = await run(['bin/kpi.js', 'mrr', '--format', 'json', '--verbose'], { STRIPE_API_KEY: key, STRIPE_API_BASE: url });
-  if (result.code !== 0) throw new Error(`kpi failed: ${result.stderr}`);
+/** Runs `kpi mrr` from a checkout and checks its figures; `--verbose` tells what the read cost. */
+async function measureKpi(label: string, root: string, url: string, key: string, expected: unknown, strict = true): Promise<Measurement> {
+  const result = await run(['--import', CPU_REPORTER, 'bin/kpi.js', 'mrr', '--format', 'json', '--verbose'], { STRIPE_API_KEY: key, STRIPE_API_BASE: url, KPI_NOW: AS_OF_ISO }, root);
+  if (result.code !== 0) throw new Error(`${label} failed: ${result.stderr}`);
   const cost = /(\d+) subscriptions read with (\d+) requests .*peak memory (\d+) MB/.exec(result.stderr);
-  if (!cost) throw new Error(`no --verbose summary in: ${result.stderr}`);
-  return { seconds: result.seconds, subscriptions: Number(cost[1]), requests: Number(cost[2]), peakRssMb: Number(cost[3]) };
+  const cpu = /^bench-process-cpu-seconds ([\d.]+)$/m.exec(result.stderr);
+  if (!cost || !cpu) throw new Error(`no --verbose summary in: ${result.stderr}`);
+  const figures = comparable(JSON.parse(result.stdout));
+  const figuresDiffer = firstDifference(figures, expected, '');
+  if (figuresDiffer !== null && strict) {
+    throw new Error(`${label}: the figures differ from those of the served account itself at ${figuresDiffer}`);
+  }
+  return {
+    label,
+    seconds: result.seconds,
+    subscriptions: Number(cost[1]),
+    requests: Number(cost[2]),
+    cpuSeconds: Number(cpu[1]),
+    peakRssMb: Number(cost[3]),
+    figuresDiffer,
+  };
 }
 
-async function benchmark(scenario: Scenario): Promise<string> {
+/** The path of the first value that differs, with both values; null when equal. */
+function firstDifference(actual: unknown, expected: unknown, path: string): string | null {
+  if (isDeepStrictEqual(actual, expected)) return null;
+  if (actual && expected && typeof actual === 'object' && typeof expected === 'object') {
+    for (const key of new Set([...Object.keys(actual), ...Object.keys(expected)])) {
+      const found = firstDifference((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return `${path || '(top)'}: ${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`;
+}
+
+/** A report's figures, without what names the run (its time, its source). */
+function comparable(report: Record<string, unknown>): Record<string, unknown> {
+  const { generated_at: _generated, source: _source, ...figures } = report;
+  return figures;
+}
+
+/** `kpi mrr` of the generated account, valued in this process from the account itself. */
+async function expectedFigures(subscriptions: number): Promise<unknown> {
+  const account = generateDemoAccount({ subscriptions, check: false });
+  const source = new WireBillingSource(new AccountFileReader(account), 'the generated account', DEFAULT_AS_OF);
+  const report = await computeRevenue(source, parseConfig(DEFAULT_CONFIG, 'built-in default'), { measure: 'mrr', explain: false, now: new Date(AS_OF_ISO) });
+  return comparable(JSON.parse(renderRevenueJson(report)));
+}
+
+async function benchmark(scenario: Scenario, compare: string | null): Promise<string> {
   // Stripe allows 100 requests/s in live mode and 25 in test mode: the key's mode picks kpi's default ceiling.
   const key = scenario.rateLimit >= 100 ? 'sk_live_benchmarkKey0000000000' : 'sk_test_benchmarkKey0000000000';
+  const expected = await expectedFigures(scenario.subscriptions);
   const server = await startServer(scenario, key);
+  const measured: Measurement[] = [];
   try {
     process.stderr.write(`[${scenario.name}] server ready at ${server.url}; running kpi mrr…\n`);
-    const kpi = await measureKpi(server.url, key);
-    let baseline: Measurement | null = null;
-    if (!scenario.skipBaseline) {
-      process.stderr.write(`[${scenario.name}] kpi took ${kpi.seconds.toFixed(1)} s; running the sequential baseline…\n`);
-      baseline = await measureBaseline(server.url, key);
+    // The build compared with is measured, not judged: its figures are reported below.
+    if (compare) measured.push(await measureKpi(`kpi mrr (${compare.replace(/\/+$/, '').split('/').at(-1)})`, compare, server.url, key, expected, false));
+    measured.push(await measureKpi('kpi mrr', ROOT, server.url, key, expected));
+    if (scenario.baseline) {
+      process.stderr.write(`[${scenario.name}] running the sequential baseline…\n`);
+      measured.push(await measureBaseline(server.url, key));
     }
-    // The floor: every subscription once, 100 per page, at the server's rate, plus the 3 catalog pages.
-    const floor = (scenario.subscriptions / 100 + 3) / scenario.rateLimit;
-    const lines = [
-      `### N = ${scenario.subscriptions.toLocaleString('en')}, latency ${scenario.latencyMs} ms, rate limit ${scenario.rateLimit}/s`,
-      '',
-      '| | wall time | requests | peak RSS | subscriptions read |',
-      '| --- | ---: | ---: | ---: | ---: |',
-      ...(baseline ? [`| baseline (SDK auto-pagination, sequential) | ${baseline.seconds.toFixed(1)} s | ${baseline.requests} | ${baseline.peakRssMb} MB | ${baseline.subscriptions} |`] : []),
-      `| kpi mrr | ${kpi.seconds.toFixed(1)} s | ${kpi.requests} | ${kpi.peakRssMb} MB | ${kpi.subscriptions} |`,
-      '',
-      ...(baseline ? [`- kpi is **${(baseline.seconds / kpi.seconds).toFixed(1)}x** faster than the baseline.`] : []),
-      `- Floor (N / 100 / R + 3 catalog pages / R) = ${floor.toFixed(1)} s; kpi takes **${(kpi.seconds / floor).toFixed(2)}x** the floor.`,
-      '',
-    ];
-    return lines.join('\n');
   } finally {
     server.process.kill('SIGTERM');
   }
+  const kpi = measured.find((measurement) => measurement.label === 'kpi mrr') as Measurement;
+  const baseline = measured.find((measurement) => measurement.label.startsWith('baseline'));
+  // The floor: every subscription once, 100 per page, at the server's rate, plus the 3
+  // catalog pages; the floor of what kpi reads counts only the pages of counted statuses.
+  const floor = (scenario.subscriptions / 100 + 3) / scenario.rateLimit;
+  const readFloor = (Math.ceil(kpi.subscriptions / 100) + 3) / scenario.rateLimit;
+  const cpuPerPage = (m: Measurement) => (m.cpuSeconds === null ? '–' : `${((m.cpuSeconds / m.requests) * 1000).toFixed(1)} ms`);
+  const lines = [
+    `### N = ${scenario.subscriptions.toLocaleString('en')}, latency ${scenario.latencyMs} ms, rate limit ${scenario.rateLimit}/s (${scenario.rateLimit >= 100 ? 'live' : 'test'} mode)`,
+    '',
+    '| | wall time | x floor | requests | CPU | CPU per request | peak RSS | subscriptions read |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...measured.map(
+      (m) =>
+        `| ${m.label} | ${m.seconds.toFixed(1)} s | ${(m.seconds / floor).toFixed(2)} | ${m.requests} | ${m.cpuSeconds === null ? '–' : `${m.cpuSeconds.toFixed(2)} s`} | ${cpuPerPage(m)} | ${m.peakRssMb} MB | ${m.subscriptions} |`,
+    ),
+    '',
+    `- Floor (N / 100 / R + 3 catalog pages / R) = ${floor.toFixed(1)} s; kpi takes **${(kpi.seconds / floor).toFixed(2)}x** the floor` +
+      ` and **${(kpi.seconds / readFloor).toFixed(2)}x** the floor of what it reads ((${Math.ceil(kpi.subscriptions / 100)} + 3) / ${scenario.rateLimit} = ${readFloor.toFixed(1)} s).`,
+    ...(baseline ? [`- kpi is **${(baseline.seconds / kpi.seconds).toFixed(1)}x** faster than the sequential baseline.`] : []),
+    ...measured
+      .filter((m) => m !== kpi && m !== baseline)
+      .map((m) => `- Against ${m.label}: **${(kpi.seconds / m.seconds).toFixed(2)}x** its wall time, ${m.cpuSeconds && kpi.cpuSeconds ? `**${(kpi.cpuSeconds / m.cpuSeconds).toFixed(2)}x** its CPU, ` : ''}${kpi.peakRssMb - m.peakRssMb >= 0 ? '+' : ''}${kpi.peakRssMb - m.peakRssMb} MB peak RSS.`),
+    `- kpi's JSON equals the figures computed from the served account itself.`,
+    ...measured.filter((m) => m.figuresDiffer).map((m) => `- ${m.label}'s figures differ from the served account's at ${m.figuresDiffer}.`),
+    '',
+  ];
+  return lines.join('\n');
 }
 
+const options = parseArgs(process.argv.slice(2));
 const sections: string[] = [];
-for (const scenario of parseArgs(process.argv.slice(2))) sections.push(await benchmark(scenario));
+for (const scenario of options.scenarios) sections.push(await benchmark(scenario, options.compare));
+if (options.startup) {
+  process.stderr.write('[startup] timing kpi mrr --demo against node -e 0…\n');
+  sections.push(await measureStartup({ root: ROOT, ...(options.compare ? { baselineRoot: options.compare } : {}) }));
+}
 process.stdout.write(`${sections.join('\n')}\n`);

@@ -9,6 +9,8 @@ export interface ReadStats {
   readonly rateLimited: number;
   elapsedSeconds(): number;
   requestsPerSecond(): number;
+  /** Processor time (user and system) the whole process spent since the read began. */
+  cpuSeconds(): number;
 }
 
 /**

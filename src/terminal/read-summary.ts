@@ -12,6 +12,6 @@ export function describeReadCost(subscriptionsRead: number, stats: ReadStats | u
   if (!stats) return `${subscriptionsRead} subscriptions read; ${memory}`;
   return (
     `${subscriptionsRead} subscriptions read with ${stats.requests} requests in ${stats.elapsedSeconds().toFixed(1)} s ` +
-    `(${stats.requestsPerSecond().toFixed(1)}/s), ${stats.retries} retries, ${stats.rateLimited} rate-limited (429); ${memory}`
+    `(${stats.requestsPerSecond().toFixed(1)}/s), ${stats.retries} retries, ${stats.rateLimited} rate-limited (429); CPU ${stats.cpuSeconds().toFixed(2)} s; ${memory}`
   );
 }

@@ -14,9 +14,15 @@ export class RequestStats implements ReadStats {
     'invalid-response': 0,
   };
   private readonly startedAt = performance.now();
+  private readonly cpuAtStart = process.cpuUsage();
 
   elapsedSeconds(): number {
     return (performance.now() - this.startedAt) / 1000;
+  }
+
+  cpuSeconds(): number {
+    const used = process.cpuUsage(this.cpuAtStart);
+    return (used.user + used.system) / 1e6;
   }
 
   requestsPerSecond(): number {
