@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
+import { run } from '../dist/kpi.js';
 
 // A reader that stops early (`kpi mrr | head`) is not an error: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
