@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { run } from '../dist/kpi.js';
+import { loadBundle } from '../dist/cli/load-bundle.js';
+
+const { run } = loadBundle();
 
 // A reader that stops early (`kpi mrr | head`) is not an error: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,25 +1,31 @@
 /**
- * The second half of `npm run build`: the CLI as a few bundled files next to the
- * compiled modules. Loading 180 small modules (and the dependencies' own trees) cost a
- * `kpi` run more than half of its start-up in resolving, reading and linking; a bundle is
- * read and linked once. Commands stay separate chunks, loaded only when run, as the
- * compiled modules were.
+ * The second half of `npm run build`: the CLI as one bundled file, dist/kpi.cjs, and the
+ * V8 code cache it runs with (see src/cli/load-bundle.ts).
  *
- * Input is tsc's output, so the bundle runs the very code the tests compile. The files go
- * directly in dist/ because the code finds the package's files one level up from itself
+ * Loading 180 small modules (and the dependencies' own trees) cost a `kpi` run more than
+ * half of its start-up in resolving, reading and linking them; compiling the rest was most
+ * of what remained. The bundle is read once, and its code comes from the cache. Each module
+ * still runs only when first imported: esbuild wraps modules in functions run on first
+ * import, so a command's code runs only when that command does.
+ *
+ * Input is tsc's output, so the bundle runs the very code the tests compile. It goes in
+ * dist/ because the code finds the package's files one level up from itself
  * (src/package-root.ts). The Stripe SDK stays outside: it is read only for live reads and
  * is installed with the package.
  *
- * dist/kpi-bundle.json lists which compiled modules each chunk holds, for the start-up test.
+ * The cache holds the code of what `kpi mrr --demo` runs (table and JSON), written by a
+ * plain `node` that has run them: V8 takes a cache only from the same version and flags.
  */
 import { build, type Plugin } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = join(ROOT, 'dist');
-const CHUNK = /^kpi(-[A-Z0-9]+)?\.js(\.map)?$/;
+const BUNDLE = join(DIST, 'kpi.cjs');
 
 /**
  * esbuild keeps zod's `z` export whole, every locale included (730 KB of the 1.2 MB that
@@ -37,34 +43,42 @@ const zodNamespace: Plugin = {
   },
 };
 
-// Chunk names change with their content: remove the previous build's.
+// What an earlier build left: its bundle, chunks and caches (their names change with the content).
 for (const name of readdirSync(DIST)) {
-  if (CHUNK.test(name)) rmSync(join(DIST, name));
+  if (/^kpi(-[A-Z0-9]+)?\.js(\.map)?$|^kpi\.cjs(\.map)?$|^kpi\.[0-9a-f]+\.v8cache$|^kpi-bundle\.json$/.test(name)) rmSync(join(DIST, name));
 }
 
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { kpi: 'dist/cli/main.js' },
-  outdir: 'dist',
-  chunkNames: 'kpi-[hash]',
+  entryPoints: ['dist/cli/main.js'],
+  outfile: BUNDLE,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['stripe'],
-  // Bundled CommonJS dependencies (yaml, commander, cli-table3) call require() for Node's modules.
-  banner: { js: "import { createRequire as __kpiCreateRequire } from 'node:module';\nconst require = __kpiCreateRequire(import.meta.url);" },
-  sourcemap: 'linked',
-  legalComments: 'none',
+  // The modules locate the package by their own URL; in the bundle that is the bundle's (src/cli/load-bundle.ts).
+  define: { 'import.meta.url': '__kpiModuleUrl' },
   plugins: [zodNamespace],
-  metafile: true,
+  legalComments: 'none',
+  write: false,
   logLevel: 'warning',
 });
 
-const chunks: Record<string, string[]> = {};
-for (const [output, meta] of Object.entries(result.metafile.outputs)) {
-  if (output.endsWith('.map')) continue;
-  chunks[relative('dist', output)] = Object.keys(meta.inputs).map((input) => input.replace(/^.*node_modules\//, 'node_modules/')).sort();
+const code = result.outputFiles.find((file) => file.path === BUNDLE)!.text;
+const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
+writeFileSync(BUNDLE, `// kpi bundle ${id}\n${code}`);
+
+const writer = `
+import { Writable } from 'node:stream';
+import { loadBundle } from ${JSON.stringify(pathToFileURL(join(DIST, 'cli', 'load-bundle.js')).href)};
+const bundle = loadBundle();
+const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+for (const args of [['mrr', '--demo'], ['mrr', '--demo', '--format', 'json']]) {
+  const code = await bundle.run(['node', 'kpi', ...args], { stdout: discard, stderr: discard, env: {}, cwd: process.cwd(), now: () => new Date() });
+  if (code !== 0) throw new Error('kpi ' + args.join(' ') + ' exited with ' + code);
 }
-writeFileSync(join(DIST, 'kpi-bundle.json'), JSON.stringify(chunks, null, 1) + '\n');
+bundle.writeCodeCache();
+`;
+const written = spawnSync(process.execPath, ['--input-type=module', '--eval', writer], { cwd: ROOT, stdio: 'inherit', env: { PATH: process.env.PATH ?? '' } });
+if (written.status !== 0) throw new Error(`writing the code cache failed (exit ${written.status ?? written.signal})`);
