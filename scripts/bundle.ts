@@ -1,6 +1,6 @@
 /**
  * The second half of `npm run build`: the CLI as one bundled file, dist/kpi.cjs, and the
- * V8 code cache it runs with (see src/cli/load-bundle.ts).
+ * V8 code cache it runs with (see src/cli/load-bundle.cts).
  *
  * Loading 180 small modules (and the dependencies' own trees) cost a `kpi` run more than
  * half of its start-up in resolving, reading and linking them; compiling the rest was most
@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -57,7 +57,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: ['stripe'],
-  // The modules locate the package by their own URL; in the bundle that is the bundle's (src/cli/load-bundle.ts).
+  // The modules locate the package by their own URL; in the bundle that is the bundle's (src/cli/load-bundle.cts).
   define: { 'import.meta.url': '__kpiModuleUrl' },
   plugins: [zodNamespace],
   legalComments: 'none',
@@ -70,15 +70,17 @@ const id = createHash('sha256').update(code).digest('hex').slice(0, 16);
 writeFileSync(BUNDLE, `// kpi bundle ${id}\n${code}`);
 
 const writer = `
-import { Writable } from 'node:stream';
-import { loadBundle } from ${JSON.stringify(pathToFileURL(join(DIST, 'cli', 'load-bundle.js')).href)};
-const bundle = loadBundle();
-const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-for (const args of [['mrr', '--demo'], ['mrr', '--demo', '--format', 'json']]) {
-  const code = await bundle.run(['node', 'kpi', ...args], { stdout: discard, stderr: discard, env: {}, cwd: process.cwd(), now: () => new Date() });
-  if (code !== 0) throw new Error('kpi ' + args.join(' ') + ' exited with ' + code);
-}
-bundle.writeCodeCache();
+const { Writable } = require('node:stream');
+const { loadBundle } = require(${JSON.stringify(join(DIST, 'cli', 'load-bundle.cjs'))});
+(async () => {
+  const bundle = loadBundle();
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  for (const args of [['mrr', '--demo'], ['mrr', '--demo', '--format', 'json']]) {
+    const code = await bundle.run(['node', 'kpi', ...args], { stdout: discard, stderr: discard, env: {}, cwd: process.cwd(), now: () => new Date() });
+    if (code !== 0) throw new Error('kpi ' + args.join(' ') + ' exited with ' + code);
+  }
+  bundle.writeCodeCache();
+})().catch((error) => { console.error(error); process.exit(1); });
 `;
-const written = spawnSync(process.execPath, ['--input-type=module', '--eval', writer], { cwd: ROOT, stdio: 'inherit', env: { PATH: process.env.PATH ?? '' } });
+const written = spawnSync(process.execPath, ['--eval', writer], { cwd: ROOT, stdio: 'inherit', env: { PATH: process.env.PATH ?? '' } });
 if (written.status !== 0) throw new Error(`writing the code cache failed (exit ${written.status ?? written.signal})`);

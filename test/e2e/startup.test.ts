@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KPI_BIN } from '../support/run-kpi.js';
 
-const LOADER = new URL('../../dist/cli/load-bundle.js', import.meta.url).href;
+const LOADER = fileURLToPath(new URL('../../dist/cli/load-bundle.cjs', import.meta.url));
 
 interface Coverage {
   result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }>;
@@ -48,11 +49,11 @@ describe('start-up runs what the command needs', () => {
       expect(bundled).toContain(module);
     }
     expect(ran.filter((module) => unneeded.test(module))).toEqual([]);
-    expect(scripts.filter((script) => !/^bin\/kpi\.js$|^dist\/cli\/load-bundle\.js$|^dist\/kpi\.cjs$/.test(script))).toEqual([]);
+    expect(scripts.filter((script) => !/^bin\/kpi\.js$|^dist\/cli\/load-bundle\.cjs$|^dist\/kpi\.cjs$/.test(script))).toEqual([]);
   });
 
   it("the bundle runs with the build's code cache", () => {
-    const result = spawnSync(process.execPath, ['--input-type=module', '--eval', `import { loadBundle } from ${JSON.stringify(LOADER)}; process.stdout.write(loadBundle().codeCache);`], {
+    const result = spawnSync(process.execPath, ['--eval', `process.stdout.write(require(${JSON.stringify(LOADER)}).loadBundle().codeCache);`], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '' },
     });
