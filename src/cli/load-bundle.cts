@@ -44,13 +44,14 @@ export function loadBundle(): LoadedBundle {
   try {
     cachedData = cacheFile ? readFileSync(cacheFile) : undefined;
   } catch {
-    // No cache (a build that could not write one): the bundle is compiled from its source.
+    // No cache beside the bundle (copied without it): compiled from source, only slower.
   }
   // The bundle is CommonJS; the wrapper gives it what Node gives a CommonJS module, plus
   // the URL that import.meta.url stood for in the modules (see scripts/bundle.ts).
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __kpiModuleUrl) {${source}\n})`, {
     filename: BUNDLE_FILE,
     cachedData,
+    // esbuild turns the modules' import() into requires; one left (an external ES module) resolves as from a file.
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} as { run: typeof runCli } };
