@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
+// CommonJS (bin/package.json says so), as is what it loads: a run then starts without
+// Node's ES module loader. The CLI itself is the bundle dist/kpi.cjs (see scripts/bundle.ts).
+const { loadBundle } = require('../dist/cli/load-bundle.cjs');
+
+const { run } = loadBundle();
 
 // A reader that stops early (`kpi mrr | head`) is not an error: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,14 +13,15 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await run(process.argv, {
+run(process.argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
   now: () => new Date(),
+}).then((code) => {
+  // On failure, requests other readers still have in flight (and their retries) are moot:
+  // leave now rather than wait for them. Output to pipes and files is synchronous on POSIX.
+  if (code !== 0) process.exit(code);
+  process.exitCode = code;
 });
-// On failure, requests other readers still have in flight (and their retries) are moot:
-// leave now rather than wait for them. Output to pipes and files is synchronous on POSIX.
-if (code !== 0) process.exit(code);
-process.exitCode = code;

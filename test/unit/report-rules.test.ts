@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod } from '../../src/scoreboard/periods.js';
+import { isValidTimeZone, resolvePeriod } from '../../src/scoreboard/periods.js';
 import { failsOn, statusOf, trendOf } from '../../src/scoreboard/status.js';
 import type { RecordedReport } from '../../src/scoreboard/history.js';
 import { buildKpiReport } from '../../src/app/kpi-report.js';
@@ -32,6 +32,11 @@ describe('periods', () => {
     expect(period('this_quarter', '2026-11-22T12:00:00Z', 'UTC', 2)).toEqual(['2026-11-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z', '2027-Q4']);
     expect(period('this_year', '2026-01-15T12:00:00Z', 'UTC', 2).slice(0, 2)).toEqual(['2025-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z']);
     expect(period('this_year', '2026-06-15T12:00:00Z').slice(0, 2)).toEqual(['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+  });
+
+  it('time zones are the IANA names ICU knows, UTC among them', () => {
+    for (const zone of ['UTC', 'utc', 'Etc/UTC', 'Europe/Amsterdam', 'America/New_York']) expect(isValidTimeZone(zone), zone).toBe(true);
+    for (const zone of ['Mars/Olympus_Mons', '', 'UTC+1', 'Europe/Amsterdam ']) expect(isValidTimeZone(zone), zone).toBe(false);
   });
 
   it('months and rolling days', () => {
