@@ -3,13 +3,13 @@ import { ratioDecimal, ratioValue, type CompoundWeeklyGrowth, type Ratio, type S
 import type { HistorySelection } from '../history/snapshot-selection.js';
 import { formatMoneyForHumans } from '../money/currency.js';
 import { decimalString, Rational } from '../money/rational.js';
-import type { Palette } from '../terminal/terminal.js';
+import type { Palette, Screen } from '../terminal/terminal.js';
 import { terminalSafeCopy } from '../terminal/safe-text.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { markdownText } from './markdown-text.js';
 import { periodJson, periodText } from './movements.js';
-import { newTable, tableText } from './table-style.js';
+import { COLUMN_GAP, displayWidth, fitLines, fittedTableLines, UNFITTED } from './table-fit.js';
 
 export const SAAS_METRICS_JSON_SCHEMA_VERSION = 1;
 
@@ -108,20 +108,50 @@ const FOOTNOTE =
   'A customer counts where it holds positive MRR; on a tier, a customer moving to another tier churns there and is new in the other. ' +
   'GRR and NRR follow the customers paying at the start. Quick ratio is n/a without losses. Definitions: README, "SaaS metrics".';
 
-export function renderSaasMetricsTable(rawReport: SaasMetricsReport, palette: Palette): string {
+export function renderSaasMetricsTable(rawReport: SaasMetricsReport, palette: Palette, screen: Screen = UNFITTED): string {
   const report = terminalSafeCopy(rawReport);
   const shown = columns(report);
-  const table = newTable(['Metric', ...shown.map((column) => column.head)], palette, shown.map((_, index) => index + 1));
   const labels = shown[0]?.rows.map(([label]) => label) ?? [];
-  labels.forEach((label, row) => table.push([label, ...shown.map((column) => column.rows[row]?.[1] ?? '')]));
+  // A narrow terminal gets the tier columns in groups, each under the metric names again:
+  // every figure stays visible (dropping a tier would hide it), one group below the other.
+  const tables = columnGroups(shown, labels, screen.width).map((group) =>
+    fittedTableLines(
+      [{ head: 'Metric', role: 'text', min: 12 }, ...group.map((column) => ({ head: column.head, role: 'numeric' as const }))],
+      labels.map((label, row) => [label, ...group.map((column) => column.rows[row]?.[1] ?? '')]),
+      palette,
+      screen,
+    ).join('\n'),
+  );
   const lines = [
     palette.heading('SaaS metrics') + palette.dim(` · ${periodText(report)} (snapshots taken at or before the dates asked for)`),
     '',
-    shown.length > 0 ? tableText(table) : 'No self-service MRR in either snapshot.',
+    shown.length > 0 ? tables.join('\n\n') : 'No self-service MRR in either snapshot.',
     '',
     palette.dim(FOOTNOTE),
   ];
-  return `${lines.join('\n')}\n`;
+  return `${fitLines(lines.join('\n'), screen)}\n`;
+}
+
+/** The tier columns in order, cut into groups that fit `width` beside the metric names (all in one group when unfitted). */
+function columnGroups<T extends { head: string; rows: [string, string][] }>(shown: readonly T[], labels: readonly string[], width: number | null): T[][] {
+  if (width === null || shown.length === 0) return [[...shown]];
+  const widthOf = (texts: readonly string[]) => Math.max(...texts.map(displayWidth));
+  const labelWidth = widthOf(['Metric', ...labels]);
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let used = labelWidth;
+  for (const column of shown) {
+    const columnWidth = COLUMN_GAP + widthOf([column.head, ...column.rows.map(([, value]) => value)]);
+    if (current.length > 0 && used + columnWidth > width) {
+      groups.push(current);
+      current = [];
+      used = labelWidth;
+    }
+    current.push(column);
+    used += columnWidth;
+  }
+  groups.push(current);
+  return groups;
 }
 
 export function renderSaasMetricsMarkdown(report: SaasMetricsReport): string {

@@ -37,6 +37,8 @@ const COMMANDS: Array<[string[], number]> = [
   [['mrr', '--demo', '--at-risk', '--explain'], 180],
   [['reconcile', '--demo'], 230],
   [['config', 'check', '--demo'], 145],
+  // The footnote (one line when piped); the table itself is 104 wide.
+  [['metrics', '--demo', '--from', '2026-10-12'], 255],
 ];
 
 describe('tables fit the terminal', () => {
@@ -55,6 +57,26 @@ describe('tables fit the terminal', () => {
     // Every ellipsis is one the full output has too (names that end in one), none made to fit.
     expect(wide.stdout.split('…').length).toBe(piped.stdout.split('…').length);
     expect(wide.stdout).not.toContain('hidden to fit');
+  });
+
+  it('kpi metrics at 80 columns shows every tier column, in groups each under the metric names', async () => {
+    const args = ['metrics', '--demo', '--from', '2026-10-12'];
+    const piped = (await runCli(args)).stdout;
+    const fitted = (await runCli(args, 80)).stdout;
+    const heads = (text: string) => text.split('\n').filter((line) => line.startsWith('Metric'));
+    // Piped: one table, Metric and six columns (Starter and Pro in EUR and USD, two totals).
+    expect(heads(piped)).toHaveLength(1);
+    const pipedColumns = heads(piped)[0]!.trim().split(/ {2,}/);
+    expect(pipedColumns).toHaveLength(7);
+    // At 80: more than one group, and together they carry every column once.
+    const groups = heads(fitted).map((line) => line.trim().split(/ {2,}/).slice(1));
+    expect(groups.length).toBeGreaterThan(1);
+    expect(groups.flat()).toEqual(pipedColumns.slice(1));
+    // Every figure of the piped table is still there, none shortened.
+    for (const cell of piped.split('\n').filter((line) => line.startsWith('NRR')).flatMap((line) => line.split(/ {2,}/).slice(1))) {
+      expect(fitted).toContain(cell.trim());
+    }
+    expect(fitted).not.toContain('hidden to fit');
   });
 
   it('--wide keeps the full rows on a terminal', async () => {

@@ -47,7 +47,7 @@ export function metricsCommand(context: CliContext): Command {
     if (flags.verbose) messagesTo(context.stderr).note(`config: ${config.origin}; snapshots: ${start.path} → ${end.path}`);
     emitFormatted(context, flags, {
       json: () => renderSaasMetricsJson(report, selection),
-      table: (palette) => renderSaasMetricsTable(report, palette),
+      table: (palette, screen) => renderSaasMetricsTable(report, palette, screen),
       delimited: (format) => renderSaasMetricsDelimited(report, format),
       markdown: () => renderSaasMetricsMarkdown(report),
     });
