@@ -89,6 +89,14 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`a & b <c> "d" 'e'`)).toBe('a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39;');
     expect(escapeHtml('&lt;')).toBe('&amp;lt;');
   });
+
+  it('shows bidi overrides, isolates and invisible characters as visible escapes, as the terminal does', () => {
+    // "MRR" followed by a right-to-left override would reverse what follows it on the page.
+    expect(escapeHtml('MRR\u202e)SU( latoT')).toBe('MRR\\u202e)SU( latoT');
+    expect(escapeHtml('a\u2066b\u2069c\u200bd\u00ade')).toBe('a\\u2066b\\u2069c\\u200bd\\xade');
+    // Emoji sequences keep their zero-width joiners; a note's line breaks stay.
+    expect(escapeHtml('👩\u200d💻 line\nnext')).toBe('👩\u200d💻 line\nnext');
+  });
 });
 
 describe('HTML pages', () => {
