@@ -245,6 +245,17 @@ describe('hubspot source: scopes, rate limits and the result cap', () => {
     } finally {
       await stubborn.close();
     }
+    // A Retry-After longer than a run waits in all (60 s) ends the read at once, saying so.
+    const distant = await startHubspotServer({ dataset: handworkedCrm(), token: TOKEN, rateLimited: 1000, retryAfterSeconds: 120 });
+    try {
+      const transport = httpHubspotTransport(new URL(distant.url), { maxBodyBytes: MAX_BODY_BYTES, clock: fakeClock().clock });
+      await expect(read({ unit: 'count', source: { type: 'hubspot', preset: 'mqls' } }, transport)).rejects.toThrow(
+        /^HubSpot asked kpi to wait 120 s more \(HTTP 429, rate limit\), beyond the 60 s a run waits in all; try again later/,
+      );
+      expect(distant.requests).toHaveLength(1);
+    } finally {
+      await distant.close();
+    }
   });
 
   it('retries server errors with backoff, and stops at once when the daily limit is used up', async () => {

@@ -16,6 +16,8 @@ export interface HubspotServerOptions {
   missingScopes?: string[];
   /** The first this many requests get a 429 with Retry-After and HubSpot's policy headers. */
   rateLimited?: number;
+  /** The Retry-After those 429s carry, in seconds (default 1). */
+  retryAfterSeconds?: number;
   /** The first this many requests (after any 429s) get a 502, as a proxy in front of HubSpot may. */
   serverErrors?: number;
   /** Every request gets a 429 saying the account's daily limit is used up. */
@@ -53,7 +55,7 @@ export async function startHubspotServer(options: HubspotServerOptions): Promise
       if (limited < (options.rateLimited ?? 0)) {
         limited += 1;
         return send(hubspotError(429, 'RATE_LIMITS', 'You have reached your secondly limit.', { policyName: 'SECONDLY' }), {
-          'retry-after': '1',
+          'retry-after': String(options.retryAfterSeconds ?? 1),
           'x-hubspot-ratelimit-max': '5',
           'x-hubspot-ratelimit-remaining': '0',
           'x-hubspot-ratelimit-interval-milliseconds': '1000',
