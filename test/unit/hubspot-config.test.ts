@@ -21,6 +21,11 @@ describe('hubspot source config', () => {
     expect(problems({ preset: 'mqls', pipelines: ['default'] })).toEqual(['kpis.0.source.pipelines: is an option of the presets carr_closed and carr_projected']);
     expect(problems({ preset: 'carr_closed', probabilities: { closedwon: 1 } }, 'money')).toEqual(['kpis.0.source.probabilities: is an option of the preset carr_projected']);
     expect(problems({ object: 'deals', aggregate: 'sum' })).toEqual(['kpis.0.source.property: aggregate: sum needs the property to sum']);
+    // A property on a count would be silently ignored: it is an error instead.
+    expect(problems({ object: 'contacts', property: 'num_notes' })).toEqual([
+      'kpis.0.source.property: is summed only with aggregate: sum; a count counts records (to count those with a property set, use filters with HAS_PROPERTY)',
+    ]);
+    expect(problems({ object: 'contacts', aggregate: 'count', property: 'num_notes' })).toHaveLength(1);
     expect(problems({ object: 'deals', filters: [{ property: 'dealstage', operator: 'IN', value: 'closedwon' }] })).toEqual(['kpis.0.source.filters.0.values: IN needs values: [...]']);
     expect(problems({ preset: 'carr_closed' }, 'count')).toEqual(['kpis.0.unit: must be money for the hubspot preset carr_closed']);
     expect(problems({ preset: 'mqls', token_env: 'STRIPE_API_KEY' })).toEqual(['kpis.0.source.token_env: may not be STRIPE_API_KEY: the Stripe key goes to Stripe only (use a stripe source)']);

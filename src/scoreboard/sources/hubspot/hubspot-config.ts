@@ -72,5 +72,8 @@ export function hubspotSourceSchema(envName: z.ZodType<string>) {
       if (source.probabilities && source.preset !== 'carr_projected') issue('probabilities', 'is an option of the preset carr_projected');
       if (dealPreset && source.property) issue('property', 'the deal presets sum amount_property; remove property');
       if (!source.preset && source.aggregate === 'sum' && !source.property) issue('property', 'aggregate: sum needs the property to sum');
+      if (!source.preset && source.aggregate !== 'sum' && source.property) {
+        issue('property', 'is summed only with aggregate: sum; a count counts records (to count those with a property set, use filters with HAS_PROPERTY)');
+      }
     });
 }
