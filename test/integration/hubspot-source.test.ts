@@ -296,3 +296,27 @@ describe('hubspot source: scopes, rate limits and the result cap', () => {
     expect(requests.every((body) => body.after === undefined || Number(body.after) < 10_000)).toBe(true);
   });
 });
+
+describe('records that move between pages while they are read', () => {
+  it('count once: a record pushed onto the next page by an insert is not counted twice', async () => {
+    // HubSpot's `after` is an offset: a contact created while page 1 is read pushes c2 from
+    // page 1 onto page 2 as well. Three distinct contacts, four results.
+    const pages = [
+      { total: 3, results: [{ id: 'c1', properties: {} }, { id: 'c2', properties: {} }], paging: { next: { after: '2' } } },
+      { total: 4, results: [{ id: 'c2', properties: {} }, { id: 'c3', properties: {} }] },
+    ];
+    let served = 0;
+    const transport: HubspotTransport = {
+      location: 'a shifting CRM',
+      needsToken: false,
+      send: async (request) => {
+        if (!request.path.endsWith('/search')) throw new Error(`unexpected ${request.path}`);
+        const body = pages[served++];
+        return { status: 200, body, bytes: JSON.stringify(body).length, attempts: 1 };
+      },
+    };
+    const value = await read({ unit: 'count', period: 'now', source: { type: 'hubspot', object: 'contacts' } }, transport);
+    expect(value.value).toBe(3);
+    expect(served).toBe(2);
+  });
+});

@@ -275,9 +275,9 @@ class HubspotClient {
    */
   async searchPeriod(object: CrmObject, dateProperty: string | null, filters: SearchFilter[], properties: string[], context: SourceContext): Promise<CrmRecord[]> {
     const { period, calendar } = context;
-    if (!dateProperty || period.start.getTime() === period.end.getTime()) return this.searchRange(object, null, filters, properties);
+    if (!dateProperty || period.start.getTime() === period.end.getTime()) return onceEach(await this.searchRange(object, null, filters, properties));
     const records = await this.searchRange(object, { property: dateProperty, ...searchedRange(period, calendar.timeZone) }, filters, properties);
-    return records.filter((record) => isInPeriod(record.properties[dateProperty], period, calendar.timeZone));
+    return onceEach(records).filter((record) => isInPeriod(record.properties[dateProperty], period, calendar.timeZone));
   }
 
   private async searchRange(object: CrmObject, range: { property: string; start: number; end: number } | null, filters: SearchFilter[], properties: string[]): Promise<CrmRecord[]> {
@@ -376,4 +376,14 @@ function requiredScopes(errors: Array<{ context?: Record<string, unknown> }> | u
   if (!Array.isArray(errors)) return [];
   const scopes = errors.flatMap((entry) => ['requiredGranularScopes', 'requiredScopes'].flatMap((key) => (Array.isArray(entry?.context?.[key]) ? (entry.context[key] as unknown[]) : [])));
   return [...new Set(scopes.filter((scope): scope is string => typeof scope === 'string' && /^[\w.-]+$/.test(scope)))];
+}
+
+/**
+ * HubSpot's `after` is an offset into the results: a record created or changed while the
+ * pages are read shifts the rest, so one can come back on the next page (or, its date
+ * changed, in the other half of a split range). Each counts once, as it was first seen.
+ */
+function onceEach(records: readonly CrmRecord[]): CrmRecord[] {
+  const seen = new Set<string>();
+  return records.filter((record) => !seen.has(record.id) && seen.add(record.id));
 }
