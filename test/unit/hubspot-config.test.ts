@@ -26,6 +26,17 @@ describe('hubspot source config', () => {
       'kpis.0.source.property: is summed only with aggregate: sum; a count counts records (to count those with a property set, use filters with HAS_PROPERTY)',
     ]);
     expect(problems({ object: 'contacts', aggregate: 'count', property: 'num_notes' })).toHaveLength(1);
+    const filters = (count: number) => Array.from({ length: count }, (_, index) => ({ property: `p${index}`, operator: 'HAS_PROPERTY' }));
+    // 6 filters in a search: 4 of the config's + 2 for the period's date is the most.
+    expect(problems({ object: 'contacts', date_property: 'createdate', filters: filters(4) })).toEqual([]);
+    expect(problems({ object: 'contacts', date_property: 'createdate', filters: filters(5) })).toEqual([
+      "kpis.0.source.filters: HubSpot allows 6 filters in a search, 2 for the period's date included: at most 4 here, not 5",
+    ]);
+    expect(problems({ object: 'contacts', filters: filters(6) })).toEqual([]);
+    // The deal presets add the pipeline and the stage: 2 of the config's at most.
+    expect(problems({ preset: 'carr_closed', filters: filters(3) }, 'money')).toEqual([
+      "kpis.0.source.filters: HubSpot allows 6 filters in a search, 2 for the period's date and 2 for the pipeline and stage included: at most 2 here, not 3",
+    ]);
     expect(problems({ object: 'deals', filters: [{ property: 'dealstage', operator: 'IN', value: 'closedwon' }] })).toEqual(['kpis.0.source.filters.0.values: IN needs values: [...]']);
     expect(problems({ preset: 'carr_closed' }, 'count')).toEqual(['kpis.0.unit: must be money for the hubspot preset carr_closed']);
     expect(problems({ preset: 'mqls', token_env: 'STRIPE_API_KEY' })).toEqual(['kpis.0.source.token_env: may not be STRIPE_API_KEY: the Stripe key goes to Stripe only (use a stripe source)']);

@@ -33,6 +33,9 @@ const filter = z
   });
 export type HubspotFilterConfig = z.output<typeof filter>;
 
+/** Filters HubSpot's CRM search takes in one filter group. */
+export const SEARCH_FILTER_LIMIT = 6;
+
 /** Options that only one form takes, so a mistake is named instead of silently ignored. */
 const DEAL_PRESET_OPTIONS = ['pipelines', 'closed_won_stages', 'amount_property', 'amount_factor', 'currency_property'] as const;
 
@@ -72,6 +75,13 @@ export function hubspotSourceSchema(envName: z.ZodType<string>) {
       if (source.probabilities && source.preset !== 'carr_projected') issue('probabilities', 'is an option of the preset carr_projected');
       if (dealPreset && source.property) issue('property', 'the deal presets sum amount_property; remove property');
       if (!source.preset && source.aggregate === 'sum' && !source.property) issue('property', 'aggregate: sum needs the property to sum');
+      // HubSpot refuses a search with more than 6 filters in a group: say so before any request.
+      const dateFilters = source.preset || source.date_property ? 2 : 0;
+      const presetFilters = dealPreset ? 2 : 0;
+      if (source.filters.length + dateFilters + presetFilters > SEARCH_FILTER_LIMIT) {
+        const taken = [dateFilters ? `${dateFilters} for the period's date` : '', presetFilters ? `${presetFilters} for the pipeline and stage` : ''].filter(Boolean).join(' and ');
+        issue('filters', `HubSpot allows ${SEARCH_FILTER_LIMIT} filters in a search${taken ? `, ${taken} included` : ''}: at most ${SEARCH_FILTER_LIMIT - dateFilters - presetFilters} here, not ${source.filters.length}`);
+      }
       if (!source.preset && source.aggregate !== 'sum' && source.property) {
         issue('property', 'is summed only with aggregate: sum; a count counts records (to count those with a property set, use filters with HAS_PROPERTY)');
       }
