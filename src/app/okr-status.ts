@@ -5,6 +5,7 @@ import { minorUnitExponent } from '../money/currency.js';
 import { quarterBounds, type CalendarSettings } from '../scoreboard/periods.js';
 import { UsageError } from '../errors.js';
 import { parentCycles } from '../okr/lint.js';
+import { compareText } from '../text-order.js';
 
 /** A score that cannot be known: the key result's linked KPI could not be read. */
 export type ScoreStatus = OkrStatus | 'n/a';
@@ -200,12 +201,12 @@ function valueOf(
 
 function fallbackValue(kr: KeyResult, day: string): { current: number | null; basis: KeyResultView['basis'] } {
   if (kr.current !== undefined && (kr.as_of === undefined || kr.as_of <= day)) return { current: kr.current, basis: 'current' };
-  const checkIn = [...kr.check_ins].filter((entry) => entry.date <= day && entry.value !== undefined).sort((a, b) => a.date.localeCompare(b.date)).at(-1);
+  const checkIn = [...kr.check_ins].filter((entry) => entry.date <= day && entry.value !== undefined).sort((a, b) => compareText(a.date, b.date)).at(-1);
   return checkIn ? { current: checkIn.value as number, basis: 'check-in' } : { current: null, basis: null };
 }
 
 function confidenceAt(checkIns: CheckIn[], day: string): { latest: number | null; trend: 'up' | 'down' | 'flat' | null } {
-  const until = [...checkIns].filter((entry) => entry.date <= day).sort((a, b) => a.date.localeCompare(b.date));
+  const until = [...checkIns].filter((entry) => entry.date <= day).sort((a, b) => compareText(a.date, b.date));
   const latest = until.at(-1)?.confidence ?? null;
   const previous = until.at(-2)?.confidence;
   if (latest === null || previous === undefined) return { latest, trend: null };

@@ -5,6 +5,8 @@
  * so a full-width letter is the letter), invisible format characters (soft hyphen,
  * zero-width space), every dash punctuation and the minus sign, runs of whitespace, case.
  */
+import { compareText } from '../text-order.js';
+
 const DASHES = /[\p{Pd}\u2212]/gu;
 const INVISIBLE = /\p{Cf}/gu;
 
@@ -17,7 +19,7 @@ export function closestNames(wanted: string, candidates: Iterable<string>, count
   const target = normaliseProductName(wanted);
   return [...new Set(candidates)]
     .map((name) => ({ name, distance: editDistance(target, normaliseProductName(name)) }))
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .sort((a, b) => a.distance - b.distance || compareText(a.name, b.name))
     .slice(0, count)
     .map((entry) => entry.name);
 }

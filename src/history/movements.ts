@@ -1,4 +1,5 @@
 import { Rational } from '../money/rational.js';
+import { compareText } from '../text-order.js';
 
 /**
  * MRR movements between two moments, by Stripe's definitions, subscription by
@@ -67,7 +68,7 @@ export function computeMovements(
   const countedAtEnd = new Set(end.filter((row) => row.amount.isPositive()).map((row) => row.subscriptionId));
 
   return [...groups.values()]
-    .sort((a, b) => a.group - b.group || a.currency.localeCompare(b.currency))
+    .sort((a, b) => a.group - b.group || compareText(a.currency, b.currency))
     .map(({ group, currency, subscriptions }) => {
       const parts = Object.fromEntries(MOVEMENT_KINDS.map((kind) => [kind, { amount: Rational.ZERO, customers: 0, subscriptions: 0 }])) as Record<MovementKind, MovementPart>;
       const customers = Object.fromEntries(MOVEMENT_KINDS.map((kind) => [kind, new Set<string>()])) as Record<MovementKind, Set<string>>;

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { compareText } from '../text-order.js';
 
 /**
  * Which snapshots a history (weekly ARR, movements, last week's figure in a report) may
@@ -39,7 +40,7 @@ export interface HistorySelection {
  * snapshot belongs to) and keeps its snapshots in the same mode.
  */
 export function selectHistory(entries: readonly HistoryEntry[], wanted?: string): HistorySelection {
-  const ordered = [...entries].sort((a, b) => a.takenAt - b.takenAt || a.path.localeCompare(b.path));
+  const ordered = [...entries].sort((a, b) => a.takenAt - b.takenAt || compareText(a.path, b.path));
   const misnamed = ordered.filter((entry) => entry.namedAt !== null && entry.namedAt !== entry.takenAt);
   const reference = wanted === undefined ? ordered.at(-1) : ordered.filter((entry) => entry.account === wanted || entry.fingerprint === wanted).at(-1);
   if (!reference) {

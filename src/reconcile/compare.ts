@@ -3,6 +3,7 @@ import { isoDate } from '../history/weeks.js';
 import type { Rational } from '../money/rational.js';
 import type { KpiCustomer, ReconcileMeasure, SubscriptionFact } from './customer-figures.js';
 import { splitCustomerKey } from './external-list.js';
+import { compareText } from '../text-order.js';
 
 export type LineStatus = 'matched' | 'differs' | 'kpi_only' | 'list_only';
 
@@ -95,7 +96,7 @@ export function reconcile(
     const subscriptions = byCustomer.get(customerId) ?? [];
     allLines.push({ customerId, currency, kpi, list: listAmount, difference, status, subscriptions, causes: causesOf(status, currency, subscriptions, options) });
   }
-  allLines.sort((a, b) => compareBigint(abs(b.difference), abs(a.difference)) || a.currency.localeCompare(b.currency) || a.customerId.localeCompare(b.customerId));
+  allLines.sort((a, b) => compareBigint(abs(b.difference), abs(a.difference)) || compareText(a.currency, b.currency) || compareText(a.customerId, b.customerId));
   return { totals: totalsOf(allLines), lines: allLines.filter((line) => line.status !== 'matched'), allLines };
 }
 
@@ -114,7 +115,7 @@ function totalsOf(lines: readonly ReconciliationLine[]): CurrencyTotals[] {
     else total.listOnly += 1;
     totals.set(line.currency, total);
   }
-  return [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  return [...totals.values()].sort((a, b) => compareText(a.currency, b.currency));
 }
 
 /**

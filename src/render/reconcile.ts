@@ -9,6 +9,7 @@ import { stripeSettingsJson } from './revenue-json.js';
 import { moneyCell, renderDelimited, type Cell, type Delimited } from './delimited.js';
 import { jsonInteger, jsonIntegerOrNull } from './json-values.js';
 import { fitLines, fittedTableLines, UNFITTED, wrapLine, type FitColumn } from './table-fit.js';
+import { compareText } from '../text-order.js';
 
 export const RECONCILIATION_JSON_SCHEMA_VERSION = 1;
 
@@ -140,7 +141,7 @@ function sumsByCurrency(lines: readonly ReconciliationLine[]): string {
   const sums = new Map<string, bigint>();
   for (const line of lines) sums.set(line.currency, (sums.get(line.currency) ?? 0n) + line.difference);
   return [...sums]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([currency, sum]) => formatChangeForHumans(sum, currency))
     .join(', ');
 }

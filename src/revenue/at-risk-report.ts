@@ -7,6 +7,7 @@ import { Rational } from '../money/rational.js';
 import type { TierLayout } from '../catalog/tier-layout.js';
 import type { AtRiskCategory, AtRiskEntries, AtRiskEntry } from '../rules/at-risk.js';
 import { describeCoupon, type Converter, type ReportedAmount } from './revenue-report.js';
+import { compareText } from '../text-order.js';
 
 export interface AtRiskLine {
   subscriptionId: string;
@@ -106,7 +107,7 @@ function buildSection(entries: readonly AtRiskEntry[], context: AtRiskContext, b
           date: entry.date === null ? null : new Date(entry.date * 1000),
           couponId: entry.coupon?.id ?? null,
         }))
-        .sort((a, b) => (a.date?.getTime() ?? Infinity) - (b.date?.getTime() ?? Infinity) || a.subscriptionId.localeCompare(b.subscriptionId) || a.tier.localeCompare(b.tier))
+        .sort((a, b) => (a.date?.getTime() ?? Infinity) - (b.date?.getTime() ?? Infinity) || compareText(a.subscriptionId, b.subscriptionId) || compareText(a.tier, b.tier))
     : null;
   return { ...summed(entries, converter), tiers, coupons, lines };
 }

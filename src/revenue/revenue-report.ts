@@ -13,6 +13,7 @@ import type { Coupon } from '../billing/model.js';
 import { apportion } from '../history/movements.js';
 import { formatMoneyForHumans, minorUnitExponent } from '../money/currency.js';
 import type { AtRiskReport } from './at-risk-report.js';
+import { compareText } from '../text-order.js';
 
 /** Minor units per lowercase currency code, keys sorted. */
 export type MoneyByCurrency = Record<string, bigint>;
@@ -167,7 +168,7 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
         stripeAmount: report(productTotals.stripeMrr),
         subscriptions: productTotals.subscriptions,
         quantity: productTotals.quantity,
-        holdersByCurrency: Object.fromEntries([...productTotals.holders.entries()].sort(([a], [b]) => a.localeCompare(b))),
+        holdersByCurrency: Object.fromEntries([...productTotals.holders.entries()].sort(([a], [b]) => compareText(a, b))),
       })),
     };
   });
@@ -192,7 +193,7 @@ export function buildRevenueReport(totals: MrrTotals, context: ReportContext): R
     subscriptionsRead: totals.subscriptionsRead,
     tiers,
     excluded: { meteredItems: totals.meteredItems },
-    warnings: [...totals.warnings].sort((a, b) => `${a.kind}/${a.couponId}`.localeCompare(`${b.kind}/${b.couponId}`)).map(describeWarning),
+    warnings: [...totals.warnings].sort((a, b) => compareText(`${a.kind}/${a.couponId}`, `${b.kind}/${b.couponId}`)).map(describeWarning),
     // Sorted, so the listing does not depend on the order the source delivered subscriptions in.
     explain:
       sortContributions(totals.contributions)?.map((row) => {
@@ -227,7 +228,7 @@ export interface Converter {
  */
 export function makeConverter(currencies: string[], rates: ExchangeRates | null, fallback: string | null): Converter {
   const byCurrency = (amounts: AmountsByCurrency): MoneyByCurrency =>
-    Object.fromEntries([...amounts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, amount]) => [code, amount.roundHalfUp()]));
+    Object.fromEntries([...amounts.entries()].sort(([a], [b]) => compareText(a, b)).map(([code, amount]) => [code, amount.roundHalfUp()]));
 
   if (!rates) {
     const only = currencies.length === 1 ? (currencies[0] as string) : currencies.length === 0 ? fallback : null;
@@ -289,10 +290,10 @@ function mergeInto(target: Map<string, Rational>, source: AmountsByCurrency): vo
  */
 function reportCauses(causes: Map<string, CauseTotal[]>, difference: ReportedAmount, factor: number, settings: StripeSettings): DifferenceCause[] {
   const lines: DifferenceCause[] = [];
-  for (const [currency, unordered] of [...causes].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [currency, unordered] of [...causes].sort(([a], [b]) => compareText(a, b))) {
     // Causes are collected in the order subscriptions arrive, which parallel reads change
     // from run to run: a spare minor unit between equal remainders goes by name instead.
-    const totals = [...unordered].sort((a, b) => causeKey(a).localeCompare(causeKey(b)));
+    const totals = [...unordered].sort((a, b) => compareText(causeKey(a), causeKey(b)));
     const amounts = apportion(totals.map((total) => total.amount.times(factor)), difference.byCurrency[currency] ?? 0n);
     totals.forEach((total, index) =>
       lines.push({
@@ -323,7 +324,7 @@ function largestFirst(a: { amount: bigint; kind: string; couponId: string | null
   const size = (value: bigint) => (value < 0n ? -value : value);
   const bySize = size(b.amount) - size(a.amount);
   if (bySize !== 0n) return bySize > 0n ? 1 : -1;
-  return `${a.kind}/${a.couponId ?? ''}`.localeCompare(`${b.kind}/${b.couponId ?? ''}`);
+  return compareText(`${a.kind}/${a.couponId ?? ''}`, `${b.kind}/${b.couponId ?? ''}`);
 }
 
 function describeCause(cause: { kind: CauseKind; coupon: Coupon | null }, currency: string, settings: StripeSettings): string {

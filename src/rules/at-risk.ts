@@ -17,6 +17,7 @@ import type { TierLayout } from '../catalog/tier-layout.js';
 import { allDiscounts } from './difference-causes.js';
 import { discountCounts, type DiscountPolicy } from './discounts.js';
 import { amountByRule, evaluateSubscription, type SubscriptionMrr } from './subscription-mrr.js';
+import { compareText } from '../text-order.js';
 
 /** How far ahead "ending" looks unless told (`--horizon`). */
 export const DEFAULT_AT_RISK_HORIZON_DAYS = 30;
@@ -133,7 +134,7 @@ interface DiscountStep {
 function discountsEnding(evaluation: SubscriptionMrr, options: AtRiskOptions, within: (date: number | null) => boolean): DiscountStep[] {
   const ending = allDiscounts(evaluation.subscription)
     .filter((discount) => discountCounts(discount, options.policy) && within(discount.end))
-    .sort((a, b) => (a.end as number) - (b.end as number) || a.id.localeCompare(b.id));
+    .sort((a, b) => (a.end as number) - (b.end as number) || compareText(a.id, b.id));
   if (ending.length === 0) return [];
 
   const billedTiers = evaluation.items.map((item) => {

@@ -9,6 +9,7 @@ import { createDirectory, FileExistsError, writeFileAtomically, type FileIo } fr
 import type { HistoryEntry } from '../history/snapshot-selection.js';
 import { accountFingerprint, SNAPSHOT_OBJECT, SNAPSHOT_VERSION, type SnapshotFile } from './snapshot-format.js';
 import { snapshotSchema } from './snapshot-schema.js';
+import { compareText } from '../text-order.js';
 
 /**
  * Where kpi keeps its data: `--data-dir`, else `KPI_DATA_DIR`, else the config's
@@ -73,7 +74,7 @@ export function listSnapshots(directory: string): StoredSnapshot[] {
       const [, year, month, day, hour, minute, second] = match.map(Number);
       return { path: join(directory, name), takenAt: Date.UTC(year!, month! - 1, day, hour, minute, second) / 1000 };
     })
-    .sort((a, b) => a.takenAt - b.takenAt || a.path.localeCompare(b.path));
+    .sort((a, b) => a.takenAt - b.takenAt || compareText(a.path, b.path));
 }
 
 const MiB = 1024 * 1024;

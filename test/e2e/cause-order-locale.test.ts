@@ -5,9 +5,9 @@ import { runKpi } from '../support/run-kpi.js';
 import { startStripeServer, type RunningStripeServer } from '../support/stripe-server/index.js';
 
 /**
- * The spare minor unit between causes with equal remainders goes "by the cause's name"
- * (revenue-report.ts), but the names are compared with localeCompare in the default
- * locale, which Node takes from LC_ALL/LANG: in Estonian, Z sorts between S and T.
+ * The spare minor unit between causes with equal remainders goes by the cause's name
+ * (revenue-report.ts), compared by code units: not by localeCompare, whose order follows
+ * LC_ALL/LANG (in Estonian, Z sorts between S and T).
  */
 const KEY = 'sk_test_kpi_valid';
 let server: RunningStripeServer;
@@ -38,6 +38,12 @@ async function causes(locale: string) {
 
 describe('difference causes do not depend on the user\'s locale', () => {
   it('the same figures under en_US and et_EE', async () => {
+    // TEAM10 takes 5 x 10 % = 0.5, ZEBRA10 15 x 10 % = 1.5 of a difference of 2: floors 0 and 1,
+    // equal remainders, so the spare cent goes to the first name, TEAM10 ("T" < "Z").
+    expect(await causes('en_US.UTF-8')).toEqual([
+      ['TEAM10', 1],
+      ['ZEBRA10', 1],
+    ]);
     expect(await causes('et_EE.UTF-8')).toEqual(await causes('en_US.UTF-8'));
   });
 });

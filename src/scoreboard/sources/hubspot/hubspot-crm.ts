@@ -5,6 +5,7 @@
  * paging and the 10,000-result cap; the properties and deal pipelines endpoints.
  */
 import { CRM_OBJECTS, type CrmObject } from './hubspot-config.js';
+import { compareText } from '../../../text-order.js';
 
 export interface CrmRecord {
   id: string;
@@ -105,7 +106,7 @@ function searchObjects(dataset: CrmDataset, object: string, rawBody: unknown): C
       const order = compare(a.properties[sort.propertyName] ?? null, b.properties[sort.propertyName] ?? null);
       if (order !== 0) return sort.direction === 'DESCENDING' ? -order : order;
     }
-    return Number(a.id) - Number(b.id) || a.id.localeCompare(b.id);
+    return Number(a.id) - Number(b.id) || compareText(a.id, b.id);
   });
   const page = ordered.slice(offset, offset + limit);
   const wanted = body.properties ?? [];
@@ -159,7 +160,7 @@ function compare(a: string | null, b: string | null): number {
   if (a === null || a === '' || b === null || b === '') return (a === null || a === '' ? 0 : 1) - (b === null || b === '' ? 0 : 1);
   const [left, right] = [comparable(a), comparable(b)];
   if (typeof left === 'number' && typeof right === 'number') return left - right;
-  return String(a).toLowerCase().localeCompare(String(b).toLowerCase());
+  return compareText(String(a).toLowerCase(), String(b).toLowerCase());
 }
 
 function comparable(value: string): number | string {
