@@ -11,9 +11,9 @@ import { startStripeServer, type RunningStripeServer } from '../support/stripe-s
 
 /**
  * Item-level discounts arrive with their coupon as an id; kpi re-reads a subscription's
- * items only when the coupon list did not return that id (a deleted coupon). With the
- * catalog read alongside the first subscription pages, the coupon list is not complete
- * when those pages arrive, so listed coupons are taken for deleted ones and items re-read.
+ * items only when the coupon list did not return that id (a deleted coupon). The catalog
+ * is read alongside the first subscription pages, so the coupon list may not be complete
+ * when they arrive: a coupon not listed yet must not be taken for a deleted one.
  */
 const KEY = 'sk_test_kpi_valid';
 let server: RunningStripeServer;

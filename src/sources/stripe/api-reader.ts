@@ -48,6 +48,8 @@ export class StripeApiReader implements WireAccountReader {
   private oldestCatalogObject = Number.POSITIVE_INFINITY;
   /** Coupons the coupon list returned; others were deleted but may still discount items. */
   private readonly listedCoupons = new Set<string>();
+  /** Settles when the coupon list has been read to its end (null until it starts). */
+  private couponListing: Promise<void> | null = null;
 
   constructor(private readonly options: ApiReaderOptions) {
     this.stripe = new Stripe(options.credentials.key, {
@@ -115,12 +117,19 @@ export class StripeApiReader implements WireAccountReader {
   }
 
   async *coupons() {
+    let listed!: () => void;
+    this.couponListing = new Promise<void>((resolve) => (listed = resolve));
     const coupons = this.list<WireCoupon>('coupons', (after) =>
       this.stripe.coupons.list({ limit: PAGE_SIZE, expand: ['data.applies_to', 'data.currency_options'], ...after }),
     );
-    for await (const coupon of coupons) {
-      this.listedCoupons.add(coupon.id);
-      yield coupon;
+    try {
+      for await (const coupon of coupons) {
+        this.listedCoupons.add(coupon.id);
+        yield coupon;
+      }
+    } finally {
+      // Ended, failed or abandoned: pages waiting for the list go on (a failed list fails the run anyway).
+      listed();
     }
   }
 
@@ -155,6 +164,9 @@ export class StripeApiReader implements WireAccountReader {
         })) as unknown as ListPage<WireSubscription>,
     );
     for (const subscription of page.data) {
+      // Pages arrive while the coupons are still being listed: a coupon not listed yet is
+      // not a deleted one, so the decision waits for the whole list (the page itself did not).
+      if (this.hasUnlistedItemCoupon(subscription) && this.couponListing) await this.couponListing;
       if (this.hasUnlistedItemCoupon(subscription)) await this.readItems(subscription, 'all, with coupons');
       else if (subscription.items.has_more) await this.readItems(subscription, 'the rest');
     }
