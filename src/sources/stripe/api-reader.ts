@@ -6,7 +6,7 @@ import { readSubscriptionSlices, type Slice } from './subscription-slices.js';
 import { RateLimiter, SYSTEM_CLOCK, type Clock } from './transport/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './transport/retry.js';
 import { StripeTransport, type ListPage } from './transport/stripe-transport.js';
-import type { PageCompaction, WireAccountReader } from './wire-source.js';
+import { flatten, type PageCompaction, type WireAccountReader } from './wire-source.js';
 import { requestsInFlight } from './transport/in-flight.js';
 import type { WireCoupon, WirePrice, WireProduct, WireSubscription, WireSubscriptionItem } from './wire.js';
 
@@ -257,10 +257,6 @@ function currenciesWithoutTiers(price: WirePrice): string[] {
   return Object.entries(price.currency_options ?? {})
     .filter(([currency, option]) => currency !== price.currency && /^[a-z]{3}$/.test(currency) && !option.tiers)
     .map(([currency]) => currency);
-}
-
-async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
-  for await (const page of pages) yield* page;
 }
 
 export function translateStripeError(error: unknown, during: string, options: ApiReaderOptions, retries = 0): KpiError | unknown {

@@ -97,7 +97,8 @@ function mappedOnFirstUse<Wire extends { id: string }, Mapped>(objects: readonly
   };
 }
 
-async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
+/** The items of a stream of pages, one at a time. */
+export async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncIterable<T> {
   for await (const page of pages) yield* page;
 }
 
