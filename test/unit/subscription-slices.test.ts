@@ -132,4 +132,41 @@ describe('reading subscriptions in parallel slices', () => {
     expect(seen.every((entry) => entry.short)).toBe(true);
     expect(new Set(seen.map((entry) => entry.id)).size).toBe(300);
   });
+
+  it('leaves no status to be read page after page once the others are done: the read ends within a few rounds of its share', async () => {
+    // Two statuses, evenly spread over three years: 60 pages active, 20 past_due. Each
+    // round every reader's request is answered at once (latency, no rate limit), so the
+    // rounds are the read's length in latencies. When past_due's first page found every
+    // reader busy, it used to be read page after page: 17 rounds for 85 requests here.
+    const spread = (count: number, status: SubscriptionStatus) => subscriptions(count, status, (index) => NOW - Math.floor((index / count) * 3 * 365 * 86_400));
+    const stripe = fakeStripe([...spread(6000, 'active'), ...spread(2000, 'past_due')]);
+    const waiting: Array<() => void> = [];
+    const inRounds = async (slice: Slice) => {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      // past_due's first page comes a round late, after active's has taken every reader.
+      const whole = slice.createdGte === null && slice.createdLt === null && slice.startingAfter === null;
+      if (slice.status === 'past_due' && whole) await new Promise<void>((resolve) => waiting.push(resolve));
+      return stripe.fetchPage(slice);
+    };
+    const concurrency = 8;
+    let done = false;
+    const reading = readAll(['active', 'past_due'], inRounds, concurrency, NOW - 3 * 365 * 86_400 - 86_400).then((seen) => {
+      done = true;
+      return seen;
+    });
+    let rounds = 0;
+    while (!done) {
+      // Let every reader that can ask do so, then answer them all: one round.
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+      if (done) break;
+      rounds += 1;
+      for (const answer of waiting.splice(0)) answer();
+    }
+    expect(await reading).toHaveLength(8000);
+    // 80 full pages over 8 readers is 10 rounds, plus the first page of each status before
+    // anything can be cut and the part-filled last pages of the parts; the slices' own
+    // ceiling is requests / readers rounded up, plus 3.
+    expect(stripe.requests.length).toBeLessThan(80 * 1.25);
+    expect(rounds).toBeLessThanOrEqual(Math.ceil(stripe.requests.length / concurrency) + 3);
+  });
 });

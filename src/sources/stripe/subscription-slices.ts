@@ -17,6 +17,30 @@ export interface Slice {
 
 const MIN_PAGES_PER_PART = 4;
 
+interface PendingSlice {
+  slice: Slice;
+  expectedPages: number;
+}
+
+/** One slice being read, with the pages still expected of it (updated with each page). */
+interface Reader {
+  expectedPages: number;
+}
+
+/** The waiting slice expected to hold the most pages: started first, so it does not end last. */
+function takeLargest(pending: PendingSlice[]): PendingSlice {
+  let largest = 0;
+  for (let index = 1; index < pending.length; index++) {
+    if ((pending[index] as PendingSlice).expectedPages > (pending[largest] as PendingSlice).expectedPages) largest = index;
+  }
+  return pending.splice(largest, 1)[0] as PendingSlice;
+}
+
+/** A status not read yet holds an unknown number of pages: it counts for none in a share. */
+function finite(pages: number): number {
+  return Number.isFinite(pages) ? pages : 0;
+}
+
 export interface SlicePage {
   data: WireSubscription[];
   hasMore: boolean;
@@ -44,10 +68,11 @@ export interface SliceReaderOptions<T> {
 
 /**
  * Reads every subscription of the given statuses as fast as the rate limit lets it:
- * each status starts as one slice; whenever a slice reports more pages and readers are
- * idle, what is left of it is cut by `created` into parts of about equal expected size,
- * judged from how much time its last page covered. Dense periods end up cut finely,
- * empty ones cost one request.
+ * each status starts as one slice; whenever a slice reports more pages, what is left of
+ * it is cut by `created` into parts of about equal expected size, judged from how much
+ * time its last page covered, when readers are idle or when it would otherwise still be
+ * reading one page after another once the others are done. Dense periods end up cut
+ * finely, empty ones cost one request.
  */
 export function readSubscriptionSlices<T = WireSubscription>(
   statuses: readonly SubscriptionStatus[],
@@ -55,19 +80,24 @@ export function readSubscriptionSlices<T = WireSubscription>(
   options: SliceReaderOptions<T>,
 ): AsyncIterable<T[]> {
   const channel = new PageChannel<T[]>(options.buffer ?? 4);
-  const pending: Slice[] = statuses.map((status) => ({ status, createdGte: null, createdLt: null, startingAfter: null }));
+  // Not started yet, each with the pages it is expected to hold (a status: unknown, so first).
+  const pending: PendingSlice[] = statuses.map((status) => ({
+    slice: { status, createdGte: null, createdLt: null, startingAfter: null },
+    expectedPages: Number.POSITIVE_INFINITY,
+  }));
   const concurrency = typeof options.concurrency === 'number' ? () => options.concurrency as number : options.concurrency;
   const compact = options.compact ?? ((page: WireSubscription[]) => page as unknown as T[]);
-  let active = 0;
+  const readers = new Set<Reader>();
 
   const schedule = () => {
-    while (!channel.failed && active < concurrency() && pending.length > 0) {
-      const slice = pending.shift() as Slice;
-      active += 1;
-      void readSlice(slice).then(
+    while (!channel.failed && readers.size < concurrency() && pending.length > 0) {
+      const next = takeLargest(pending);
+      const reader: Reader = { expectedPages: next.expectedPages };
+      readers.add(reader);
+      void readSlice(next.slice, reader).then(
         () => {
-          active -= 1;
-          if (active === 0 && pending.length === 0) channel.close();
+          readers.delete(reader);
+          if (readers.size === 0 && pending.length === 0) channel.close();
           else schedule();
         },
         (error: unknown) => channel.fail(error),
@@ -75,64 +105,86 @@ export function readSubscriptionSlices<T = WireSubscription>(
     }
   };
 
-  const readSlice = async (first: Slice): Promise<void> => {
+  const readSlice = async (first: Slice, reader: Reader): Promise<void> => {
     let slice: Slice | null = first;
     while (slice && !channel.failed) {
-      const { values, next } = await readPage(slice);
+      const { values, next } = await readPage(slice, reader);
       if (values.length > 0) await channel.push(values);
       slice = next;
       // More readers than the concurrency allows now (memory is short, or latency fell):
       // this one hands the rest of its slice back and stops.
-      if (slice && active > concurrency()) {
-        pending.unshift(slice);
+      if (slice && readers.size > concurrency()) {
+        pending.push({ slice, expectedPages: reader.expectedPages });
         return;
       }
     }
   };
 
   /** The wire page lives only in here: continued or cut first (so other readers can start), then compacted. */
-  const readPage = async (slice: Slice): Promise<{ values: T[]; next: Slice | null }> => {
+  const readPage = async (slice: Slice, reader: Reader): Promise<{ values: T[]; next: Slice | null }> => {
     const page = await fetchPage(slice);
-    const next = page.hasMore ? continueSlice(slice, page) : null;
+    const next = page.hasMore ? continueSlice(slice, page, reader) : null;
+    if (next === null) reader.expectedPages = 0;
     return { values: page.data.length > 0 ? await compact(page.data) : [], next };
   };
 
-  const continueSlice = (slice: Slice, page: SlicePage): Slice | null => {
+  /** Pages all slices are expected to hold still: what the read has left. */
+  const expectedInAll = () => {
+    let sum = 0;
+    for (const reader of readers) sum += finite(reader.expectedPages);
+    for (const waiting of pending) sum += finite(waiting.expectedPages);
+    return sum;
+  };
+
+  const continueSlice = (slice: Slice, page: SlicePage, reader: Reader): Slice | null => {
     const last = page.data.at(-1);
     if (!last) return null; // "more" with an empty page would loop forever; nothing is left to read
     const newest = page.data[0]?.created ?? last.created;
     const oldest = last.created;
     const rest: Slice = { ...slice, startingAfter: last.id };
-    const idle = concurrency() - active - pending.length;
-    if (idle <= 0) return rest;
 
     // What is left is created <= oldest (the cursor handles ties at `oldest` itself).
     const upper = oldest + 1;
     const lower = slice.createdGte ?? Math.min(typeof options.densityFloor === 'number' ? options.densityFloor : options.densityFloor(), oldest);
     const span = upper - lower;
     const secondsPerPage = Math.max(1, newest - oldest + 1);
-    // Every slice ends on a part-filled page, so a part is only worth cutting when it is
-    // expected to hold several pages.
     const expectedPages = span / secondsPerPage;
-    const parts = Math.min(idle + 1, Math.floor(expectedPages / MIN_PAGES_PER_PART), span);
-    if (parts < 2) return rest;
+    const readersNow = concurrency();
+    const idle = readersNow - readers.size - pending.length;
+    // With every reader busy, a slice holding more than its share of what is left would
+    // still be read page after page when the others are done: it is cut for the readers
+    // that free up, the largest waiting part first.
+    const share = Math.max(MIN_PAGES_PER_PART, (expectedInAll() - finite(reader.expectedPages) + expectedPages) / readersNow);
+    const wanted = Math.max(idle > 0 ? idle + 1 : 1, Math.ceil(expectedPages / share));
+    // Every slice ends on a part-filled page, so a part is only worth cutting when it is
+    // expected to hold several pages, unless readers are idle anyway (near the end).
+    const smallestPart = idle > 0 ? 1 : MIN_PAGES_PER_PART;
+    const parts = Math.min(wanted, Math.floor(expectedPages / smallestPart), span);
+    if (parts < 2) {
+      reader.expectedPages = expectedPages;
+      return rest;
+    }
 
     const cuts = Array.from({ length: parts - 1 }, (_, index) => lower + Math.round((span * (index + 1)) / parts));
     // The newest part keeps the cursor; older parts start fresh. The oldest part keeps the
     // slice's own lower bound, which may be open.
     for (let index = 0; index < cuts.length; index++) {
       pending.push({
-        status: slice.status,
-        createdGte: index === 0 ? slice.createdGte : (cuts[index - 1] as number),
-        createdLt: cuts[index] as number,
-        startingAfter: null,
+        slice: {
+          status: slice.status,
+          createdGte: index === 0 ? slice.createdGte : (cuts[index - 1] as number),
+          createdLt: cuts[index] as number,
+          startingAfter: null,
+        },
+        expectedPages: expectedPages / parts,
       });
     }
+    reader.expectedPages = expectedPages / parts;
     schedule();
     return { ...rest, createdGte: cuts.at(-1) as number };
   };
 
   schedule();
-  if (pending.length === 0 && active === 0) channel.close();
+  if (pending.length === 0 && readers.size === 0) channel.close();
   return channel.drain();
 }
