@@ -10,6 +10,7 @@ import { readApiBase, readStripeCredentials, type StripeCredentials } from '../s
 import type { WireAccountReader } from '../sources/stripe/wire-source.js';
 import { WireBillingSource } from '../sources/stripe/wire-source.js';
 import type { SourceFlags } from './options.js';
+import { limitHeapGrowth } from '../runtime/heap-growth.js';
 
 /**
  * Where figures come from: `--snapshot FILE`, `--demo` (the newest bundled demo snapshot),
@@ -41,6 +42,7 @@ export async function openStripeReader(
   for (const note of keyNotes(credentials)) notify(note);
   const apiBase = readApiBase(env);
   const { StripeApiReader } = await import('../sources/stripe/api-reader.js');
+  limitHeapGrowth();
   const reader = new StripeApiReader({ credentials, apiBase, maxRps: flags.maxRps });
   const where = apiBase ? `Stripe-compatible API at ${apiBase.host}:${apiBase.port}` : 'Stripe';
   return { reader, description: `${where} (${credentials.mode} mode)`, livemode: credentials.mode === 'live' };
