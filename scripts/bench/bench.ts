@@ -8,6 +8,7 @@
  *   npm run bench -- --only 20k            one of them (20k, 100k-live, 100k-test, startup)
  *   npm run bench -- --compare DIR         also measure the kpi built in DIR (before/after)
  *   npm run bench -- --baseline            the sequential baseline in every scenario (slow)
+ *   npm run bench -- --cpu-profile         also where kpi's CPU time goes (one more run, profiled)
  *   npm run bench -- --subscriptions N --latency-ms L --rate-limit R [--skip-baseline]
  *
  * Each run's JSON is checked against the figures computed from the served account itself
@@ -15,7 +16,9 @@
  * that lost or repeated a subscription fails the bench.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -26,6 +29,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { renderRevenueJson } from '../../src/render/revenue-json.js';
 import { AccountFileReader } from '../../src/sources/stripe/account-file-reader.js';
 import { WireBillingSource } from '../../src/sources/stripe/wire-source.js';
+import { describeCpu } from './cpu-profile.js';
 import { measureStartup } from './startup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,6 +67,7 @@ interface Options {
   scenarios: Scenario[];
   startup: boolean;
   compare: string | null;
+  cpuProfile: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -81,7 +86,7 @@ function parseArgs(argv: string[]): Options {
       rateLimit: Number(value('--rate-limit') ?? 100),
       baseline: true,
     };
-    return { scenarios: [{ ...custom, baseline: baseline(custom) }], startup: false, compare };
+    return { scenarios: [{ ...custom, baseline: baseline(custom) }], startup: false, compare, cpuProfile: argv.includes('--cpu-profile') };
   }
   const only = value('--only');
   const known = [...SCENARIOS.map((scenario) => scenario.name), 'startup'];
@@ -90,6 +95,7 @@ function parseArgs(argv: string[]): Options {
     scenarios: SCENARIOS.filter((scenario) => !only || scenario.name === only).map((scenario) => ({ ...scenario, baseline: baseline(scenario) })),
     startup: !only || only === 'startup',
     compare,
+    cpuProfile: argv.includes('--cpu-profile'),
   };
 }
 
@@ -134,8 +140,8 @@ async function measureBaseline(url: string, key: string): Promise<Measurement> {
 }
 
 /** Runs `kpi mrr` from a checkout and checks its figures; `--verbose` tells what the read cost. */
-async function measureKpi(label: string, root: string, url: string, key: string, expected: unknown, strict = true): Promise<Measurement> {
-  const result = await run(['--import', CPU_REPORTER, 'bin/kpi.js', 'mrr', '--format', 'json', '--verbose'], { STRIPE_API_KEY: key, STRIPE_API_BASE: url, KPI_NOW: AS_OF_ISO }, root);
+async function measureKpi(label: string, root: string, url: string, key: string, expected: unknown, strict = true, nodeFlags: string[] = []): Promise<Measurement> {
+  const result = await run([...nodeFlags, '--import', CPU_REPORTER, 'bin/kpi.js', 'mrr', '--format', 'json', '--verbose'], { STRIPE_API_KEY: key, STRIPE_API_BASE: url, KPI_NOW: AS_OF_ISO }, root);
   if (result.code !== 0) throw new Error(`${label} failed: ${result.stderr}`);
   const cost = /(\d+) subscriptions read with (\d+) requests .*peak memory (\d+) MB/.exec(result.stderr);
   const cpu = /^bench-process-cpu-seconds ([\d.]+)$/m.exec(result.stderr);
@@ -182,17 +188,31 @@ async function expectedFigures(subscriptions: number): Promise<unknown> {
   return comparable(JSON.parse(renderRevenueJson(report)));
 }
 
-async function benchmark(scenario: Scenario, compare: string | null): Promise<string> {
+async function benchmark(scenario: Scenario, compare: string | null, cpuProfile: boolean): Promise<string> {
   // Stripe allows 100 requests/s in live mode and 25 in test mode: the key's mode picks kpi's default ceiling.
   const key = scenario.rateLimit >= 100 ? 'sk_live_benchmarkKey0000000000' : 'sk_test_benchmarkKey0000000000';
   const expected = await expectedFigures(scenario.subscriptions);
   const server = await startServer(scenario, key);
   const measured: Measurement[] = [];
+  let profile: { lines: string[]; measurement: Measurement } | null = null;
   try {
     process.stderr.write(`[${scenario.name}] server ready at ${server.url}; running kpi mrr…\n`);
     // The build compared with is measured, not judged: its figures are reported below.
     if (compare) measured.push(await measureKpi(`kpi mrr (${compare.replace(/\/+$/, '').split('/').at(-1)})`, compare, server.url, key, expected, false));
     measured.push(await measureKpi('kpi mrr', ROOT, server.url, key, expected));
+    if (cpuProfile) {
+      // Profiling slows a run down: it gets a run of its own, reported apart from the table.
+      process.stderr.write(`[${scenario.name}] running kpi mrr once more with a CPU profile…\n`);
+      const dir = mkdtempSync(join(tmpdir(), 'kpi-bench-profile-'));
+      try {
+        const profiled = await measureKpi('kpi mrr (profiled)', ROOT, server.url, key, expected, true, ['--cpu-prof', '--cpu-prof-dir', dir]);
+        const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+        if (!file || profiled.cpuSeconds === null) throw new Error('the profiled run wrote no CPU profile');
+        profile = { lines: describeCpu(join(dir, file), profiled.cpuSeconds, profiled.requests), measurement: profiled };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     if (scenario.baseline) {
       process.stderr.write(`[${scenario.name}] running the sequential baseline…\n`);
       measured.push(await measureBaseline(server.url, key));
@@ -226,13 +246,21 @@ async function benchmark(scenario: Scenario, compare: string | null): Promise<st
     `- kpi's JSON equals the figures computed from the served account itself.`,
     ...measured.filter((m) => m.figuresDiffer).map((m) => `- ${m.label}'s figures differ from the served account's at ${m.figuresDiffer}.`),
     '',
+    ...(profile
+      ? [
+          `Where kpi's CPU time went, in a run of its own with \`--cpu-prof\` (${profile.measurement.seconds.toFixed(1)} s, ${profile.measurement.requests} requests, ${profile.measurement.cpuSeconds?.toFixed(2)} CPU-s; profiling adds some):`,
+          '',
+          ...profile.lines,
+          '',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
 
 const options = parseArgs(process.argv.slice(2));
 const sections: string[] = [];
-for (const scenario of options.scenarios) sections.push(await benchmark(scenario, options.compare));
+for (const scenario of options.scenarios) sections.push(await benchmark(scenario, options.compare, options.cpuProfile));
 if (options.startup) {
   process.stderr.write('[startup] timing kpi mrr --demo against node -e 0…\n');
   sections.push(await measureStartup({ root: ROOT, ...(options.compare ? { baselineRoot: options.compare } : {}) }));
