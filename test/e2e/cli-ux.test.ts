@@ -130,7 +130,7 @@ describe('help, completion and suggestions', () => {
     expect(run.code).toBe(0);
     // A long name stands on a line of its own, its description below.
     const names = run.stdout.split('\n').map((line) => /^ {2}([A-Z_]+)(?: |$)/.exec(line)?.[1]).filter(Boolean);
-    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'HUBSPOT_TOKEN', 'HUBSPOT_API_URL', 'KPI_DATA_DIR', 'KPI_ECB_URL', 'KPI_ALLOW_COMMANDS', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR']);
+    expect(names).toEqual(['STRIPE_API_KEY', 'STRIPE_API_BASE', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'HUBSPOT_TOKEN', 'HUBSPOT_API_URL', 'KPI_DATA_DIR', 'KPI_ECB_URL', 'KPI_ALLOW_COMMANDS', 'KPI_NOW', 'KPI_DEBUG', 'NO_COLOR', 'NODE_OPTIONS']);
     expect(run.stdout).toContain('FORCE_COLOR turns it on');
     // Every variable the code reads by name is in the topic (HOME as the ~ of a default path).
     const read = new Set<string>();
