@@ -1,32 +1,63 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * A Stripe read parses a 300 KB page about a hundred times a second and keeps only a
  * compact model of it (about 20 MB live at 100,000 subscriptions). With V8's defaults the
- * young generation grows to 32 MB and the old generation to three or four times what
- * survived the last full collection, so the process peaked near 185 MB of which more than
- * half was garbage not yet collected. Measured at 100,000 subscriptions in live mode
- * (BENCHMARKS.md), these two settings bring the peak near 130 MB at the same CPU time:
+ * young generation grows to 32 MB and the old generation to up to four times what
+ * survived the last full collection, so the process peaked near 185 MB, more than half of
+ * it garbage not yet collected. Two settings, measured in BENCHMARKS.md ("Memory"), bring
+ * the peak near 130 MB at the same CPU time:
  *
- * - the young generation stays at the size it starts with (each page's objects die young
- *   either way; a larger one only holds more garbage);
- * - the old generation may grow to three times what survived, not V8's dynamic factor of
- *   up to four (lower factors cost CPU: 1.5 times took 40 % more).
+ * - the young generation stops growing from the moment the read starts (each page's
+ *   objects die young either way; a larger one only holds more garbage). A growth factor
+ *   of 1 is below the 2 V8 accepts on the command line; set later, V8's growth step asks
+ *   for the size it already has and leaves it there;
+ * - the old generation may grow to three times what survived, instead of V8's dynamic
+ *   factor of up to four. V8 allows four only when the old generation may reach 2 GB
+ *   (on a host with less memory, or with a smaller --max-old-space-size, it uses 1.3 to
+ *   2, which is leaner): only then is this one set. Lower factors cost CPU (1.5 took 40 %
+ *   more in the bench).
  *
- * V8 fixes its heap sizes when the process starts (`--max-semi-space-size` would need a
- * flag on the `node` command line), but reads these two each time it sizes the heap after
- * a collection, so setting them when a long read begins takes effect. Both flags have
- * existed in V8 for years; an unknown one would only print a line on stderr, which a test
- * guards against for the Node version in use.
+ * V8 fixes its heap sizes when the process starts (`--max-semi-space-size` needs a flag on
+ * the `node` command line) but reads these two whenever it sizes the heap after a
+ * collection, so setting them when a long read begins takes effect.
+ *
+ * Setting a flag also changes the hash V8 stamps on code caches: a cache made or read
+ * after this point does not match one made before. kpi's bundle and its cache are loaded
+ * before any read starts, and the cache is written by the build from runs that read no
+ * Stripe account, so keep this after the SDK is loaded and out of the build's runs.
  */
-export const HEAP_GROWTH_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=200'] as const;
+const YOUNG_GENERATION = { flag: '--semi-space-growth-factor=1', givenBy: ['semi-space-growth-factor', 'max-semi-space-size', 'min-semi-space-size'] };
+const OLD_GENERATION = {
+  flag: '--heap-growing-percent=200',
+  givenBy: ['heap-growing-percent', 'optimize-for-size', 'max-old-space-size', 'initial-old-space-size', 'max-heap-size', 'initial-heap-size'],
+};
 
-/** Heap settings someone gave node themselves: theirs win. */
-const USER_HEAP_FLAG = /--(?:max-semi-space-size|min-semi-space-size|semi-space-growth-factor|heap-growing-percent|max-old-space-size|max-heap-size)\b/;
+/** V8 uses its highest growing factor (four) only for an old generation that may reach this. */
+const LARGE_HEAP_BYTES = 2 * 1024 ** 3;
 
-export function heapGrowthFlags(execArgv: readonly string[], nodeOptions: string | undefined): readonly string[] {
-  const given = [...execArgv, nodeOptions ?? ''].some((argument) => USER_HEAP_FLAG.test(argument.replaceAll('_', '-')));
-  return given ? [] : HEAP_GROWTH_FLAGS;
+/** Names of the V8/Node flags among some arguments (`--max_old_space_size=4096` is max-old-space-size). */
+function flagNames(argumentsGiven: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const argument of argumentsGiven) {
+    const name = /^--([a-z0-9_-]+)(?:=|$)/i.exec(argument)?.[1];
+    if (name) names.add(name.replaceAll('_', '-').toLowerCase());
+  }
+  return names;
+}
+
+/**
+ * Which of the two flags to set: a setting someone gave node themselves (on its command
+ * line or in NODE_OPTIONS) for the same part of the heap wins, and the old generation's
+ * only where V8 would otherwise allow it to grow more.
+ */
+export function heapGrowthFlags(execArgv: readonly string[], nodeOptions: string | undefined, heapSizeLimit: number): string[] {
+  const given = flagNames([...execArgv, ...(nodeOptions ?? '').split(/\s+/)]);
+  const theirs = (setting: { givenBy: string[] }) => setting.givenBy.some((name) => given.has(name));
+  const flags: string[] = [];
+  if (!theirs(YOUNG_GENERATION)) flags.push(YOUNG_GENERATION.flag);
+  if (!theirs(OLD_GENERATION) && heapSizeLimit >= LARGE_HEAP_BYTES) flags.push(OLD_GENERATION.flag);
+  return flags;
 }
 
 let applied = false;
@@ -35,5 +66,5 @@ let applied = false;
 export function limitHeapGrowth(): void {
   if (applied) return;
   applied = true;
-  for (const flag of heapGrowthFlags(process.execArgv, process.env.NODE_OPTIONS)) setFlagsFromString(flag);
+  for (const flag of heapGrowthFlags(process.execArgv, process.env.NODE_OPTIONS, getHeapStatistics().heap_size_limit)) setFlagsFromString(flag);
 }

@@ -145,7 +145,9 @@ export function readSubscriptionSlices<T = WireSubscription>(
 
     // What is left is created <= oldest (the cursor handles ties at `oldest` itself).
     const upper = oldest + 1;
-    const lower = slice.createdGte ?? Math.min(typeof options.densityFloor === 'number' ? options.densityFloor : options.densityFloor(), oldest);
+    const floor = typeof options.densityFloor === 'number' ? options.densityFloor : options.densityFloor();
+    // A floor that is no time at all (NaN, infinite) gives no hint: nothing older is cut off.
+    const lower = slice.createdGte ?? (Number.isFinite(floor) ? Math.min(floor, oldest) : oldest);
     const span = upper - lower;
     const secondsPerPage = Math.max(1, newest - oldest + 1);
     const expectedPages = span / secondsPerPage;
@@ -159,8 +161,9 @@ export function readSubscriptionSlices<T = WireSubscription>(
     // Every slice ends on a part-filled page, so a part is only worth cutting when it is
     // expected to hold several pages, unless readers are idle anyway (near the end).
     const smallestPart = idle > 0 ? 1 : MIN_PAGES_PER_PART;
-    const parts = Math.min(wanted, Math.floor(expectedPages / smallestPart), span);
-    if (parts < 2) {
+    // A page created within one second tells nothing of the density around it: at most halves.
+    const parts = Math.min(wanted, Math.floor(expectedPages / smallestPart), span, newest === oldest ? 2 : Number.POSITIVE_INFINITY);
+    if (!(parts >= 2)) {
       reader.expectedPages = expectedPages;
       return rest;
     }
