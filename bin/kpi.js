@@ -3,7 +3,10 @@
 // Node's ES module loader. The CLI itself is the bundle dist/kpi.cjs (see scripts/bundle.ts).
 const { loadBundle } = require('../dist/cli/load-bundle.cjs');
 
-const { run } = loadBundle();
+const { run, limitYoungGenerationGrowth } = loadBundle();
+// Only now: setting a V8 flag changes the stamp a code cache must match, and the bundle's
+// has just been used. Keeps V8's young generation at its starting size (runtime/heap-growth.ts).
+limitYoungGenerationGrowth();
 
 // A reader that stops early (`kpi mrr | head`) is not an error: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {

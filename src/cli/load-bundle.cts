@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants, Script } from 'node:vm';
-import type { run as runCli } from './main.js' with { 'resolution-mode': 'import' };
+import type { limitYoungGenerationGrowth, run as runCli } from './main.js' with { 'resolution-mode': 'import' };
 
 export const BUNDLE_FILE = join(__dirname, '..', 'kpi.cjs');
 
@@ -31,6 +31,8 @@ export function codeCacheFile(bundleSource: string): string | null {
 
 export interface LoadedBundle {
   run: typeof runCli;
+  /** Sets V8's young generation flag; call it only after loading (it changes the stamp code caches carry). */
+  limitYoungGenerationGrowth: typeof limitYoungGenerationGrowth;
   /** Whether V8 took the code from the cache ('used'), refused it ('rejected') or there was none. */
   codeCache: 'used' | 'rejected' | 'missing';
   /** Writes the code compiled so far (functions that ran included) as the bundle's cache; returns its path. */
@@ -54,7 +56,7 @@ export function loadBundle(): LoadedBundle {
     // esbuild turns the modules' import() into requires; one left (an external ES module) resolves as from a file.
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const module = { exports: {} as { run: typeof runCli } };
+  const module = { exports: {} as { run: typeof runCli; limitYoungGenerationGrowth: typeof limitYoungGenerationGrowth } };
   (script.runInThisContext() as (...args: unknown[]) => void)(
     module.exports,
     createRequire(BUNDLE_FILE),
@@ -65,6 +67,7 @@ export function loadBundle(): LoadedBundle {
   );
   return {
     run: module.exports.run,
+    limitYoungGenerationGrowth: module.exports.limitYoungGenerationGrowth,
     codeCache: cachedData === undefined ? 'missing' : script.cachedDataRejected ? 'rejected' : 'used',
     writeCodeCache() {
       if (!cacheFile) throw new Error(`${BUNDLE_FILE} does not start with its "// kpi bundle" line`);

@@ -76,6 +76,9 @@ Exit codes: 0 ok, 1 a data source failed, 2 bad usage/config/input, 3 a KPI or O
   return program;
 }
 
+// bin/kpi.js calls this once the bundle is loaded (see runtime/heap-growth.ts).
+export { limitYoungGenerationGrowth } from '../runtime/heap-growth.js';
+
 /** Runs the CLI and returns the exit code. Errors go to stderr; stdout gets output only on success. */
 export async function run(argv: string[], baseContext: CliContext): Promise<number> {
   const context = withClock(baseContext);

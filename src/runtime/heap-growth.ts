@@ -8,10 +8,13 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
  * it garbage not yet collected. Two settings, measured in BENCHMARKS.md ("Memory"), bring
  * the peak near 130 MB at the same CPU time:
  *
- * - the young generation stops growing from the moment the read starts (each page's
- *   objects die young either way; a larger one only holds more garbage). A growth factor
- *   of 1 is below the 2 V8 accepts on the command line; set later, V8's growth step asks
- *   for the size it already has and leaves it there;
+ * - the young generation does not grow (each page's objects die young either way; a
+ *   larger one only holds more garbage). A growth factor of 1 is below the 2 V8 accepts
+ *   on the command line; set later, V8's growth step asks for the size it already has and
+ *   leaves it there. bin/kpi.js sets it as soon as the bundle is loaded, for every
+ *   command: how far start-up alone grew it (to 8 or 16 MB) changed with something as
+ *   small as the length of the install path, and no command needs it larger (start-up
+ *   took the same time either way);
  * - the old generation may grow to three times what survived, instead of V8's dynamic
  *   factor of up to four. V8 allows four only when the old generation may reach 2 GB
  *   (on a host with less memory, or with a smaller --max-old-space-size, it uses 1.3 to
@@ -23,9 +26,10 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
  * collection, so setting them when a long read begins takes effect.
  *
  * Setting a flag also changes the hash V8 stamps on code caches: a cache made or read
- * after this point does not match one made before. kpi's bundle and its cache are loaded
- * before any read starts, and the cache is written by the build from runs that read no
- * Stripe account, so keep this after the SDK is loaded and out of the build's runs.
+ * after this point does not match one made before. bin/kpi.js sets the first flag only
+ * after the bundle has been compiled with its cache, and the build writes that cache from
+ * runs that never call either function (they run the bundle, not bin/kpi.js), so keep
+ * both out of the bundle's load and out of the build's runs.
  */
 const YOUNG_GENERATION = { flag: '--semi-space-growth-factor=1', givenBy: ['semi-space-growth-factor', 'max-semi-space-size', 'min-semi-space-size'] };
 const OLD_GENERATION = {
@@ -60,11 +64,22 @@ export function heapGrowthFlags(execArgv: readonly string[], nodeOptions: string
   return flags;
 }
 
-let applied = false;
+const applied = new Set<string>();
 
-/** Before a long read: keeps the garbage of parsed pages from piling up (once per process). */
+function apply(which: (flag: string) => boolean): void {
+  for (const flag of heapGrowthFlags(process.execArgv, process.env.NODE_OPTIONS, getHeapStatistics().heap_size_limit)) {
+    if (!which(flag) || applied.has(flag)) continue;
+    applied.add(flag);
+    setFlagsFromString(flag);
+  }
+}
+
+/** At start-up, once the bundle is loaded: the young generation stays as V8 starts it. */
+export function limitYoungGenerationGrowth(): void {
+  apply((flag) => flag === YOUNG_GENERATION.flag);
+}
+
+/** Before a long read: keeps the garbage of parsed pages from piling up (both flags, each once per process). */
 export function limitHeapGrowth(): void {
-  if (applied) return;
-  applied = true;
-  for (const flag of heapGrowthFlags(process.execArgv, process.env.NODE_OPTIONS, getHeapStatistics().heap_size_limit)) setFlagsFromString(flag);
+  apply(() => true);
 }
