@@ -33,7 +33,7 @@ export const OWNERS = [
   'Stripe SDK: other',
   'Node: HTTP, sockets, streams, timers',
   "kpi's bundle (rules, mapping, checks, libraries)",
-  'other (compilation, program)',
+  'other (program, compilation, other packages, the loader)',
 ] as const;
 export type Owner = (typeof OWNERS)[number];
 
@@ -48,7 +48,7 @@ function ownerOfScript({ functionName, url }: CallFrame): Owner {
   }
   if (url.startsWith('node:')) return 'Node: HTTP, sockets, streams, timers';
   if (url.endsWith('/kpi.cjs')) return "kpi's bundle (rules, mapping, checks, libraries)";
-  return 'other (compilation, program)';
+  return 'other (program, compilation, other packages, the loader)';
 }
 
 /** Main-thread milliseconds per owner as sampled, and the sampled busy total. */
@@ -68,11 +68,11 @@ export function sampledTime(profilePath: string): { byOwner: Map<Owner, number>;
     let owner: Owner | 'idle';
     if (callFrame.functionName === '(idle)') owner = 'idle';
     else if (callFrame.functionName === '(garbage collector)') owner = 'V8 garbage collection';
-    else if (V8_ENTRIES.has(callFrame.functionName)) owner = 'other (compilation, program)';
+    else if (V8_ENTRIES.has(callFrame.functionName)) owner = 'other (program, compilation, other packages, the loader)';
     else if (callFrame.url !== '') owner = ownerOfScript(callFrame);
     else {
       const parent = parents.get(id);
-      owner = parent === undefined ? 'other (compilation, program)' : ownerOf(parent);
+      owner = parent === undefined ? 'other (program, compilation, other packages, the loader)' : ownerOf(parent);
     }
     owners.set(id, owner);
     return owner;
@@ -107,7 +107,7 @@ export function describeCpu(profilePath: string, cpu: { processSeconds: number; 
     '| --- | ---: | ---: | ---: |',
     ...OWNERS.map((owner) => row(`main thread: ${owner}`, (byOwner.get(owner) ?? 0) * scale)),
     row(cpu.mainThreadSeconds === null ? 'main thread (sampled wall time: no CPU figure on this system)' : 'main thread in all', mainMs),
-    row('other threads (V8 helpers, libuv): process minus main thread', processMs - mainMs),
+    row("other threads (V8's workers, libuv, the profiler): process minus main thread", processMs - mainMs),
     row('the whole process', processMs),
   ];
 }

@@ -8,9 +8,20 @@ const BOTH = ['--semi-space-growth-factor=1', '--heap-growing-percent=200'];
 describe('heap growth during long reads', () => {
   it('sets both flags where V8 would let the old generation grow fourfold', () => {
     expect(heapGrowthFlags([], undefined, 4 * GIB)).toEqual(BOTH);
-    expect(heapGrowthFlags(['--enable-source-maps'], '--no-warnings', 2 * GIB)).toEqual(BOTH);
-    // Under 2 GB V8 grows the old generation by 1.3 to 2 at most: three times would be more.
-    expect(heapGrowthFlags([], undefined, 2 * GIB - 1)).toEqual(['--semi-space-growth-factor=1']);
+    expect(heapGrowthFlags(['--enable-source-maps'], '--no-warnings', 3 * GIB)).toEqual(BOTH);
+    // Under 2 GB of old generation (the limit counts 48 MB of young generation too) V8
+    // grows it by 1.3 to 2 at most: three times would be more.
+    expect(heapGrowthFlags([], undefined, 2 * GIB + 48 * 1024 ** 2)).toEqual(BOTH);
+    expect(heapGrowthFlags([], undefined, 2 * GIB + 48 * 1024 ** 2 - 1)).toEqual(['--semi-space-growth-factor=1']);
+    // --max-old-space-size=2000 gives a limit of exactly 2048 MiB: an old generation under 2 GB.
+    expect(heapGrowthFlags([], undefined, 2 * GIB)).toEqual(['--semi-space-growth-factor=1']);
+  });
+
+  it('sets none on a V8 whose flags were not checked (an unknown flag would print on every run)', () => {
+    expect(heapGrowthFlags([], undefined, 4 * GIB, '11.3.244.8-node.38')).toEqual(BOTH);
+    expect(heapGrowthFlags([], undefined, 4 * GIB, '13.6.233.10-node.28')).toEqual(BOTH);
+    expect(heapGrowthFlags([], undefined, 4 * GIB, '14.1.0')).toEqual([]);
+    expect(heapGrowthFlags([], undefined, 4 * GIB, '10.2.154.26-node.26')).toEqual([]);
   });
 
   it("leaves each part of the heap to a setting someone gave node for it, and only that part", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSubscriptionSlices, type Slice, type SlicePage } from '../../src/sources/stripe/subscription-slices.js';
+import { doublingCuts, readSubscriptionSlices, type Slice, type SlicePage } from '../../src/sources/stripe/subscription-slices.js';
 import type { SubscriptionStatus } from '../../src/billing/model.js';
 import type { WireSubscription } from '../../src/sources/stripe/wire.js';
 
@@ -133,29 +133,26 @@ describe('reading subscriptions in parallel slices', () => {
     expect(new Set(seen.map((entry) => entry.id)).size).toBe(300);
   });
 
-  it('leaves no status to be read page after page once the others are done: the read ends within a few rounds of its share', async () => {
-    // Two statuses, evenly spread over three years: 60 pages active, 20 past_due. Each
-    // round every reader's request is answered at once (latency, no rate limit), so the
-    // rounds are the read's length in latencies. When past_due's first page found every
-    // reader busy, it used to be read page after page: 17 rounds for 85 requests here.
-    const spread = (count: number, status: SubscriptionStatus) => subscriptions(count, status, (index) => NOW - Math.floor((index / count) * 3 * 365 * 86_400));
-    const stripe = fakeStripe([...spread(6000, 'active'), ...spread(2000, 'past_due')]);
+  /**
+   * Reads in rounds: each round every reader's request is answered at once (a latency, no
+   * rate limit), so the rounds are the read's length in latencies. `lateFirstPage` makes a
+   * status's first page take a round more.
+   */
+  async function readInRounds(statuses: SubscriptionStatus[], stripe: ReturnType<typeof fakeStripe>, concurrency: number, floor: number, lateFirstPage?: SubscriptionStatus) {
     const waiting: Array<() => void> = [];
     const inRounds = async (slice: Slice) => {
       await new Promise<void>((resolve) => waiting.push(resolve));
-      // past_due's first page comes a round late, after active's has taken every reader.
       const whole = slice.createdGte === null && slice.createdLt === null && slice.startingAfter === null;
-      if (slice.status === 'past_due' && whole) await new Promise<void>((resolve) => waiting.push(resolve));
+      if (slice.status === lateFirstPage && whole) await new Promise<void>((resolve) => waiting.push(resolve));
       return stripe.fetchPage(slice);
     };
-    const concurrency = 8;
     let done = false;
-    const reading = readAll(['active', 'past_due'], inRounds, concurrency, NOW - 3 * 365 * 86_400 - 86_400).then((seen) => {
+    const reading = readAll(statuses, inRounds, concurrency, floor).then((seen) => {
       done = true;
       return seen;
     });
     let rounds = 0;
-    // A read that stopped asking would spin here: a bound on the rounds fails it clearly.
+    // A read that stopped asking would spin here: the bound ends the loop and the check fails.
     while (!done && rounds < 100) {
       // Let every reader that can ask do so, then answer them all: one round.
       for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -163,29 +160,60 @@ describe('reading subscriptions in parallel slices', () => {
       rounds += 1;
       for (const answer of waiting.splice(0)) answer();
     }
-    const seen = await reading;
+    expect(done, 'the read ended').toBe(true);
+    return { seen: await reading, rounds, requests: stripe.requests.length };
+  }
+
+  it('leaves no status to be read page after page once the others are done: the read ends within a few rounds of its share', async () => {
+    // Two statuses, evenly spread over three years: 60 pages active, 20 past_due; past_due's
+    // first page comes a round late, after active's has taken every reader. It used to be
+    // read page after page then: 17 rounds for 85 requests here.
+    const spread = (count: number, status: SubscriptionStatus) => subscriptions(count, status, (index) => NOW - Math.floor((index / count) * 3 * 365 * 86_400));
+    const stripe = fakeStripe([...spread(6000, 'active'), ...spread(2000, 'past_due')]);
+    const { seen, rounds, requests } = await readInRounds(['active', 'past_due'], stripe, 8, NOW - 3 * 365 * 86_400 - 86_400, 'past_due');
     expect(seen).toHaveLength(8000);
     expect(new Set(seen).size).toBe(8000);
     // At best: 80 full pages over 8 readers is 10 rounds; before anything can be cut, the
     // first round reads one page of each status and past_due's answer takes a second one;
     // and the part-filled last pages of the parts add a few requests (at most a quarter
-    // more here). 14 rounds leaves two for those; read page after page it was 17.
-    expect(stripe.requests.length).toBeLessThan(80 * 1.25);
+    // more here). 14 rounds leaves two for those.
+    expect(requests).toBeLessThan(80 * 1.25);
     expect(rounds).toBeLessThanOrEqual(14);
   });
 
-  it('reads everything when the density floor is no time at all, and halves a page of one second at most', async () => {
+  it('cuts an import (20,000 subscriptions created in under 5 minutes, three years after the floor) finely, not the quiet years', async () => {
+    // 70 a second: each page spans under 2 seconds. Cut evenly over three years, the whole
+    // import fell into one part at a time and dozens of parts came back empty: 343 requests
+    // and 14 rounds at 32 readers. 200 pages over 32 readers is 7 rounds at best.
+    const stripe = fakeStripe(subscriptions(20_000, 'active', (index) => NOW - Math.floor(index / 70)));
+    const { seen, rounds, requests } = await readInRounds(['active'], stripe, 32, NOW - 3 * 365 * 86_400);
+    expect(new Set(seen).size).toBe(20_000);
+    expect(requests).toBeLessThan(200 * 1.3);
+    expect(rounds).toBeLessThanOrEqual(13);
+  });
+
+  it('reads everything when the density floor is no time at all, and cuts a page of one second by doubling parts', async () => {
     const stripe = fakeStripe(account);
     for (const floor of [Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]) {
       const seen = await readAll(['active', 'past_due'], stripe.fetchPage, 16, floor);
       expect(seen).toHaveLength(5750);
       expect(new Set(seen).size).toBe(5750);
     }
-    // 1,000 subscriptions created in the same second, 10 pages: with no density to judge
-    // by, each page cuts what is left in two at most instead of into 48 mostly empty parts.
+    // 1,000 subscriptions created in the same second, 10 pages: parts that double in length
+    // back from the page, not 48 even parts of which all but one are empty (251 requests).
+    // Back to a floor at 0 (1970) that is about 31 parts, one request each: 10 + 31 = 41.
     const burst = fakeStripe(subscriptions(1000, 'active', () => NOW - 5));
     const seen = await readAll(['active'], burst.fetchPage, 48, 0);
     expect(new Set(seen).size).toBe(1000);
-    expect(burst.requests.length).toBeLessThan(40);
+    expect(burst.requests.length).toBeLessThanOrEqual(45);
+  });
+
+  it('doubles parts back from a burst: 100 - 2, 100 - 4, ... while above the lower bound', () => {
+    expect(doublingCuts(0, 100, 1, 5)).toEqual([84, 92, 96, 98]);
+    // 100 - 16 = 84 is not above 90: three cuts, the oldest part is [90, 92).
+    expect(doublingCuts(90, 100, 1, 10)).toEqual([92, 96, 98]);
+    // A page 3 seconds long: 100 - 6, 100 - 12.
+    expect(doublingCuts(50, 100, 3, 3)).toEqual([88, 94]);
+    expect(doublingCuts(99, 100, 1, 4)).toEqual([]);
   });
 });

@@ -29,8 +29,10 @@ export const HELP_TOPICS: Record<string, string> = {
   LC_ALL, LC_CTYPE, LANG
                     A locale that is not UTF-8 (or TERM=linux or dumb) draws charts,
                     sparklines and marks in ASCII, like --ascii.
-  NODE_OPTIONS      Heap flags given here (--max-old-space-size, --max-semi-space-size
-                    and the like) win over the heap settings kpi chooses for a Stripe read.
+  NODE_OPTIONS      A heap flag given here wins over kpi's setting for its part of the
+                    heap: --max-semi-space-size and the like for the young generation,
+                    --max-old-space-size and the like for the old one. Any V8 flag here
+                    makes kpi start a little slower (its compiled-code cache no longer fits).
   Report sources may name more (json sources' auth.env, command sources' env,
   hubspot sources' token_env). Their values, GITHUB_TOKEN's, HUBSPOT_TOKEN's and
   STRIPE_API_KEY's never appear in any output.

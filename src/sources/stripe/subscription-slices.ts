@@ -16,6 +16,8 @@ export interface Slice {
 }
 
 const MIN_PAGES_PER_PART = 4;
+/** A page of subscriptions all created within this many seconds came from a burst, not the usual pace. */
+const BURST_SECONDS = 60;
 
 interface PendingSlice {
   slice: Slice;
@@ -34,6 +36,21 @@ function takeLargest(pending: PendingSlice[]): PendingSlice {
     if ((pending[index] as PendingSlice).expectedPages > (pending[largest] as PendingSlice).expectedPages) largest = index;
   }
   return pending.splice(largest, 1)[0] as PendingSlice;
+}
+
+/**
+ * Cuts in (lower, upper), ascending, whose parts double in length going back from upper:
+ * upper - 2w, upper - 4w, ... (w the page's own length in seconds), at most parts - 1 of
+ * them; the oldest part keeps whatever is left down to lower.
+ */
+export function doublingCuts(lower: number, upper: number, width: number, parts: number): number[] {
+  const cuts: number[] = [];
+  for (let step = 1; cuts.length < parts - 1; step++) {
+    const cut = upper - width * 2 ** step;
+    if (cut <= lower) break;
+    cuts.unshift(cut);
+  }
+  return cuts;
 }
 
 /** A status not read yet holds an unknown number of pages: it counts for none in a share. */
@@ -161,14 +178,24 @@ export function readSubscriptionSlices<T = WireSubscription>(
     // Every slice ends on a part-filled page, so a part is only worth cutting when it is
     // expected to hold several pages, unless readers are idle anyway (near the end).
     const smallestPart = idle > 0 ? 1 : MIN_PAGES_PER_PART;
-    // A page created within one second tells nothing of the density around it: at most halves.
-    const parts = Math.min(wanted, Math.floor(expectedPages / smallestPart), span, newest === oldest ? 2 : Number.POSITIVE_INFINITY);
+    const parts = Math.min(wanted, Math.floor(expectedPages / smallestPart), span);
     if (!(parts >= 2)) {
       reader.expectedPages = expectedPages;
       return rest;
     }
 
-    const cuts = Array.from({ length: parts - 1 }, (_, index) => lower + Math.round((span * (index + 1)) / parts));
+    // A page created within a minute is a burst (an import, a migration): its density says
+    // nothing of the months before it. The parts then double in length going back from the
+    // page, so the burst's own seconds are cut finely and the quiet past costs a request or
+    // two; spread evenly, the parts put the whole burst in one and ask for dozens of empty ones.
+    const cuts =
+      newest - oldest < BURST_SECONDS
+        ? doublingCuts(lower, upper, newest - oldest + 1, parts)
+        : Array.from({ length: parts - 1 }, (_, index) => lower + Math.round((span * (index + 1)) / parts));
+    if (cuts.length === 0) {
+      reader.expectedPages = expectedPages;
+      return rest;
+    }
     // The newest part keeps the cursor; older parts start fresh. The oldest part keeps the
     // slice's own lower bound, which may be open.
     for (let index = 0; index < cuts.length; index++) {
@@ -179,10 +206,10 @@ export function readSubscriptionSlices<T = WireSubscription>(
           createdLt: cuts[index] as number,
           startingAfter: null,
         },
-        expectedPages: expectedPages / parts,
+        expectedPages: expectedPages / (cuts.length + 1),
       });
     }
-    reader.expectedPages = expectedPages / parts;
+    reader.expectedPages = expectedPages / (cuts.length + 1);
     schedule();
     return { ...rest, createdGte: cuts.at(-1) as number };
   };
