@@ -36,6 +36,7 @@ export const OWNERS = [
   'other (program, compilation, other packages, the loader)',
 ] as const;
 export type Owner = (typeof OWNERS)[number];
+const OTHER: Owner = 'other (program, compilation, other packages, the loader)';
 
 /** V8's own entries, which stand for themselves wherever they are sampled. */
 const V8_ENTRIES = new Set(['(idle)', '(garbage collector)', '(program)', '(root)']);
@@ -48,7 +49,7 @@ function ownerOfScript({ functionName, url }: CallFrame): Owner {
   }
   if (url.startsWith('node:')) return 'Node: HTTP, sockets, streams, timers';
   if (url.endsWith('/kpi.cjs')) return "kpi's bundle (rules, mapping, checks, libraries)";
-  return 'other (program, compilation, other packages, the loader)';
+  return OTHER;
 }
 
 /** Main-thread milliseconds per owner as sampled, and the sampled busy total. */
@@ -68,11 +69,11 @@ export function sampledTime(profilePath: string): { byOwner: Map<Owner, number>;
     let owner: Owner | 'idle';
     if (callFrame.functionName === '(idle)') owner = 'idle';
     else if (callFrame.functionName === '(garbage collector)') owner = 'V8 garbage collection';
-    else if (V8_ENTRIES.has(callFrame.functionName)) owner = 'other (program, compilation, other packages, the loader)';
+    else if (V8_ENTRIES.has(callFrame.functionName)) owner = OTHER;
     else if (callFrame.url !== '') owner = ownerOfScript(callFrame);
     else {
       const parent = parents.get(id);
-      owner = parent === undefined ? 'other (program, compilation, other packages, the loader)' : ownerOf(parent);
+      owner = parent === undefined ? OTHER : ownerOf(parent);
     }
     owners.set(id, owner);
     return owner;

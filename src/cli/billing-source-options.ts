@@ -42,7 +42,8 @@ export async function openStripeReader(
   for (const note of keyNotes(credentials)) notify(note);
   const apiBase = readApiBase(env);
   const { StripeApiReader } = await import('../sources/stripe/api-reader.js');
-  // After the SDK is loaded: setting V8 flags changes the stamp later code caches must match.
+  // Only once the bundle has taken its code cache: a V8 flag set earlier would change the
+  // stamp the cache must match (runtime/heap-growth.ts).
   limitHeapGrowth();
   const reader = new StripeApiReader({ credentials, apiBase, maxRps: flags.maxRps });
   const where = apiBase ? `Stripe-compatible API at ${apiBase.host}:${apiBase.port}` : 'Stripe';

@@ -179,18 +179,16 @@ export function readSubscriptionSlices<T = WireSubscription>(
     // expected to hold several pages, unless readers are idle anyway (near the end).
     const smallestPart = idle > 0 ? 1 : MIN_PAGES_PER_PART;
     const parts = Math.min(wanted, Math.floor(expectedPages / smallestPart), span);
-    if (!(parts >= 2)) {
-      reader.expectedPages = expectedPages;
-      return rest;
-    }
 
     // A page created within a minute is a burst (an import, a migration): its density says
     // nothing of the months before it. The parts then double in length going back from the
     // page, so the burst's own seconds are cut finely and the quiet past costs a request or
     // two; spread evenly, the parts put the whole burst in one and ask for dozens of empty ones.
-    const cuts =
-      newest - oldest < BURST_SECONDS
-        ? doublingCuts(lower, upper, newest - oldest + 1, parts)
+    // (`parts` is NaN when the span is not a time: no cuts then either.)
+    const cuts = !(parts >= 2)
+      ? []
+      : secondsPerPage <= BURST_SECONDS
+        ? doublingCuts(lower, upper, secondsPerPage, parts)
         : Array.from({ length: parts - 1 }, (_, index) => lower + Math.round((span * (index + 1)) / parts));
     if (cuts.length === 0) {
       reader.expectedPages = expectedPages;
